@@ -1,0 +1,197 @@
+//! Typed reads of mapped columns, shared by every input kind.
+
+use crate::{
+    date_order_evidence, parse_number, DateOrder, DateTime, Ledger, ReadError, Reason, Role,
+    Table,
+};
+use std::collections::HashSet;
+
+/// Settles day-first versus month-first for a whole column: from the data
+/// when some value proves it, from the user's choice otherwise, and an error
+/// (never a guess) when the column is ambiguous and no choice was made.
+///
+/// # Example
+/// ```
+/// use opscalc_core::{resolve_date_order, DateOrder, Table};
+/// let t = Table::from_rows("v.csv", &["time"], &[&["05/03/2024"], &["25/03/2024"]]);
+/// assert_eq!(resolve_date_order(&t, 0, None).unwrap(), Some(DateOrder::DayFirst));
+/// let t = Table::from_rows("v.csv", &["time"], &[&["05/03/2024"]]);
+/// assert!(resolve_date_order(&t, 0, None).unwrap_err().message.contains("day-first or month-first"));
+/// ```
+pub fn resolve_date_order(
+    table: &Table,
+    col: usize,
+    given: Option<DateOrder>,
+) -> Result<Option<DateOrder>, ReadError> {
+    let mut day = None;
+    let mut month = None;
+    let mut ambiguous = None;
+    for r in 0..table.len() {
+        match date_order_evidence(table.cell(r, col)) {
+            Some(Some(DateOrder::DayFirst)) => day = day.or(Some(r)),
+            Some(Some(DateOrder::MonthFirst)) => month = month.or(Some(r)),
+            Some(None) => ambiguous = ambiguous.or(Some(r)),
+            None => {}
+        }
+        if day.is_some() && month.is_some() {
+            break;
+        }
+    }
+    let header = &table.headers()[col];
+    match (day, month, ambiguous, given) {
+        (Some(d), Some(m), _, _) => Err(ReadError::at(
+            table.name(),
+            Some(table.row_number(d.max(m))),
+            Some(header),
+            &format!(
+                "mixes day-first (\"{}\") and month-first (\"{}\") dates",
+                table.cell(d, col),
+                table.cell(m, col)
+            ),
+        )),
+        (Some(_), None, _, _) => Ok(Some(DateOrder::DayFirst)),
+        (None, Some(_), _, _) => Ok(Some(DateOrder::MonthFirst)),
+        (None, None, Some(_), Some(g)) => Ok(Some(g)),
+        (None, None, Some(a), None) => Err(ReadError::at(
+            table.name(),
+            Some(table.row_number(a)),
+            Some(header),
+            &format!(
+                "dates like \"{}\" could be day-first or month-first; choose the date order",
+                table.cell(a, col)
+            ),
+        )),
+        (None, None, None, g) => Ok(g),
+    }
+}
+
+/// A mapped time column, ready to read.
+#[derive(Clone, Debug)]
+pub struct TimeColumn {
+    /// Column index.
+    pub col: usize,
+    /// Day/month order settled for the column.
+    pub order: Option<DateOrder>,
+}
+
+impl TimeColumn {
+    /// Prepares a column, settling its date order.
+    pub fn new(
+        table: &Table,
+        col: usize,
+        given: Option<DateOrder>,
+    ) -> Result<TimeColumn, ReadError> {
+        Ok(TimeColumn {
+            col,
+            order: resolve_date_order(table, col, given)?,
+        })
+    }
+
+    /// `Ok(None)` for an empty cell, `Err(())` for text that is not a time.
+    #[allow(clippy::result_unit_err)]
+    pub fn read(&self, table: &Table, row: usize) -> Result<Option<DateTime>, ()> {
+        let s = table.cell(row, self.col);
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        DateTime::parse_with(s, self.order).map(Some).ok_or(())
+    }
+}
+
+/// Reads a number cell: `Ok(None)` when empty, `Err(())` when not a number.
+#[allow(clippy::result_unit_err)]
+pub fn number_cell(table: &Table, row: usize, col: usize) -> Result<Option<f64>, ()> {
+    let s = table.cell(row, col);
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_number(s).map(Some).ok_or(())
+}
+
+/// Marks blank rows and exact duplicate rows in the ledger; returns, per
+/// row, whether it is still usable. Duplicates are found by comparing whole
+/// rows (hash first, then the cells).
+///
+/// # Example
+/// ```
+/// use opscalc_core::{screen_rows, Ledger, Table};
+/// let t = Table::from_rows("d.csv", &["a"], &[&["1"], &[""], &["1"]]);
+/// let mut l = Ledger::new("d.csv", 3);
+/// assert_eq!(screen_rows(&t, &mut l), vec![true, false, false]);
+/// assert_eq!(l.counts()["duplicate_row"], 1);
+/// ```
+pub fn screen_rows(table: &Table, ledger: &mut Ledger) -> Vec<bool> {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    let mut ok = vec![true; table.len()];
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::with_capacity(table.len());
+    for (r, ok_r) in ok.iter_mut().enumerate() {
+        if table.row(r).all(|c| c.trim().is_empty()) {
+            *ok_r = false;
+            ledger.exclude(table.row_number(r), None, Reason::BlankRow, "");
+            continue;
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for c in table.row(r) {
+            c.hash(&mut h);
+        }
+        let bucket = seen.entry(h.finish()).or_default();
+        if let Some(&first) = bucket
+            .iter()
+            .find(|&&e| table.row(e).eq(table.row(r)))
+        {
+            *ok_r = false;
+            ledger.exclude(
+                table.row_number(r),
+                None,
+                Reason::DuplicateRow,
+                &format!("same as row {}", table.row_number(first)),
+            );
+        } else {
+            bucket.push(r);
+        }
+    }
+    ok
+}
+
+/// The header of a mapped role, for messages.
+pub fn header_of(table: &Table, col: usize) -> &str {
+    &table.headers()[col]
+}
+
+/// An error for a role that must be mapped and is not.
+///
+/// # Example
+/// ```
+/// use opscalc_core::{missing_role, Role, Table};
+/// let t = Table::from_rows("o.csv", &["x"], &[]);
+/// let e = missing_role(&t, Role::BuyerId);
+/// assert_eq!(e.to_string(), "o.csv: no column looks like a buyer id (buyer_id): map one");
+/// ```
+pub fn missing_role(table: &Table, role: Role) -> ReadError {
+    let what = match role {
+        Role::OrderId => "an order id",
+        Role::BuyerId => "a buyer id",
+        Role::PaidAt | Role::CreatedAt => "a payment or order time",
+        Role::UserId => "a user id",
+        Role::VisitorId => "a visitor id",
+        Role::Time => "a time",
+        Role::Sku => "a SKU",
+        Role::Status => "a status (online / warehouse)",
+        _ => "the needed data",
+    };
+    ReadError::file(
+        table.name(),
+        format!("no column looks like {what} ({}): map one", role.key()),
+    )
+}
+
+/// Normalised status text for list matching: trimmed, lower case.
+pub fn norm_status(s: &str) -> String {
+    crate::to_half_width(s.trim()).to_lowercase()
+}
+
+/// A set of normalised status values.
+pub fn status_set(list: &[String]) -> HashSet<String> {
+    list.iter().map(|s| norm_status(s)).collect()
+}

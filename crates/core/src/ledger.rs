@@ -1,0 +1,261 @@
+//! The row ledger: every row that is not used is recorded with a named
+//! reason, its row number, the column and the offending text.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// Why a row was not used.
+///
+/// # Example
+/// ```
+/// use opscalc_core::Reason;
+/// assert_eq!(Reason::CancelledOrUnpaid.key(), "cancelled_or_unpaid");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub enum Reason {
+    BlankRow,
+    DuplicateRow,
+    MissingOrderId,
+    MissingTime,
+    BadTime,
+    BadNumber,
+    Unpaid,
+    CancelledOrUnpaid,
+    Refunded,
+    MissingBuyer,
+    MissingUser,
+    MissingSku,
+    DuplicateSku,
+    UnknownStatus,
+    OutsideWindow,
+    AfterAsOf,
+}
+
+impl Reason {
+    /// The reason's key, the same in JSON, CSV downloads and the UI.
+    pub fn key(self) -> &'static str {
+        use Reason::*;
+        match self {
+            BlankRow => "blank_row",
+            DuplicateRow => "duplicate_row",
+            MissingOrderId => "missing_order_id",
+            MissingTime => "missing_time",
+            BadTime => "bad_time",
+            BadNumber => "bad_number",
+            Unpaid => "unpaid",
+            CancelledOrUnpaid => "cancelled_or_unpaid",
+            Refunded => "refunded",
+            MissingBuyer => "missing_buyer",
+            MissingUser => "missing_user",
+            MissingSku => "missing_sku",
+            DuplicateSku => "duplicate_sku",
+            UnknownStatus => "unknown_status",
+            OutsideWindow => "outside_window",
+            AfterAsOf => "after_as_of",
+        }
+    }
+
+    /// A one-line English explanation (the UI translates by key).
+    pub fn describe(self) -> &'static str {
+        use Reason::*;
+        match self {
+            BlankRow => "every cell is empty",
+            DuplicateRow => "same cells as an earlier row; counted once",
+            MissingOrderId => "no order id",
+            MissingTime => "no time in the mapped time column",
+            BadTime => "the time cannot be read",
+            BadNumber => "the number cannot be read",
+            Unpaid => "the order has no payment time",
+            CancelledOrUnpaid => "status means never paid (cancelled, closed, pending)",
+            Refunded => "refunded, and refunded orders are excluded",
+            MissingBuyer => "no buyer id, so it cannot count toward buyer metrics",
+            MissingUser => "no user id",
+            MissingSku => "no SKU",
+            DuplicateSku => "the SKU appears earlier in the products file",
+            UnknownStatus => "the status is neither online nor warehouse",
+            OutsideWindow => "outside the chosen window",
+            AfterAsOf => "after the as-of date",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// One row that was not used.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowIssue {
+    /// Row number in the file.
+    pub row: u32,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// Why.
+    pub reason: Reason,
+    /// The offending text (empty when the cell is empty).
+    pub text: String,
+}
+
+/// The rows of one file: how many were read, and each excluded one.
+///
+/// # Example
+/// ```
+/// use opscalc_core::{Ledger, Reason};
+/// let mut l = Ledger::new("o.csv", 3);
+/// l.exclude(2, None, Reason::BlankRow, "");
+/// assert_eq!(l.used(), 2);
+/// assert_eq!(l.counts()["blank_row"], 1);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ledger {
+    /// The file the rows come from.
+    pub file: String,
+    /// Rows read (data rows, without the header).
+    pub read: usize,
+    /// Excluded rows, in the order found.
+    pub issues: Vec<RowIssue>,
+}
+
+impl Ledger {
+    /// A ledger for `read` data rows of `file`.
+    pub fn new(file: &str, read: usize) -> Ledger {
+        Ledger {
+            file: file.to_string(),
+            read,
+            issues: Vec::new(),
+        }
+    }
+
+    /// Records an excluded row.
+    pub fn exclude(&mut self, row: u32, column: Option<&str>, reason: Reason, text: &str) {
+        // Cap stored text: a 50 MB cell should not be copied into a report.
+        let text = if text.len() > 200 {
+            let mut end = 200;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}…", &text[..end])
+        } else {
+            text.to_string()
+        };
+        self.issues.push(RowIssue {
+            row,
+            column: column.map(str::to_string),
+            reason,
+            text,
+        });
+    }
+
+    /// Rows used: read less excluded.
+    pub fn used(&self) -> usize {
+        self.read - self.issues.len()
+    }
+
+    /// Excluded rows per reason key.
+    pub fn counts(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for i in &self.issues {
+            *m.entry(i.reason.key().to_string()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Excluded rows per reason.
+    pub fn count_of(&self, reason: Reason) -> usize {
+        self.issues.iter().filter(|i| i.reason == reason).count()
+    }
+
+    /// The excluded rows as CSV (file, row, column, reason, text), for download.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Ledger, Reason};
+    /// let mut l = Ledger::new("o.csv", 1);
+    /// l.exclude(2, Some("付款时间"), Reason::BadTime, "=1+1");
+    /// assert!(l.to_csv().ends_with("o.csv,2,付款时间,bad_time,the time cannot be read,\"'=1+1\"\r\n"));
+    /// ```
+    pub fn to_csv(&self) -> String {
+        let rows: Vec<Vec<String>> = self
+            .issues
+            .iter()
+            .map(|i| {
+                vec![
+                    self.file.clone(),
+                    i.row.to_string(),
+                    i.column.clone().unwrap_or_default(),
+                    i.reason.key().to_string(),
+                    i.reason.describe().to_string(),
+                    i.text.clone(),
+                ]
+            })
+            .collect();
+        crate::to_csv(
+            &["file", "row", "column", "reason", "explanation", "text"],
+            &rows,
+        )
+    }
+
+    /// Adds another ledger's issues for rows of the same file (a later stage
+    /// of the same rows), keeping `read`.
+    pub fn extend(&mut self, other: &Ledger) {
+        self.issues.extend(other.issues.iter().cloned());
+    }
+
+    /// Sorts issues by row, for display.
+    pub fn sort(&mut self) {
+        self.issues.sort_by_key(|i| i.row);
+    }
+}
+
+/// Maps strings to dense ids, so ids are compared and hashed as integers.
+///
+/// # Example
+/// ```
+/// use opscalc_core::Interner;
+/// let mut i = Interner::default();
+/// assert_eq!(i.intern("amy"), 0);
+/// assert_eq!(i.intern("bob"), 1);
+/// assert_eq!(i.intern("amy"), 0);
+/// assert_eq!(i.name(1), "bob");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Interner {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    /// The id of `s`, adding it when new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.to_string());
+        self.index.insert(s.to_string(), i);
+        i
+    }
+
+    /// The id of `s`, if known.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        self.index.get(s).copied()
+    }
+
+    /// The string of an id.
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// How many distinct strings.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}

@@ -1,0 +1,40 @@
+//! OpsCalc core: reading shop exports and computing e-commerce operations
+//! metrics exactly as `spec/metrics.md` defines them.
+//!
+//! No web dependencies: the browser app and the `opscalc` command line both
+//! call this crate, so they agree to the last digit.
+//!
+//! # Example
+//! ```
+//! use opscalc_core::*;
+//! let r = read_bytes("o.csv", "订单号,买家ID,付款时间\n1,amy,2024-03-01\n2,amy,2024-03-09\n3,bob,2024-03-05\n".as_bytes(), &ReadOptions::default()).unwrap();
+//! let m = Mapping::detect(InputKind::Orders, r.table.headers());
+//! let orders = Orders::build(&r.table, &m, &OrderOptions::default()).unwrap();
+//! let rep = repurchase(&orders, &RepurchaseOptions::default()).unwrap();
+//! assert_eq!(rep.report.value("repeat_buyers"), Some(1.0));
+//! ```
+#![warn(missing_docs)]
+
+mod columns;
+mod export;
+mod ledger;
+mod number;
+mod orders;
+mod read;
+mod report;
+mod repurchase;
+mod roles;
+mod table;
+mod time;
+
+pub use columns::*;
+pub use export::*;
+pub use ledger::*;
+pub use number::*;
+pub use orders::*;
+pub use read::*;
+pub use report::*;
+pub use repurchase::*;
+pub use roles::*;
+pub use table::*;
+pub use time::*;

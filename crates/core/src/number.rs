@@ -1,0 +1,133 @@
+//! Amounts and counts as they appear in exports: `¥1,299.00`, `１２９９元`,
+//! `$ 12.5`, `57.3%`.
+
+use std::borrow::Cow;
+
+/// Maps full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space to
+/// their ASCII forms; other text is returned as is, without copying.
+///
+/// # Example
+/// ```
+/// use opscalc_core::to_half_width;
+/// assert_eq!(to_half_width("１２３，４"), "123,4");
+/// assert_eq!(to_half_width("abc"), "abc");
+/// ```
+pub fn to_half_width(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    if !s
+        .chars()
+        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Parses an amount or count. Accepts currency signs (`¥ ￥ $ 元 RMB CNY`),
+/// thousands separators, spaces, full-width digits and a leading minus or
+/// accounting parentheses. Returns `None` for anything else; an empty cell
+/// is the caller's business.
+///
+/// # Example
+/// ```
+/// use opscalc_core::parse_number;
+/// assert_eq!(parse_number("¥1,299.50"), Some(1299.5));
+/// assert_eq!(parse_number("１２９９元"), Some(1299.0));
+/// assert_eq!(parse_number("(12.5)"), Some(-12.5));
+/// assert_eq!(parse_number("12.5.1"), None);
+/// ```
+pub fn parse_number(s: &str) -> Option<f64> {
+    let s = to_half_width(s.trim());
+    let mut t = s.trim();
+    if t.is_empty() || t.len() > 64 {
+        return None;
+    }
+    let mut negative = false;
+    if t.starts_with('(') && t.ends_with(')') {
+        negative = true;
+        t = &t[1..t.len() - 1];
+    }
+    let mut out = String::with_capacity(t.len());
+    for prefix in ["RMB", "CNY", "USD"] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest;
+        }
+    }
+    for c in t.chars() {
+        match c {
+            '0'..='9' | '.' | 'e' | 'E' => out.push(c),
+            '-' | '+' if out.is_empty() || out.ends_with(['e', 'E']) => out.push(c),
+            '-' if out.is_empty() => out.push(c),
+            ',' | ' ' | '¥' | '￥' | '$' | '元' | '\u{a0}' | '\'' => {}
+            _ => return None,
+        }
+    }
+    if !out.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Reject forms like "1e" or "e5" that f64 parsing would reject anyway,
+    // and infinities: only finite numbers are amounts.
+    let v: f64 = out.parse().ok()?;
+    if !v.is_finite() {
+        return None;
+    }
+    Some(if negative { -v } else { v })
+}
+
+/// Parses a rate: `57.3%` is 0.573, and a bare number is taken as a
+/// fraction when it is at most 1, else as a percentage (`57.3` is 0.573).
+///
+/// # Example
+/// ```
+/// use opscalc_core::parse_rate;
+/// assert_eq!(parse_rate("57.3%"), Some(0.573));
+/// assert_eq!(parse_rate("0.25"), Some(0.25));
+/// assert_eq!(parse_rate("１０％"), Some(0.1));
+/// ```
+pub fn parse_rate(s: &str) -> Option<f64> {
+    let h = to_half_width(s.trim());
+    let t = h.trim();
+    if let Some(p) = t.strip_suffix('%').or_else(|| t.strip_suffix('％')) {
+        return parse_number(p).map(|v| v / 100.0);
+    }
+    let v = parse_number(t)?;
+    Some(if v.abs() <= 1.0 { v } else { v / 100.0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_number("1299"), Some(1299.0));
+        assert_eq!(parse_number(" ￥ 1 299.00 "), Some(1299.0));
+        assert_eq!(parse_number("$12,345.67"), Some(12345.67));
+        assert_eq!(parse_number("-3.5"), Some(-3.5));
+        assert_eq!(parse_number("RMB 88"), Some(88.0));
+        assert_eq!(parse_number("１，２３４．５"), Some(1234.5));
+        assert_eq!(parse_number("1e3"), Some(1000.0));
+        assert_eq!(parse_number("0"), Some(0.0));
+        for bad in ["", "abc", "12a", "--1", "1-2", "¥", "1e999", "#DIV/0!", "=1+1"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("50%"), Some(0.5));
+        assert_eq!(parse_rate("1"), Some(1.0));
+        assert_eq!(parse_rate("62.5"), Some(0.625));
+        assert_eq!(parse_rate("x%"), None);
+    }
+}

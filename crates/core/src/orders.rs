@@ -1,0 +1,387 @@
+//! Orders from order lines (spec section 1): line items merged, unpaid and
+//! cancelled rows excluded, every excluded row recorded.
+
+use crate::columns::{
+    header_of, missing_role, norm_status, number_cell, screen_rows, status_set, TimeColumn,
+};
+use crate::{DateOrder, DateTime, Interner, Ledger, Mapping, ReadError, Reason, Role, Table};
+use std::collections::HashMap;
+
+/// Status values that mean "never paid" (spec section 1).
+pub const DEFAULT_CANCELLED_STATUSES: &[&str] = &[
+    "交易关闭",
+    "已关闭",
+    "已取消",
+    "取消",
+    "等待买家付款",
+    "待付款",
+    "未付款",
+    "closed",
+    "cancelled",
+    "canceled",
+    "voided",
+    "pending",
+    "unpaid",
+];
+
+/// Status values that mean refunded (kept by default).
+pub const DEFAULT_REFUNDED_STATUSES: &[&str] = &["退款成功", "已退款", "全额退款", "refunded"];
+
+/// How order rows become orders.
+///
+/// # Example
+/// ```
+/// use opscalc_core::OrderOptions;
+/// let o = OrderOptions::default();
+/// assert!(!o.exclude_refunded);
+/// assert!(o.cancelled_statuses.contains(&"交易关闭".to_string()));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderOptions {
+    /// Exclude refunded rows (default: kept, payment basis).
+    pub exclude_refunded: bool,
+    /// Status values that mean never paid.
+    pub cancelled_statuses: Vec<String>,
+    /// Status values that mean refunded.
+    pub refunded_statuses: Vec<String>,
+    /// How to read `05/03/2024` when a column does not settle it.
+    pub date_order: Option<DateOrder>,
+}
+
+impl Default for OrderOptions {
+    fn default() -> Self {
+        OrderOptions {
+            exclude_refunded: false,
+            cancelled_statuses: DEFAULT_CANCELLED_STATUSES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            refunded_statuses: DEFAULT_REFUNDED_STATUSES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            date_order: None,
+        }
+    }
+}
+
+/// One line of an order, with interned labels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Line {
+    /// SKU id in [`Orders::skus`].
+    pub sku: Option<u32>,
+    /// Product id in [`Orders::products`].
+    pub product: Option<u32>,
+    /// Category id in [`Orders::categories`].
+    pub category: Option<u32>,
+    /// Channel id in [`Orders::channels`].
+    pub channel: Option<u32>,
+    /// Quantity (1 when not mapped or blank).
+    pub quantity: f64,
+}
+
+/// One paid order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Order {
+    /// The order id as in the file.
+    pub id: String,
+    /// Buyer id in [`Orders::buyers`], `None` for guests.
+    pub buyer: Option<u32>,
+    /// Payment time (or creation time when no payment column is mapped).
+    pub time: DateTime,
+    /// Sum of the rows' amounts.
+    pub amount: f64,
+    /// Rows (indexes into the table) that make up the order.
+    pub rows: Vec<u32>,
+    /// The order's lines.
+    pub lines: Vec<Line>,
+}
+
+/// Paid orders read from a table, sorted by time, with the ledger of rows
+/// that were not used.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Orders {
+    /// Orders, sorted by time (then id).
+    pub orders: Vec<Order>,
+    /// Buyer ids.
+    pub buyers: Interner,
+    /// SKUs.
+    pub skus: Interner,
+    /// Product names.
+    pub products: Interner,
+    /// Categories.
+    pub categories: Interner,
+    /// Channels.
+    pub channels: Interner,
+    /// Rows not used, with reasons.
+    pub ledger: Ledger,
+    /// Things to tell the user (disagreeing line items, ...).
+    pub warnings: Vec<String>,
+    /// Whether a buyer column is mapped.
+    pub has_buyer: bool,
+    /// Whether an amount column is mapped.
+    pub has_amount: bool,
+    /// Table row number of each table row index, for drill-downs.
+    pub row_numbers: Vec<u32>,
+}
+
+impl Orders {
+    /// Builds orders from a table and mapping.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "买家ID", "付款时间", "实付金额"], &[
+    ///     &["A1", "amy", "2024-03-01 10:00", "¥100"],
+    ///     &["A1", "amy", "2024-03-01 10:00", "¥50"],   // a second line item
+    ///     &["A2", "bob", "", "30"],                     // unpaid
+    /// ]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let o = Orders::build(&t, &m, &OrderOptions::default()).unwrap();
+    /// assert_eq!(o.orders.len(), 1);
+    /// assert_eq!(o.orders[0].amount, 150.0);
+    /// assert_eq!(o.ledger.counts()["unpaid"], 1);
+    /// ```
+    pub fn build(table: &Table, mapping: &Mapping, opts: &OrderOptions) -> Result<Orders, ReadError> {
+        let order_col = mapping
+            .get(Role::OrderId)
+            .ok_or_else(|| missing_role(table, Role::OrderId))?;
+        let paid = match mapping.get(Role::PaidAt) {
+            Some(c) => Some(TimeColumn::new(table, c, opts.date_order)?),
+            None => None,
+        };
+        let created = match mapping.get(Role::CreatedAt) {
+            Some(c) => Some(TimeColumn::new(table, c, opts.date_order)?),
+            None => None,
+        };
+        if paid.is_none() && created.is_none() {
+            return Err(missing_role(table, Role::PaidAt));
+        }
+        let buyer_col = mapping.get(Role::BuyerId);
+        let amount_col = mapping.get(Role::Amount);
+        let status_col = mapping.get(Role::Status);
+        let qty_col = mapping.get(Role::Quantity);
+        let cancelled = status_set(&opts.cancelled_statuses);
+        let refunded = status_set(&opts.refunded_statuses);
+
+        let mut out = Orders {
+            ledger: Ledger::new(table.name(), table.len()),
+            has_buyer: buyer_col.is_some(),
+            has_amount: amount_col.is_some(),
+            row_numbers: (0..table.len()).map(|r| table.row_number(r)).collect(),
+            ..Orders::default()
+        };
+        let usable = screen_rows(table, &mut out.ledger);
+
+        struct Draft {
+            rows: Vec<u32>,
+            buyer: Option<u32>,
+            paid: Option<DateTime>,
+            created: Option<DateTime>,
+            amount: f64,
+            lines: Vec<Line>,
+            conflict_buyer: bool,
+            conflict_time: bool,
+        }
+        let mut drafts: Vec<Draft> = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let intern = |i: &mut Interner, s: &str| {
+            let s = s.trim();
+            (!s.is_empty()).then(|| i.intern(s))
+        };
+
+        for r in 0..table.len() {
+            if !usable[r] {
+                continue;
+            }
+            let num = table.row_number(r);
+            let id = table.cell(r, order_col).trim();
+            if id.is_empty() {
+                out.ledger
+                    .exclude(num, Some(header_of(table, order_col)), Reason::MissingOrderId, "");
+                continue;
+            }
+            // Typed cells; the first bad one excludes the row.
+            let mut bad = None;
+            let mut read_time = |tc: &Option<TimeColumn>| match tc {
+                Some(tc) => match tc.read(table, r) {
+                    Ok(v) => v,
+                    Err(()) => {
+                        bad.get_or_insert((tc.col, Reason::BadTime));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let p = read_time(&paid);
+            let c = read_time(&created);
+            let mut num_cell = |col: Option<usize>| match col {
+                Some(col) => match number_cell(table, r, col) {
+                    Ok(v) => v,
+                    Err(()) => {
+                        bad.get_or_insert((col, Reason::BadNumber));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let amount = num_cell(amount_col).unwrap_or(0.0);
+            let qty = num_cell(qty_col).unwrap_or(1.0);
+            if let Some((col, reason)) = bad {
+                out.ledger.exclude(
+                    num,
+                    Some(header_of(table, col)),
+                    reason,
+                    table.cell(r, col),
+                );
+                continue;
+            }
+            if let Some(sc) = status_col {
+                let s = norm_status(table.cell(r, sc));
+                if cancelled.contains(&s) {
+                    out.ledger.exclude(
+                        num,
+                        Some(header_of(table, sc)),
+                        Reason::CancelledOrUnpaid,
+                        table.cell(r, sc),
+                    );
+                    continue;
+                }
+                if opts.exclude_refunded && refunded.contains(&s) {
+                    out.ledger.exclude(
+                        num,
+                        Some(header_of(table, sc)),
+                        Reason::Refunded,
+                        table.cell(r, sc),
+                    );
+                    continue;
+                }
+            }
+            let buyer = buyer_col.and_then(|b| intern(&mut out.buyers, table.cell(r, b)));
+            let line = Line {
+                sku: mapping
+                    .get(Role::Sku)
+                    .and_then(|c| intern(&mut out.skus, table.cell(r, c))),
+                product: mapping
+                    .get(Role::Product)
+                    .and_then(|c| intern(&mut out.products, table.cell(r, c))),
+                category: mapping
+                    .get(Role::Category)
+                    .and_then(|c| intern(&mut out.categories, table.cell(r, c))),
+                channel: mapping
+                    .get(Role::Channel)
+                    .and_then(|c| intern(&mut out.channels, table.cell(r, c))),
+                quantity: qty,
+            };
+            let k = match by_id.get(id) {
+                Some(&k) => k,
+                None => {
+                    by_id.insert(id.to_string(), drafts.len());
+                    ids.push(id.to_string());
+                    drafts.push(Draft {
+                        rows: Vec::new(),
+                        buyer: None,
+                        paid: None,
+                        created: None,
+                        amount: 0.0,
+                        lines: Vec::new(),
+                        conflict_buyer: false,
+                        conflict_time: false,
+                    });
+                    drafts.len() - 1
+                }
+            };
+            let d = &mut drafts[k];
+            d.rows.push(r as u32);
+            match (d.buyer, buyer) {
+                (None, b) => d.buyer = b,
+                (Some(a), Some(b)) if a != b => d.conflict_buyer = true,
+                _ => {}
+            }
+            let earliest = |cur: &mut Option<DateTime>, new: Option<DateTime>, conflict: &mut bool| {
+                if let Some(n) = new {
+                    match cur {
+                        Some(c) if *c != n => {
+                            *conflict = true;
+                            *c = (*c).min(n);
+                        }
+                        Some(_) => {}
+                        None => *cur = Some(n),
+                    }
+                }
+            };
+            earliest(&mut d.paid, p, &mut d.conflict_time);
+            earliest(&mut d.created, c, &mut d.conflict_time);
+            d.amount += amount;
+            d.lines.push(line);
+        }
+
+        let mut conflicts_buyer = Vec::new();
+        let mut conflicts_time = Vec::new();
+        for (d, id) in drafts.into_iter().zip(ids) {
+            let time = if paid.is_some() { d.paid } else { d.created };
+            let Some(time) = time else {
+                let (reason, col) = if paid.is_some() {
+                    (Reason::Unpaid, paid.as_ref().map(|p| p.col))
+                } else {
+                    (Reason::MissingTime, created.as_ref().map(|c| c.col))
+                };
+                for &r in &d.rows {
+                    out.ledger.exclude(
+                        table.row_number(r as usize),
+                        col.map(|c| header_of(table, c)),
+                        reason,
+                        "",
+                    );
+                }
+                continue;
+            };
+            if d.conflict_buyer {
+                conflicts_buyer.push(id.clone());
+            }
+            if d.conflict_time {
+                conflicts_time.push(id.clone());
+            }
+            out.orders.push(Order {
+                id,
+                buyer: d.buyer,
+                time,
+                amount: d.amount,
+                rows: d.rows,
+                lines: d.lines,
+            });
+        }
+        for (list, what) in [
+            (conflicts_buyer, "buyers (the first is used)"),
+            (conflicts_time, "times (the earliest is used)"),
+        ] {
+            if !list.is_empty() {
+                out.warnings.push(format!(
+                    "{}: {} orders have line items with different {what}, for example {}",
+                    table.name(),
+                    list.len(),
+                    list.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+        for (row, n) in table.overflow_rows() {
+            let _ = (row, n);
+        }
+        out.orders.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// Total rows in the orders that were kept.
+    pub fn rows_in_orders(&self) -> usize {
+        self.orders.iter().map(|o| o.rows.len()).sum()
+    }
+
+    /// The first and last order dates, if any.
+    pub fn date_range(&self) -> Option<(crate::Date, crate::Date)> {
+        Some((
+            self.orders.first()?.time.date(),
+            self.orders.last()?.time.date(),
+        ))
+    }
+}

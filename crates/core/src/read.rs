@@ -1,0 +1,536 @@
+//! Reading files and pastes into a [`Table`]: encoding detection, delimiter
+//! detection, RFC 4180 quoting, and spreadsheets through calamine.
+
+use crate::table::Table;
+use std::fmt;
+
+/// Most columns a file may have: a wider one is almost surely not a table
+/// (or is hostile), and would make every row allocation huge.
+pub const MAX_COLUMNS: usize = 4096;
+
+/// Largest total decompressed size accepted for a spreadsheet (zip) file.
+pub const MAX_XLSX_DECOMPRESSED: u128 = 1 << 30;
+
+/// An error that stops a whole file from being read, with the position
+/// where there is one.
+///
+/// # Example
+/// ```
+/// use opscalc_core::ReadError;
+/// let e = ReadError::at("orders.csv", Some(12), Some("付款时间"), "not a date: \"abc\"");
+/// assert_eq!(e.to_string(), "orders.csv: row 12, column 付款时间: not a date: \"abc\"");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadError {
+    /// The file (or "pasted text").
+    pub file: String,
+    /// The row number in the file, when the error has one.
+    pub row: Option<u32>,
+    /// The column header, when the error has one.
+    pub column: Option<String>,
+    /// What is wrong, in one line.
+    pub message: String,
+}
+
+impl ReadError {
+    /// An error about a file, optionally at a row and column.
+    pub fn at(file: &str, row: Option<u32>, column: Option<&str>, message: &str) -> ReadError {
+        ReadError {
+            file: file.to_string(),
+            row,
+            column: column.map(str::to_string),
+            message: message.to_string(),
+        }
+    }
+
+    /// An error about a whole file.
+    pub fn file(file: &str, message: impl Into<String>) -> ReadError {
+        ReadError {
+            file: file.to_string(),
+            row: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(r) = self.row {
+            write!(f, ": row {r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, "{} column {c}", if self.row.is_some() { "," } else { ":" })?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Choices the user can make about how a file is read.
+///
+/// # Example
+/// ```
+/// use opscalc_core::ReadOptions;
+/// let o = ReadOptions { encoding: Some("gbk".into()), ..ReadOptions::default() };
+/// assert_eq!(o.encoding.as_deref(), Some("gbk"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReadOptions {
+    /// An encoding label (`utf-8`, `gbk`, `gb18030`, `utf-16le`, ...) to use
+    /// instead of detection.
+    pub encoding: Option<String>,
+    /// A delimiter to use instead of detection.
+    pub delimiter: Option<u8>,
+    /// The sheet of a spreadsheet to read (default: the first).
+    pub sheet: Option<String>,
+}
+
+/// A table read from a file, with what was detected on the way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadResult {
+    /// The table.
+    pub table: Table,
+    /// The encoding used (`UTF-8`, `GB18030`, `UTF-16LE`, ... or `xlsx`).
+    pub encoding: String,
+    /// The delimiter used, for text files.
+    pub delimiter: Option<u8>,
+    /// Sheet names of a spreadsheet (empty for text files).
+    pub sheets: Vec<String>,
+    /// Things the reader noticed that the user should know.
+    pub warnings: Vec<String>,
+}
+
+/// Reads a file's bytes: a spreadsheet when they are a zip or OLE file,
+/// otherwise delimited text in any supported encoding.
+///
+/// # Example
+/// ```
+/// use opscalc_core::{read_bytes, ReadOptions};
+/// let r = read_bytes("o.csv", b"id,buyer\n1,amy\n2,bob\n", &ReadOptions::default()).unwrap();
+/// assert_eq!(r.table.headers(), ["id", "buyer"]);
+/// assert_eq!(r.table.cell(1, 1), "bob");
+/// ```
+pub fn read_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ReadResult, ReadError> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return read_spreadsheet(name, bytes, opts);
+    }
+    let (text, encoding, mut warnings) = decode(name, bytes, opts.encoding.as_deref())?;
+    let mut r = read_text(name, &text, opts.delimiter)?;
+    r.encoding = encoding;
+    warnings.append(&mut r.warnings);
+    r.warnings = warnings;
+    Ok(r)
+}
+
+/// Decodes bytes to text: a BOM wins, then valid UTF-8, then UTF-16 by its
+/// zero bytes, then GB18030 (a superset of GBK). An explicit label wins
+/// over all of these.
+///
+/// # Example
+/// ```
+/// use opscalc_core::decode;
+/// let gbk = [0xC2, 0xF2, 0xBC, 0xD2]; // 买家 in GBK
+/// let (text, enc, _) = decode("x.csv", &gbk, None).unwrap();
+/// assert_eq!((text.as_str(), enc.as_str()), ("买家", "GB18030"));
+/// ```
+pub fn decode(
+    name: &str,
+    bytes: &[u8],
+    label: Option<&str>,
+) -> Result<(String, String, Vec<String>), ReadError> {
+    use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+    let mut warnings = Vec::new();
+    let forced = match label {
+        Some(l) => Some(
+            Encoding::for_label(l.trim().as_bytes())
+                .ok_or_else(|| ReadError::file(name, format!("unknown encoding \"{l}\"")))?,
+        ),
+        None => None,
+    };
+    let (enc, body): (&'static Encoding, &[u8]) = if let Some((e, n)) = Encoding::for_bom(bytes) {
+        (forced.unwrap_or(e), if forced.is_some() { bytes } else { &bytes[n..] })
+    } else if let Some(e) = forced {
+        (e, bytes)
+    } else if std::str::from_utf8(bytes).is_ok() {
+        (UTF_8, bytes)
+    } else if let Some(e) = utf16_without_bom(bytes) {
+        (e, bytes)
+    } else {
+        (GB18030, bytes)
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(body);
+    let mut enc_name = enc.name().to_string();
+    if enc == encoding_rs::GBK || enc == GB18030 {
+        enc_name = "GB18030".into();
+    }
+    if had_errors {
+        if forced.is_none() && enc == GB18030 {
+            // Neither valid UTF-8 nor GB18030: most likely UTF-8 with some
+            // corrupt bytes, so keep UTF-8 and say where.
+            let (utf8, _) = UTF_8.decode_without_bom_handling(body);
+            let bad_row = first_bad_utf8_line(body);
+            warnings.push(format!(
+                "{name}: the file is not valid UTF-8 or GBK; undecodable bytes (first at row {bad_row}) were replaced by \u{FFFD}"
+            ));
+            return Ok((utf8.into_owned(), "UTF-8".into(), warnings));
+        }
+        warnings.push(format!(
+            "{name}: some bytes are not valid {enc_name} and were replaced by \u{FFFD}; choose another encoding if the text looks wrong"
+        ));
+    }
+    let _ = (UTF_16LE, UTF_16BE);
+    Ok((text.into_owned(), enc_name, warnings))
+}
+
+fn first_bad_utf8_line(bytes: &[u8]) -> usize {
+    let at = match std::str::from_utf8(bytes) {
+        Ok(_) => return 0,
+        Err(e) => e.valid_up_to(),
+    };
+    bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let zeros_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let zeros_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let half = sample.len() / 2;
+    if zeros_odd * 3 > half && zeros_even * 10 < half {
+        Some(encoding_rs::UTF_16LE)
+    } else if zeros_even * 3 > half && zeros_odd * 10 < half {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Picks the delimiter that splits the first lines most consistently:
+/// tab (Excel paste), comma, semicolon or pipe, honouring quotes.
+///
+/// # Example
+/// ```
+/// use opscalc_core::detect_delimiter;
+/// assert_eq!(detect_delimiter("a\tb\n1\t2\n"), b'\t');
+/// assert_eq!(detect_delimiter("a;b\n\"1;5\";2\n"), b';');
+/// assert_eq!(detect_delimiter("just one column\n"), b',');
+/// ```
+pub fn detect_delimiter(text: &str) -> u8 {
+    let candidates = [b'\t', b',', b';', b'|'];
+    let lines = sample_lines(text, 30);
+    let mut best = (b',', 0usize);
+    for &d in &candidates {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
+        let Some(&first) = counts.first() else {
+            break;
+        };
+        if first == 0 {
+            continue;
+        }
+        let agree = counts.iter().filter(|&&c| c == first).count();
+        // Score: lines that agree with the header, weighted by width.
+        let score = agree * 1000 + first.min(999);
+        if score > best.1 {
+            best = (d, score);
+        }
+    }
+    best.0
+}
+
+fn sample_lines(text: &str, n: usize) -> Vec<&str> {
+    // Lines are split naively; a quoted newline only shortens the sample.
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(n)
+        .collect()
+}
+
+fn count_outside_quotes(line: &str, d: u8) -> usize {
+    let mut inside = false;
+    let mut n = 0;
+    for &b in line.as_bytes() {
+        if b == b'"' {
+            inside = !inside;
+        } else if b == d && !inside {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Reads delimited text (CSV, TSV, a paste from Excel) into a table. The
+/// first non-blank record is the header.
+///
+/// # Example
+/// ```
+/// use opscalc_core::read_text;
+/// let r = read_text("paste", "订单号\t金额\nA1\t\"1,200\"\n", None).unwrap();
+/// assert_eq!(r.table.cell(0, 1), "1,200");
+/// assert_eq!(r.table.row_number(0), 2);
+/// ```
+pub fn read_text(name: &str, text: &str, delimiter: Option<u8>) -> Result<ReadResult, ReadError> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let d = delimiter.unwrap_or_else(|| detect_delimiter(text));
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(d)
+        .from_reader(text.as_bytes());
+    let mut rec = csv::ByteRecord::new();
+    let mut table: Option<Table> = None;
+    let mut warnings = Vec::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let row = e.position().map(|p| p.line() as u32);
+                return Err(ReadError::at(name, row, None, &e.to_string()));
+            }
+        }
+        let line = rec.position().map(|p| p.line() as u32).unwrap_or(0);
+        if rec.len() > MAX_COLUMNS {
+            return Err(ReadError::at(
+                name,
+                Some(line),
+                None,
+                &format!(
+                    "{} columns; at most {MAX_COLUMNS} are supported (is this really a table?)",
+                    rec.len()
+                ),
+            ));
+        }
+        // Input is valid UTF-8 and delimiters are ASCII, so fields are too.
+        match &mut table {
+            None => {
+                if rec.iter().all(|f| field(f).trim().is_empty()) {
+                    continue;
+                }
+                let headers = dedupe_headers(rec.iter().map(|f| field(f).trim().to_string()));
+                table = Some(Table::new(name, headers));
+            }
+            Some(t) => t.push_row(rec.iter().map(field), line),
+        }
+    }
+    let table = table.ok_or_else(|| ReadError::file(name, "the file is empty: no header row"))?;
+    if !table.overflow_rows.is_empty() {
+        let (row, n) = table.overflow_rows[0];
+        warnings.push(format!(
+            "{name}: {} rows have more cells than the header (first: row {row}, {n} extra); the extra cells are ignored",
+            table.overflow_rows.len()
+        ));
+    }
+    if text.matches('"').count() % 2 == 1 && !table.is_empty() {
+        warnings.push(format!(
+            "{name}: the file has an unbalanced quote; rows after it may be merged into one cell"
+        ));
+    }
+    Ok(ReadResult {
+        table,
+        encoding: "UTF-8".into(),
+        delimiter: Some(d),
+        sheets: Vec::new(),
+        warnings,
+    })
+}
+
+/// Makes header names unique (`金额`, `金额 (2)`) and names blank ones, so
+/// every column can be mapped and mentioned in messages.
+fn field(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or("")
+}
+
+fn dedupe_headers(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, n) in names.enumerate() {
+        let base = if n.is_empty() {
+            format!("column {}", i + 1)
+        } else {
+            n
+        };
+        let mut name = base.clone();
+        let mut k = 2;
+        while out.contains(&name) {
+            name = format!("{base} ({k})");
+            k += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+fn read_spreadsheet(
+    name: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<ReadResult, ReadError> {
+    use calamine::{Data, Reader};
+    use std::io::Cursor;
+    if bytes.starts_with(b"PK") {
+        let archive = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ReadError::file(name, format!("not a valid XLSX (zip) file: {e}")))?;
+        match archive.decompressed_size() {
+            Some(n) if n <= MAX_XLSX_DECOMPRESSED => {}
+            Some(n) => {
+                return Err(ReadError::file(
+                    name,
+                    format!(
+                        "the spreadsheet would unpack to {} MB, over the {} MB limit (a zip bomb?)",
+                        n >> 20,
+                        MAX_XLSX_DECOMPRESSED >> 20
+                    ),
+                ))
+            }
+            None => {
+                return Err(ReadError::file(
+                    name,
+                    "the spreadsheet does not declare its unpacked size; save it again from Excel",
+                ))
+            }
+        }
+    }
+    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| ReadError::file(name, format!("cannot read the spreadsheet: {e}")))?;
+    let sheets = wb.sheet_names();
+    let sheet = match &opts.sheet {
+        Some(s) if sheets.contains(s) => s.clone(),
+        Some(s) => {
+            return Err(ReadError::file(
+                name,
+                format!("no sheet named \"{s}\"; sheets: {}", sheets.join(", ")),
+            ))
+        }
+        None => sheets
+            .first()
+            .cloned()
+            .ok_or_else(|| ReadError::file(name, "the spreadsheet has no sheets"))?,
+    };
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| ReadError::file(name, format!("cannot read sheet \"{sheet}\": {e}")))?;
+    if range.width() > MAX_COLUMNS {
+        return Err(ReadError::file(
+            name,
+            format!(
+                "{} columns; at most {MAX_COLUMNS} are supported",
+                range.width()
+            ),
+        ));
+    }
+    let first_row = range.start().map(|(r, _)| r).unwrap_or(0);
+    let mut table: Option<Table> = None;
+    let mut cells: Vec<String> = Vec::with_capacity(range.width());
+    for (i, row) in range.rows().enumerate() {
+        cells.clear();
+        cells.extend(row.iter().map(|c| match c {
+            Data::Empty => String::new(),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Float(f) => format_float(*f),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::Error(e) => e.to_string(),
+            Data::DateTime(dt) if dt.is_datetime() => {
+                let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+            }
+            Data::DateTime(dt) => format_float(dt.as_f64()),
+        }));
+        let number = first_row + i as u32 + 1;
+        match &mut table {
+            None => {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                let headers = dedupe_headers(cells.iter().map(|c| c.trim().to_string()));
+                table = Some(Table::new(name, headers));
+            }
+            Some(t) => t.push_row(cells.iter().map(String::as_str), number),
+        }
+    }
+    let table = table.ok_or_else(|| {
+        ReadError::file(name, format!("sheet \"{sheet}\" is empty: no header row"))
+    })?;
+    let mut warnings = Vec::new();
+    if sheets.len() > 1 && opts.sheet.is_none() {
+        warnings.push(format!(
+            "{name}: read the first sheet \"{sheet}\" of {}; pick another if needed",
+            sheets.len()
+        ));
+    }
+    Ok(ReadResult {
+        table,
+        encoding: "xlsx".into(),
+        delimiter: None,
+        sheets,
+        warnings,
+    })
+}
+
+/// Formats a spreadsheet number the way the user typed it: `12`, not `12.0`.
+fn format_float(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_and_boms() {
+        let mut le = vec![0xFF, 0xFE];
+        for u in "a,b\n1,买\n".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let r = read_bytes("u16.csv", &le, &ReadOptions::default()).unwrap();
+        assert_eq!(r.encoding, "UTF-16LE");
+        assert_eq!(r.table.cell(0, 1), "买");
+        let mut be = vec![0xFE, 0xFF];
+        for u in "a,b\n1,买\n".encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        let r = read_bytes("u16be.csv", &be, &ReadOptions::default()).unwrap();
+        assert_eq!(r.encoding, "UTF-16BE");
+        assert_eq!(r.table.cell(0, 1), "买");
+        let r = read_bytes("bom.csv", b"\xEF\xBB\xBFid\n7\n", &ReadOptions::default()).unwrap();
+        assert_eq!(r.table.headers(), ["id"]);
+    }
+
+    #[test]
+    fn errors_name_file_and_row() {
+        let e = read_bytes("e.csv", b"", &ReadOptions::default()).unwrap_err();
+        assert_eq!(e.to_string(), "e.csv: the file is empty: no header row");
+        let wide = "a,".repeat(5000) + "\n";
+        let e = read_bytes("w.csv", wide.as_bytes(), &ReadOptions::default()).unwrap_err();
+        assert_eq!(e.row, Some(1));
+        assert!(e.message.contains("5001 columns"), "{e}");
+    }
+
+    #[test]
+    fn headers_are_deduplicated_and_named() {
+        let r = read_text("d.csv", "金额,金额,,x\n1,2,3,4\n", None).unwrap();
+        assert_eq!(r.table.headers(), ["金额", "金额 (2)", "column 3", "x"]);
+    }
+
+    #[test]
+    fn quoted_newlines_keep_row_numbers() {
+        let r = read_text("q.csv", "a,b\n1,\"x\ny\"\n2,z\n", None).unwrap();
+        assert_eq!(r.table.cell(0, 1), "x\ny");
+        assert_eq!(r.table.row_number(1), 4);
+    }
+
+    #[test]
+    fn overflow_cells_are_reported() {
+        let r = read_text("o.csv", "a,b\n1,2,3\n", None).unwrap();
+        assert_eq!(r.table.overflow_rows(), &[(2, 1)]);
+        assert!(r.warnings[0].contains("row 2"));
+    }
+}

@@ -1,0 +1,745 @@
+//! Repurchase (复购率), spec section 2: user and order repurchase, buy-back,
+//! per-period tables, breakdowns, cohorts and repeat intervals.
+
+use crate::{Date, DateTime, Ledger, Metric, Orders, Reason, Report, RowCounts};
+use std::collections::BTreeMap;
+
+/// Natural periods for per-period tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Period {
+    /// Calendar days.
+    Day,
+    /// Weeks starting on Monday.
+    Week,
+    /// Calendar months.
+    #[default]
+    Month,
+}
+
+impl Period {
+    /// Parses `day`, `week` or `month`.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::Period;
+    /// assert_eq!(Period::parse("week"), Some(Period::Week));
+    /// ```
+    pub fn parse(s: &str) -> Option<Period> {
+        match s {
+            "day" => Some(Period::Day),
+            "week" => Some(Period::Week),
+            "month" => Some(Period::Month),
+            _ => None,
+        }
+    }
+
+    /// The key used in the CLI, URL and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+
+    /// The first day of the period containing `d`.
+    pub fn start(self, d: Date) -> Date {
+        match self {
+            Period::Day => d,
+            Period::Week => d.week_start(),
+            Period::Month => d.month_start(),
+        }
+    }
+
+    /// The first day of the next period after the one starting at `start`.
+    pub fn next(self, start: Date) -> Date {
+        match self {
+            Period::Day => start + 1,
+            Period::Week => start + 7,
+            Period::Month => start.next_month_start(),
+        }
+    }
+
+    /// A label for the period starting at `start`: `2024-03`, `2024-03-04`.
+    pub fn label(self, start: Date) -> String {
+        match self {
+            Period::Month => start.to_string()[..7].to_string(),
+            _ => start.to_string(),
+        }
+    }
+}
+
+/// What to break repurchase down by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// Product name.
+    Product,
+    /// SKU.
+    Sku,
+    /// Category.
+    Category,
+    /// Channel.
+    Channel,
+}
+
+impl Dimension {
+    /// Parses `product`, `sku`, `category` or `channel`.
+    pub fn parse(s: &str) -> Option<Dimension> {
+        match s {
+            "product" => Some(Dimension::Product),
+            "sku" => Some(Dimension::Sku),
+            "category" => Some(Dimension::Category),
+            "channel" => Some(Dimension::Channel),
+            _ => None,
+        }
+    }
+
+    /// The key used in the CLI, URL and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dimension::Product => "product",
+            Dimension::Sku => "sku",
+            Dimension::Category => "category",
+            Dimension::Channel => "channel",
+        }
+    }
+}
+
+/// Settings of the repurchase calculator.
+///
+/// # Example
+/// ```
+/// use opscalc_core::RepurchaseOptions;
+/// let o = RepurchaseOptions { merge_same_day: true, ..Default::default() };
+/// assert!(o.from.is_none());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RepurchaseOptions {
+    /// Window start (default: first order date).
+    pub from: Option<Date>,
+    /// Window end, inclusive (default: last order date).
+    pub to: Option<Date>,
+    /// Only orders this many days before `from` make a buyer "returning".
+    pub lookback_days: Option<u32>,
+    /// Orders of one buyer on one day count as one purchase.
+    pub merge_same_day: bool,
+    /// Period of the per-period table.
+    pub period: Period,
+    /// Dimension of the breakdown, if any.
+    pub by: Option<Dimension>,
+}
+
+/// Counts behind the repurchase metrics for one window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RepurchaseCounts {
+    /// Distinct buyers with an order in the window.
+    pub buyers: u64,
+    /// Buyers with two or more orders (or buyer-days) in the window.
+    pub repeat_buyers: u64,
+    /// Orders (or buyer-days) in the window.
+    pub orders: u64,
+    /// Buyers in the window who also ordered before it (within lookback).
+    pub returning_buyers: u64,
+    /// Whether any order precedes the window.
+    pub has_history: bool,
+}
+
+impl RepurchaseCounts {
+    /// Orders that are a buyer's second or later in the window.
+    pub fn repeat_orders(&self) -> u64 {
+        self.orders - self.buyers
+    }
+
+    /// The spec's metrics for these counts.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::RepurchaseCounts;
+    /// let c = RepurchaseCounts { buyers: 4, repeat_buyers: 1, orders: 6, returning_buyers: 2, has_history: true };
+    /// let m = c.metrics();
+    /// assert_eq!(m[2].value, Some(0.25)); // user_repurchase_rate
+    /// assert_eq!(m[4].value, Some(2.0));  // repeat_orders
+    /// ```
+    pub fn metrics(&self) -> Vec<Metric> {
+        let mut buyback = Metric::ratio(
+            "buyback_rate",
+            self.returning_buyers as f64,
+            self.buyers as f64,
+        );
+        if !self.has_history {
+            buyback = buyback.withhold(
+                "buyback_rate: not available because the data holds no orders before the window (no history)",
+            );
+        }
+        vec![
+            Metric::count("buyers", self.buyers as f64),
+            Metric::count("repeat_buyers", self.repeat_buyers as f64),
+            Metric::ratio(
+                "user_repurchase_rate",
+                self.repeat_buyers as f64,
+                self.buyers as f64,
+            ),
+            Metric::count("orders", self.orders as f64),
+            Metric::count("repeat_orders", self.repeat_orders() as f64),
+            Metric::ratio(
+                "order_repurchase_rate",
+                self.repeat_orders() as f64,
+                self.orders as f64,
+            ),
+            Metric::count("returning_buyers", self.returning_buyers as f64),
+            buyback,
+        ]
+    }
+}
+
+/// One row of the per-period table or the breakdown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepurchaseRow {
+    /// Period label or dimension value.
+    pub label: String,
+    /// Window of the row.
+    pub from: Date,
+    /// Inclusive end of the row's window.
+    pub to: Date,
+    /// The counts.
+    pub counts: RepurchaseCounts,
+}
+
+/// Cohort matrix: buyers by month of first order, share active k months on.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cohorts {
+    /// One row per cohort month.
+    pub rows: Vec<CohortRow>,
+}
+
+/// One cohort.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CohortRow {
+    /// The cohort's month, `2024-03`.
+    pub month: String,
+    /// Buyers whose first order is in that month.
+    pub size: u64,
+    /// Buyers active in month first+k, for k = 0.. up to the data's last month.
+    pub active: Vec<u64>,
+}
+
+/// Distribution of days between a buyer's consecutive orders.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Intervals {
+    /// How many intervals.
+    pub count: usize,
+    /// Median days (linear interpolation between ranks).
+    pub median: Option<f64>,
+    /// First quartile.
+    pub q1: Option<f64>,
+    /// Third quartile.
+    pub q3: Option<f64>,
+    /// Mean days.
+    pub mean: Option<f64>,
+    /// Buckets: label (days), count.
+    pub histogram: Vec<(&'static str, usize)>,
+}
+
+/// One buyer in the window, for drill-downs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BuyerRow {
+    /// Buyer id.
+    pub buyer: String,
+    /// Orders (or buyer-days) in the window.
+    pub orders: u64,
+    /// Whether the buyer ordered before the window (within lookback).
+    pub returning: bool,
+    /// First order time in the window.
+    pub first: DateTime,
+    /// Last order time in the window.
+    pub last: DateTime,
+    /// Amount paid in the window.
+    pub amount: f64,
+}
+
+/// Everything the repurchase calculator shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Repurchase {
+    /// The window used.
+    pub from: Date,
+    /// Inclusive end of the window.
+    pub to: Date,
+    /// Headline counts.
+    pub counts: RepurchaseCounts,
+    /// Headline metrics, rows and warnings.
+    pub report: Report,
+    /// Per-period table.
+    pub periods: Vec<RepurchaseRow>,
+    /// Breakdown, when asked for.
+    pub breakdown: Vec<RepurchaseRow>,
+    /// Cohort matrix.
+    pub cohorts: Cohorts,
+    /// Repeat intervals.
+    pub intervals: Intervals,
+    /// Buyers in the window, sorted by orders (most first), then id.
+    pub buyers: Vec<BuyerRow>,
+    /// Row ledger including window exclusions.
+    pub ledger: Ledger,
+}
+
+/// A buyer's purchase: (buyer, time, order index).
+#[derive(Clone, Copy)]
+struct Purchase {
+    buyer: u32,
+    time: DateTime,
+    order: u32,
+}
+
+/// Per-buyer sorted purchase dates (compressed rows), for "did this buyer
+/// buy before `from`" lookups in O(log n).
+struct History {
+    starts: Vec<u32>,
+    dates: Vec<Date>,
+}
+
+impl History {
+    fn new(p: &[Purchase], n_buyers: usize) -> History {
+        let mut starts = vec![0u32; n_buyers + 1];
+        for x in p {
+            starts[x.buyer as usize + 1] += 1;
+        }
+        for i in 0..n_buyers {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut dates = vec![Date(0); p.len()];
+        for x in p {
+            let f = &mut fill[x.buyer as usize];
+            dates[*f as usize] = x.time.date();
+            *f += 1;
+        }
+        // Purchases are in time order, so each buyer's dates are sorted.
+        History { starts, dates }
+    }
+
+    fn of(&self, b: u32) -> &[Date] {
+        &self.dates[self.starts[b as usize] as usize..self.starts[b as usize + 1] as usize]
+    }
+
+    fn returning(&self, b: u32, from: Date, lookback: Option<u32>) -> bool {
+        let d = self.of(b);
+        let i = d.partition_point(|&x| x < from);
+        if i == 0 {
+            return false;
+        }
+        match lookback {
+            None => true,
+            Some(l) => d[i - 1] >= from - l as i32,
+        }
+    }
+}
+
+/// Reusable per-buyer scratch arrays (dense ids), reset by a touched list.
+struct Scratch {
+    count: Vec<u32>,
+    last: Vec<i32>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            count: vec![0; n],
+            last: vec![i32::MIN; n],
+            touched: Vec::new(),
+        }
+    }
+}
+
+fn window_counts(
+    p: &[Purchase],
+    hist: &History,
+    from: Date,
+    to: Date,
+    lookback: Option<u32>,
+    merge: bool,
+    s: &mut Scratch,
+) -> RepurchaseCounts {
+    let lo = p.partition_point(|x| x.time.date() < from);
+    let hi = p.partition_point(|x| x.time.date() <= to);
+    let mut c = RepurchaseCounts {
+        has_history: lo > 0,
+        ..Default::default()
+    };
+    for x in &p[lo..hi.max(lo)] {
+        let b = x.buyer as usize;
+        let day = x.time.date().0;
+        if s.count[b] == 0 {
+            s.touched.push(x.buyer);
+        } else if merge && s.last[b] == day {
+            continue;
+        }
+        s.count[b] += 1;
+        s.last[b] = day;
+        c.orders += 1;
+    }
+    for &b in &s.touched {
+        c.buyers += 1;
+        if s.count[b as usize] >= 2 {
+            c.repeat_buyers += 1;
+        }
+        if hist.returning(b, from, lookback) {
+            c.returning_buyers += 1;
+        }
+        s.count[b as usize] = 0;
+        s.last[b as usize] = i32::MIN;
+    }
+    s.touched.clear();
+    c
+}
+
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let i = pos.floor() as usize;
+    let frac = pos - i as f64;
+    Some(match sorted.get(i + 1) {
+        Some(&next) => sorted[i] + (next - sorted[i]) * frac,
+        None => sorted[i],
+    })
+}
+
+/// Histogram buckets of repeat intervals, in days (inclusive bounds).
+pub const INTERVAL_BUCKETS: &[(&str, i32, i32)] = &[
+    ("0", 0, 0),
+    ("1", 1, 1),
+    ("2-3", 2, 3),
+    ("4-7", 4, 7),
+    ("8-14", 8, 14),
+    ("15-30", 15, 30),
+    ("31-60", 31, 60),
+    ("61-90", 61, 90),
+    ("91-180", 91, 180),
+    ("181+", 181, i32::MAX),
+];
+
+/// Computes the repurchase calculator. Fails only when no buyer column is
+/// mapped; an empty window gives "not available" metrics.
+///
+/// # Example
+/// ```
+/// use opscalc_core::*;
+/// let t = Table::from_rows("o.csv", &["订单号", "买家ID", "付款时间"], &[
+///     &["1", "amy", "2024-03-01"], &["2", "amy", "2024-03-09"], &["3", "bob", "2024-03-05"],
+/// ]);
+/// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
+/// let r = repurchase(&o, &RepurchaseOptions::default()).unwrap();
+/// assert_eq!(r.report.value("user_repurchase_rate"), Some(0.5));
+/// assert_eq!(r.report.value("order_repurchase_rate"), Some(1.0 / 3.0));
+/// assert_eq!(r.report.value("buyback_rate"), None); // no orders before the window
+/// ```
+pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchase, String> {
+    if !orders.has_buyer {
+        return Err(format!(
+            "{}: no column looks like a buyer id (buyer_id): map one",
+            orders.ledger.file
+        ));
+    }
+    let mut ledger = orders.ledger.clone();
+    let mut warnings = orders.warnings.clone();
+    let (first, last) = orders.date_range().unwrap_or((Date(0), Date(0)));
+    let from = opts.from.unwrap_or(first);
+    let to = opts.to.unwrap_or(last);
+    if from > to {
+        return Err(format!("the window starts ({from}) after it ends ({to})"));
+    }
+    let buyer_col = "buyer_id";
+    let mut purchases = Vec::with_capacity(orders.orders.len());
+    for (i, o) in orders.orders.iter().enumerate() {
+        let d = o.time.date();
+        match o.buyer {
+            None => {
+                for &r in &o.rows {
+                    ledger.exclude(
+                        orders.row_numbers[r as usize],
+                        Some(buyer_col),
+                        Reason::MissingBuyer,
+                        &o.id,
+                    );
+                }
+                continue;
+            }
+            Some(b) => {
+                if d < from || d > to {
+                    for &r in &o.rows {
+                        ledger.exclude(
+                            orders.row_numbers[r as usize],
+                            None,
+                            Reason::OutsideWindow,
+                            &o.time.to_string(),
+                        );
+                    }
+                }
+                purchases.push(Purchase {
+                    buyer: b,
+                    time: o.time,
+                    order: i as u32,
+                });
+            }
+        }
+    }
+    ledger.sort();
+    let n_buyers = orders.buyers.len();
+    let hist = History::new(&purchases, n_buyers);
+    let mut scratch = Scratch::new(n_buyers);
+    let counts = window_counts(
+        &purchases,
+        &hist,
+        from,
+        to,
+        opts.lookback_days,
+        opts.merge_same_day,
+        &mut scratch,
+    );
+    if orders.orders.is_empty() {
+        warnings.push(format!("{}: no paid orders to count", orders.ledger.file));
+    } else if counts.buyers == 0 {
+        warnings.push(format!("no orders with a buyer between {from} and {to}"));
+    }
+    if opts.merge_same_day {
+        warnings.push(
+            "same-day orders of one buyer count as one purchase: \"orders\" are buyer-days".into(),
+        );
+    }
+
+    // Per-period table, each period its own window.
+    let mut periods = Vec::new();
+    let mut start = opts.period.start(from);
+    while start <= to {
+        let next = opts.period.next(start);
+        let (pf, pt) = (start.max(from), (next - 1).min(to));
+        periods.push(RepurchaseRow {
+            label: opts.period.label(start),
+            from: pf,
+            to: pt,
+            counts: window_counts(
+                &purchases,
+                &hist,
+                pf,
+                pt,
+                opts.lookback_days,
+                opts.merge_same_day,
+                &mut scratch,
+            ),
+        });
+        start = next;
+        if periods.len() > 100_000 {
+            break;
+        }
+    }
+
+    let breakdown = match opts.by {
+        Some(dim) => breakdown(orders, &purchases, dim, from, to, opts),
+        None => Vec::new(),
+    };
+
+    let cohorts = cohorts(&purchases, &hist, n_buyers);
+    let (intervals, buyers) = buyer_details(orders, &purchases, &hist, from, to, opts);
+
+    let report = Report {
+        metrics: counts.metrics(),
+        rows: RowCounts::from_ledger(&ledger),
+        warnings,
+    };
+    Ok(Repurchase {
+        from,
+        to,
+        counts,
+        report,
+        periods,
+        breakdown,
+        cohorts,
+        intervals,
+        buyers,
+        ledger,
+    })
+}
+
+fn breakdown(
+    orders: &Orders,
+    purchases: &[Purchase],
+    dim: Dimension,
+    from: Date,
+    to: Date,
+    opts: &RepurchaseOptions,
+) -> Vec<RepurchaseRow> {
+    let (names, pick): (&crate::Interner, fn(&crate::Line) -> Option<u32>) = match dim {
+        Dimension::Product => (&orders.products, |l| l.product),
+        Dimension::Sku => (&orders.skus, |l| l.sku),
+        Dimension::Category => (&orders.categories, |l| l.category),
+        Dimension::Channel => (&orders.channels, |l| l.channel),
+    };
+    // An order belongs to every value on its lines.
+    let mut per_value: Vec<Vec<Purchase>> = vec![Vec::new(); names.len()];
+    let mut seen: Vec<u32> = Vec::new();
+    for p in purchases {
+        seen.clear();
+        for l in &orders.orders[p.order as usize].lines {
+            if let Some(v) = pick(l) {
+                if !seen.contains(&v) {
+                    seen.push(v);
+                    per_value[v as usize].push(*p);
+                }
+            }
+        }
+    }
+    let n_buyers = orders.buyers.len();
+    let mut scratch = Scratch::new(n_buyers);
+    let mut rows: Vec<RepurchaseRow> = per_value
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(v, p)| {
+            let hist = History::new(p, n_buyers);
+            RepurchaseRow {
+                label: names.name(v as u32).to_string(),
+                from,
+                to,
+                counts: window_counts(
+                    p,
+                    &hist,
+                    from,
+                    to,
+                    opts.lookback_days,
+                    opts.merge_same_day,
+                    &mut scratch,
+                ),
+            }
+        })
+        .filter(|r| r.counts.buyers > 0)
+        .collect();
+    rows.sort_by(|a, b| {
+        b.counts
+            .buyers
+            .cmp(&a.counts.buyers)
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    rows
+}
+
+fn cohorts(purchases: &[Purchase], hist: &History, n_buyers: usize) -> Cohorts {
+    let Some(first) = purchases.first() else {
+        return Cohorts::default();
+    };
+    let base = first.time.date().month_start();
+    let last = purchases[purchases.len() - 1].time.date();
+    let n_months = base.months_until(last) as usize + 1;
+    let mut size = vec![0u64; n_months];
+    let mut active = vec![vec![0u64; n_months]; n_months];
+    for b in 0..n_buyers as u32 {
+        let dates = hist.of(b);
+        let Some(&f) = dates.first() else { continue };
+        let c = base.months_until(f) as usize;
+        size[c] += 1;
+        let mut prev = usize::MAX;
+        for &d in dates {
+            let k = f.month_start().months_until(d) as usize;
+            if k != prev {
+                active[c][k] += 1;
+                prev = k;
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    let mut m = base;
+    for c in 0..n_months {
+        if size[c] > 0 {
+            rows.push(CohortRow {
+                month: Period::Month.label(m),
+                size: size[c],
+                active: active[c][..n_months - c].to_vec(),
+            });
+        }
+        m = m.next_month_start();
+    }
+    Cohorts { rows }
+}
+
+fn buyer_details(
+    orders: &Orders,
+    purchases: &[Purchase],
+    hist: &History,
+    from: Date,
+    to: Date,
+    opts: &RepurchaseOptions,
+) -> (Intervals, Vec<BuyerRow>) {
+    let lo = purchases.partition_point(|x| x.time.date() < from);
+    let hi = purchases.partition_point(|x| x.time.date() <= to);
+    let mut per: BTreeMap<u32, BuyerRow> = BTreeMap::new();
+    let mut last_day: BTreeMap<u32, Date> = BTreeMap::new();
+    let mut gaps: Vec<f64> = Vec::new();
+    for p in &purchases[lo..hi.max(lo)] {
+        let d = p.time.date();
+        let amount = orders.orders[p.order as usize].amount;
+        match per.get_mut(&p.buyer) {
+            None => {
+                per.insert(
+                    p.buyer,
+                    BuyerRow {
+                        buyer: orders.buyers.name(p.buyer).to_string(),
+                        orders: 1,
+                        returning: hist.returning(p.buyer, from, opts.lookback_days),
+                        first: p.time,
+                        last: p.time,
+                        amount,
+                    },
+                );
+                last_day.insert(p.buyer, d);
+            }
+            Some(row) => {
+                row.amount += amount;
+                row.last = p.time;
+                let prev = last_day[&p.buyer];
+                if opts.merge_same_day && prev == d {
+                    continue;
+                }
+                row.orders += 1;
+                gaps.push((d.0 - prev.0) as f64);
+                last_day.insert(p.buyer, d);
+            }
+        }
+    }
+    gaps.sort_by(|a, b| a.total_cmp(b));
+    let histogram = INTERVAL_BUCKETS
+        .iter()
+        .map(|&(label, lo, hi)| {
+            let n = gaps
+                .iter()
+                .filter(|&&g| g >= lo as f64 && g <= hi as f64)
+                .count();
+            (label, n)
+        })
+        .collect();
+    let intervals = Intervals {
+        count: gaps.len(),
+        median: quantile(&gaps, 0.5),
+        q1: quantile(&gaps, 0.25),
+        q3: quantile(&gaps, 0.75),
+        mean: (!gaps.is_empty()).then(|| gaps.iter().sum::<f64>() / gaps.len() as f64),
+        histogram,
+    };
+    let mut buyers: Vec<BuyerRow> = per.into_values().collect();
+    buyers.sort_by(|a, b| b.orders.cmp(&a.orders).then_with(|| a.buyer.cmp(&b.buyer)));
+    (intervals, buyers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile(&v, 0.5), Some(2.5));
+        assert_eq!(quantile(&v, 0.25), Some(1.75));
+        assert_eq!(quantile(&v, 0.75), Some(3.25));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+}
