@@ -1,1 +1,43 @@
-fn main(){}
+//! `opscalc`: the OpsCalc calculators on the command line, computed by the
+//! same core as the web app (spec section 6).
+
+mod args;
+mod common;
+mod repurchase;
+
+const USAGE: &str = "\
+opscalc: e-commerce operations calculators (运营计算器)
+
+usage:
+  opscalc repurchase ORDERS [--from D] [--to D] [--lookback-days N] [--merge-same-day] [--exclude-refunded] [--by product|sku|category|channel] [--period month|week|day] [--map ROLE=HEADER]... [--json]
+  opscalc reflow ACTIVITY [--churn-days N] [--from D] [--to D] [--map ...] [--json]
+  opscalc lifecycle ORDERS [--activity FILE] [--as-of D] [--churn-days N] [--dormant-days N] [--json]
+  opscalc sell-through PRODUCTS [--orders FILE] [--as-of D] [--window-days N] [--json]
+  opscalc traffic FILE [--session-gap-minutes N] [--flagship-aov X] [--json]
+
+every command also takes --encoding LABEL (utf-8, gbk, utf-16le, ...), --sheet NAME,
+--date-order dmy|mdy and --map ROLE=HEADER. FILE may be CSV, TSV, TXT or XLSX.
+";
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let result = match argv.first().map(String::as_str) {
+        Some("repurchase") => repurchase::run(&argv[1..]),
+        Some("-h") | Some("--help") | Some("help") | None => {
+            print!("{USAGE}");
+            return;
+        }
+        Some("--version") => {
+            println!("opscalc {}", env!("CARGO_PKG_VERSION"));
+            return;
+        }
+        Some(other) => Err(format!("unknown command \"{other}\"; see opscalc --help")),
+    };
+    match result {
+        Ok(out) => print!("{out}"),
+        Err(e) => {
+            eprintln!("opscalc: {e}");
+            std::process::exit(2);
+        }
+    }
+}

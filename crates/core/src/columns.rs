@@ -1,8 +1,7 @@
 //! Typed reads of mapped columns, shared by every input kind.
 
 use crate::{
-    date_order_evidence, parse_number, DateOrder, DateTime, Ledger, ReadError, Reason, Role,
-    Table,
+    date_order_evidence, parse_number, DateOrder, DateTime, Ledger, ReadError, Reason, Role, Table,
 };
 use std::collections::HashSet;
 
@@ -136,10 +135,7 @@ pub fn screen_rows(table: &Table, ledger: &mut Ledger) -> Vec<bool> {
             c.hash(&mut h);
         }
         let bucket = seen.entry(h.finish()).or_default();
-        if let Some(&first) = bucket
-            .iter()
-            .find(|&&e| table.row(e).eq(table.row(r)))
-        {
+        if let Some(&first) = bucket.iter().find(|&&e| table.row(e).eq(table.row(r))) {
             *ok_r = false;
             ledger.exclude(
                 table.row_number(r),

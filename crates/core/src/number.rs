@@ -118,7 +118,9 @@ mod tests {
         assert_eq!(parse_number("１，２３４．５"), Some(1234.5));
         assert_eq!(parse_number("1e3"), Some(1000.0));
         assert_eq!(parse_number("0"), Some(0.0));
-        for bad in ["", "abc", "12a", "--1", "1-2", "¥", "1e999", "#DIV/0!", "=1+1"] {
+        for bad in [
+            "", "abc", "12a", "--1", "1-2", "¥", "1e999", "#DIV/0!", "=1+1",
+        ] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
     }

@@ -142,7 +142,11 @@ impl Orders {
     /// assert_eq!(o.orders[0].amount, 150.0);
     /// assert_eq!(o.ledger.counts()["unpaid"], 1);
     /// ```
-    pub fn build(table: &Table, mapping: &Mapping, opts: &OrderOptions) -> Result<Orders, ReadError> {
+    pub fn build(
+        table: &Table,
+        mapping: &Mapping,
+        opts: &OrderOptions,
+    ) -> Result<Orders, ReadError> {
         let order_col = mapping
             .get(Role::OrderId)
             .ok_or_else(|| missing_role(table, Role::OrderId))?;
@@ -198,8 +202,12 @@ impl Orders {
             let num = table.row_number(r);
             let id = table.cell(r, order_col).trim();
             if id.is_empty() {
-                out.ledger
-                    .exclude(num, Some(header_of(table, order_col)), Reason::MissingOrderId, "");
+                out.ledger.exclude(
+                    num,
+                    Some(header_of(table, order_col)),
+                    Reason::MissingOrderId,
+                    "",
+                );
                 continue;
             }
             // Typed cells; the first bad one excludes the row.
@@ -229,12 +237,8 @@ impl Orders {
             let amount = num_cell(amount_col).unwrap_or(0.0);
             let qty = num_cell(qty_col).unwrap_or(1.0);
             if let Some((col, reason)) = bad {
-                out.ledger.exclude(
-                    num,
-                    Some(header_of(table, col)),
-                    reason,
-                    table.cell(r, col),
-                );
+                out.ledger
+                    .exclude(num, Some(header_of(table, col)), reason, table.cell(r, col));
                 continue;
             }
             if let Some(sc) = status_col {
@@ -299,18 +303,19 @@ impl Orders {
                 (Some(a), Some(b)) if a != b => d.conflict_buyer = true,
                 _ => {}
             }
-            let earliest = |cur: &mut Option<DateTime>, new: Option<DateTime>, conflict: &mut bool| {
-                if let Some(n) = new {
-                    match cur {
-                        Some(c) if *c != n => {
-                            *conflict = true;
-                            *c = (*c).min(n);
+            let earliest =
+                |cur: &mut Option<DateTime>, new: Option<DateTime>, conflict: &mut bool| {
+                    if let Some(n) = new {
+                        match cur {
+                            Some(c) if *c != n => {
+                                *conflict = true;
+                                *c = (*c).min(n);
+                            }
+                            Some(_) => {}
+                            None => *cur = Some(n),
                         }
-                        Some(_) => {}
-                        None => *cur = Some(n),
                     }
-                }
-            };
+                };
             earliest(&mut d.paid, p, &mut d.conflict_time);
             earliest(&mut d.created, c, &mut d.conflict_time);
             d.amount += amount;
@@ -368,7 +373,8 @@ impl Orders {
         for (row, n) in table.overflow_rows() {
             let _ = (row, n);
         }
-        out.orders.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+        out.orders
+            .sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
         Ok(out)
     }
 

@@ -61,7 +61,11 @@ impl fmt::Display for ReadError {
             write!(f, ": row {r}")?;
         }
         if let Some(c) = &self.column {
-            write!(f, "{} column {c}", if self.row.is_some() { "," } else { ":" })?;
+            write!(
+                f,
+                "{} column {c}",
+                if self.row.is_some() { "," } else { ":" }
+            )?;
         }
         write!(f, ": {}", self.message)
     }
@@ -151,7 +155,10 @@ pub fn decode(
         None => None,
     };
     let (enc, body): (&'static Encoding, &[u8]) = if let Some((e, n)) = Encoding::for_bom(bytes) {
-        (forced.unwrap_or(e), if forced.is_some() { bytes } else { &bytes[n..] })
+        (
+            forced.unwrap_or(e),
+            if forced.is_some() { bytes } else { &bytes[n..] },
+        )
     } else if let Some(e) = forced {
         (e, bytes)
     } else if std::str::from_utf8(bytes).is_ok() {
@@ -199,7 +206,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         return None;
     }
     let zeros_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let zeros_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let zeros_odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     let half = sample.len() / 2;
     if zeros_odd * 3 > half && zeros_even * 10 < half {
         Some(encoding_rs::UTF_16LE)
@@ -364,11 +376,7 @@ fn dedupe_headers(names: impl Iterator<Item = String>) -> Vec<String> {
     out
 }
 
-fn read_spreadsheet(
-    name: &str,
-    bytes: &[u8],
-    opts: &ReadOptions,
-) -> Result<ReadResult, ReadError> {
+fn read_spreadsheet(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ReadResult, ReadError> {
     use calamine::{Data, Reader};
     use std::io::Cursor;
     if bytes.starts_with(b"PK") {

@@ -144,6 +144,8 @@ impl Report {
         let mut warnings = self.warnings.clone();
         for m in &self.metrics {
             let v = match m.value {
+                // Whole numbers print as integers: counts read as counts.
+                Some(v) if v.fract() == 0.0 && v.abs() < 9e15 => json!(v as i64),
                 Some(v) if v.is_finite() => json!(v),
                 _ => Value::Null,
             };

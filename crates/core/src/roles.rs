@@ -195,15 +195,36 @@ const ORDER_ROLES: Synonyms = &[
     ),
     (
         Role::PaidAt,
-        &["订单付款时间", "付款时间", "支付时间", "paid at", "payment_date", "paid_at"],
+        &[
+            "订单付款时间",
+            "付款时间",
+            "支付时间",
+            "paid at",
+            "payment_date",
+            "paid_at",
+        ],
     ),
     (
         Role::CreatedAt,
-        &["订单创建时间", "下单时间", "创建时间", "created at", "order_date", "created_at"],
+        &[
+            "订单创建时间",
+            "下单时间",
+            "创建时间",
+            "created at",
+            "order_date",
+            "created_at",
+        ],
     ),
     (
         Role::Amount,
-        &["买家实际支付金额", "实付金额", "支付金额", "订单金额", "total", "amount"],
+        &[
+            "买家实际支付金额",
+            "实付金额",
+            "支付金额",
+            "订单金额",
+            "total",
+            "amount",
+        ],
     ),
     (
         Role::Status,
@@ -211,7 +232,14 @@ const ORDER_ROLES: Synonyms = &[
     ),
     (
         Role::Sku,
-        &["商品编码", "商家编码", "sku", "宝贝id", "商品id", "lineitem sku"],
+        &[
+            "商品编码",
+            "商家编码",
+            "sku",
+            "宝贝id",
+            "商品id",
+            "lineitem sku",
+        ],
     ),
     (
         Role::Product,
@@ -227,7 +255,14 @@ const ORDER_ROLES: Synonyms = &[
     ),
     (
         Role::Quantity,
-        &["购买数量", "数量", "宝贝总数量", "lineitem quantity", "qty", "quantity"],
+        &[
+            "购买数量",
+            "数量",
+            "宝贝总数量",
+            "lineitem quantity",
+            "qty",
+            "quantity",
+        ],
     ),
 ];
 
@@ -268,7 +303,14 @@ const ACTIVITY_ROLES: Synonyms = &[
 const PRODUCT_ROLES: Synonyms = &[
     (
         Role::Sku,
-        &["商家编码", "商品编码", "宝贝id", "商品id", "sku", "variant sku"],
+        &[
+            "商家编码",
+            "商品编码",
+            "宝贝id",
+            "商品id",
+            "sku",
+            "variant sku",
+        ],
     ),
     (
         Role::Status,
@@ -288,7 +330,12 @@ const PRODUCT_ROLES: Synonyms = &[
     ),
     (
         Role::LastSoldAt,
-        &["最后成交时间", "最近销售日期", "last_sold_at", "last sold at"],
+        &[
+            "最后成交时间",
+            "最近销售日期",
+            "last_sold_at",
+            "last sold at",
+        ],
     ),
     (
         Role::ListedAt,
@@ -298,38 +345,38 @@ const PRODUCT_ROLES: Synonyms = &[
 
 const TRAFFIC_TABLE_ROLES: Synonyms = &[
     (Role::Date, &["日期", "date", "day"]),
-    (Role::Channel, &["渠道", "来源", "流量来源", "source", "channel"]),
+    (
+        Role::Channel,
+        &["渠道", "来源", "流量来源", "source", "channel"],
+    ),
     (Role::Pv, &["浏览量", "pv", "pageviews", "page views"]),
     (Role::Uv, &["访客数", "uv", "visitors"]),
-    (
-        Role::Visits,
-        &["访问次数", "访问数", "visits", "sessions"],
-    ),
+    (Role::Visits, &["访问次数", "访问数", "visits", "sessions"]),
     (
         Role::BouncedVisits,
         &["跳失访问数", "跳出访问数", "bounces", "bounced_visits"],
     ),
     (Role::BounceRate, &["跳失率", "跳出率", "bounce rate"]),
-    (
-        Role::Buyers,
-        &["支付买家数", "买家数", "buyers"],
-    ),
+    (Role::Buyers, &["支付买家数", "买家数", "buyers"]),
     (Role::Orders, &["支付订单数", "orders"]),
     (
         Role::Revenue,
         &["支付金额", "成交金额", "销售额", "revenue", "sales"],
     ),
     (Role::Spend, &["花费", "消耗", "spend", "cost"]),
-    (
-        Role::Impressions,
-        &["展现量", "曝光量", "impressions"],
-    ),
+    (Role::Impressions, &["展现量", "曝光量", "impressions"]),
     (Role::Clicks, &["点击量", "clicks"]),
-    (Role::Carts, &["加购人数", "加购件数", "add to cart", "carts"]),
+    (
+        Role::Carts,
+        &["加购人数", "加购件数", "add to cart", "carts"],
+    ),
 ];
 
 const PAGE_VIEW_ROLES: Synonyms = &[
-    (Role::VisitorId, &["访客id", "visitor_id", "visitor id", "用户id", "user_id"]),
+    (
+        Role::VisitorId,
+        &["访客id", "visitor_id", "visitor id", "用户id", "user_id"],
+    ),
     (Role::Time, &["访问时间", "time", "timestamp", "时间"]),
     (Role::Page, &["页面", "url", "page"]),
     (Role::SessionId, &["会话id", "session_id", "session id"]),

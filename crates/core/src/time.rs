@@ -89,8 +89,7 @@ impl Date {
     /// assert!(Date::from_ymd(2023, 2, 29).is_none());
     /// ```
     pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Date> {
-        if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m)
-        {
+        if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
             return None;
         }
         Some(Date(days_from_civil(y, m, d)))
