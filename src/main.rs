@@ -1,1 +1,4 @@
-fn main() {}
+//! Entry point: everything lives in the library so it can be tested.
+fn main() {
+    opscalc_web::start();
+}

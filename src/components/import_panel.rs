@@ -1,0 +1,311 @@
+//! The data step of every calculator: the current dataset, upload, paste,
+//! encoding, sheet and date-order choices, and the column mapping with a
+//! preview of the first 20 rows.
+
+use crate::browser::{load, save};
+use crate::state::{sample, use_app, Dataset, Source};
+use leptos::prelude::*;
+use opscalc_core::{DateOrder, InputKind, Mapping, ReadOptions, Role};
+
+fn role_label(role: Role, lang: crate::i18n::Lang) -> String {
+    let zh = match role {
+        Role::OrderId => "订单号",
+        Role::BuyerId => "买家ID",
+        Role::PaidAt => "付款时间",
+        Role::CreatedAt => "创建时间",
+        Role::Amount => "金额",
+        Role::Status => "状态",
+        Role::Sku => "SKU",
+        Role::Product => "商品",
+        Role::Category => "类目",
+        Role::Channel => "渠道",
+        Role::Quantity => "数量",
+        Role::UserId => "用户ID",
+        Role::Time => "时间",
+        Role::RegisteredAt => "注册时间",
+        Role::Sales30d => "30天销量",
+        Role::LastSoldAt => "最后成交时间",
+        Role::ListedAt => "上架时间",
+        Role::Date => "日期",
+        Role::Pv => "浏览量",
+        Role::Uv => "访客数",
+        Role::Visits => "访问次数",
+        Role::BouncedVisits => "跳失访问数",
+        Role::BounceRate => "跳失率",
+        Role::Buyers => "支付买家数",
+        Role::Orders => "支付订单数",
+        Role::Revenue => "支付金额",
+        Role::Spend => "花费",
+        Role::Impressions => "展现量",
+        Role::Clicks => "点击量",
+        Role::Carts => "加购人数",
+        Role::VisitorId => "访客ID",
+        Role::Page => "页面",
+        Role::SessionId => "会话ID",
+    };
+    match lang {
+        crate::i18n::Lang::Zh => format!("{zh} ({})", role.key()),
+        crate::i18n::Lang::En => role.key().to_string(),
+    }
+}
+
+fn memory_key(d: &Dataset) -> String {
+    format!("opscalc.mapping.{:?}.{}", d.kind, Mapping::signature(d.read.table.headers()))
+}
+
+/// The data step for one input kind.
+#[component]
+pub fn ImportPanel(
+    /// Which dataset this panel edits.
+    kind: InputKind,
+) -> impl IntoView {
+    let app = use_app();
+    let data = app.dataset(kind);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let paste = RwSignal::new(String::new());
+    let encoding = RwSignal::new(String::new());
+    let t = move || app.lang.get().t();
+
+    // Reads bytes into a dataset; on failure the previous dataset stays.
+    let accept = move |result: Result<Dataset, opscalc_core::ReadError>| match result {
+        Ok(d) => {
+            error.set(None);
+            data.set(d);
+        }
+        Err(e) => error.set(Some(e.to_string())),
+    };
+    let read_with = move |name: String, bytes: Vec<u8>, sheet: Option<String>| {
+        let opts = ReadOptions {
+            encoding: (!encoding.get_untracked().is_empty()).then(|| encoding.get_untracked()),
+            delimiter: None,
+            sheet,
+        };
+        let probe = opscalc_core::read_bytes(&name, &bytes, &opts);
+        let remembered: Option<Vec<(String, String)>> = probe.as_ref().ok().and_then(|r| {
+            load(&format!("opscalc.mapping.{:?}.{}", kind, Mapping::signature(r.table.headers())))
+        });
+        drop(probe);
+        accept(Dataset::from_file(kind, &name, bytes, &opts, remembered.as_deref()));
+    };
+
+    let on_file = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let name = file.name();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let file = gloo::file::File::from(file);
+            match gloo::file::futures::read_as_bytes(&file).await {
+                Ok(bytes) => read_with(name, bytes, None),
+                Err(e) => error.set(Some(format!("{name}: cannot read the file: {e}"))),
+            }
+            busy.set(false);
+        });
+        input.set_value("");
+    };
+
+    let on_paste = move |_| {
+        let text = paste.get_untracked();
+        let remembered: Option<Vec<(String, String)>> = opscalc_core::read_text("pasted text", &text, None)
+            .ok()
+            .and_then(|r| load(&format!("opscalc.mapping.{:?}.{}", kind, Mapping::signature(r.table.headers()))));
+        accept(Dataset::from_paste(kind, &text, remembered.as_deref()));
+    };
+
+    let reread = move |sheet: Option<String>| {
+        let d = data.get_untracked();
+        if let Some(bytes) = d.bytes.clone() {
+            read_with(d.name().to_string(), (*bytes).clone(), sheet);
+        }
+    };
+
+    let set_role = move |role: Role, col: Option<usize>| {
+        data.update(|d| {
+            d.mapping.set(role, col);
+            save(&memory_key(d), &d.mapping_pairs());
+        });
+    };
+
+    let summary = move || {
+        let lang = app.lang.get();
+        data.with(|d| {
+            let source = match &d.source {
+                Source::Sample => lang.t().source_sample.to_string(),
+                Source::File(n) => n.clone(),
+                Source::Paste => lang.t().source_paste.to_string(),
+            };
+            format!(
+                "{source} · {} {} · {} {}",
+                d.read.table.len(),
+                match lang {
+                    crate::i18n::Lang::Zh => "行",
+                    crate::i18n::Lang::En => "rows",
+                },
+                d.read.table.headers().len(),
+                match lang {
+                    crate::i18n::Lang::Zh => "列",
+                    crate::i18n::Lang::En => "columns",
+                },
+            ) + &format!(" · {}", d.read.encoding)
+        })
+    };
+
+    let roles = kind.roles();
+    view! {
+        <section class="panel import" data-kind=format!("{kind:?}")>
+            <div class="import-head">
+                <h3>{move || t().data}</h3>
+                <span class="data-summary" data-testid="data-summary">{summary}</span>
+                <Show when=move || data.with(|d| d.source == Source::Sample)>
+                    <span class="badge">{move || t().sample_loaded}</span>
+                </Show>
+            </div>
+            <div class="import-actions">
+                <label class="file-button">
+                    <span>{move || t().upload}</span>
+                    <input type="file" accept=".csv,.tsv,.txt,.xlsx,.xls,.xlsb,.ods" on:change=on_file data-testid="file-input" />
+                </label>
+                <button class="secondary" on:click=move |_| { error.set(None); data.set(sample(kind)); }>
+                    {move || t().load_sample}
+                </button>
+                <label class="inline">
+                    {move || t().encoding}
+                    <select on:change=move |ev| { encoding.set(event_target_value(&ev)); reread(None); }>
+                        <option value="">{move || t().auto_detect}</option>
+                        <option value="utf-8">"UTF-8"</option>
+                        <option value="gb18030">"GBK / GB18030"</option>
+                        <option value="utf-16le">"UTF-16LE"</option>
+                        <option value="utf-16be">"UTF-16BE"</option>
+                    </select>
+                </label>
+                <Show when=move || data.with(|d| d.read.sheets.len() > 1)>
+                    <label class="inline">
+                        {move || t().sheet}
+                        <select on:change=move |ev| reread(Some(event_target_value(&ev)))>
+                            {move || data.with(|d| d.read.sheets.iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view())}
+                        </select>
+                    </label>
+                </Show>
+                <label class="inline">
+                    {move || t().date_order}
+                    <select on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        data.update(|d| d.date_order = match v.as_str() {
+                            "dmy" => Some(DateOrder::DayFirst),
+                            "mdy" => Some(DateOrder::MonthFirst),
+                            _ => None,
+                        });
+                    }>
+                        <option value="">{move || t().auto_detect}</option>
+                        <option value="dmy">{move || t().day_first}</option>
+                        <option value="mdy">{move || t().month_first}</option>
+                    </select>
+                </label>
+                <Show when=move || busy.get()>
+                    <span class="busy">{move || t().reading}</span>
+                </Show>
+            </div>
+            <details class="paste">
+                <summary>{move || t().paste}</summary>
+                <textarea
+                    rows="6"
+                    placeholder=move || t().paste_hint
+                    data-testid="paste-area"
+                    prop:value=move || paste.get()
+                    on:input=move |ev| paste.set(event_target_value(&ev))
+                ></textarea>
+                <button on:click=on_paste data-testid="paste-use">{move || t().use_paste}</button>
+            </details>
+            <Show when=move || error.with(Option::is_some)>
+                <div class="error" role="alert" data-testid="import-error">{move || error.get().unwrap_or_default()}</div>
+            </Show>
+            <details class="mapping">
+                <summary>{move || t().mapping}</summary>
+                <p class="hint">{move || t().mapping_hint}</p>
+                <div class="mapping-grid">
+                    {roles
+                        .into_iter()
+                        .map(|role| {
+                            view! {
+                                <label class="role">
+                                    <span>{move || role_label(role, app.lang.get())}</span>
+                                    <select
+                                        data-role=role.key()
+                                        on:change=move |ev| {
+                                            let v = event_target_value(&ev);
+                                            set_role(role, v.parse().ok());
+                                        }
+                                    >
+                                        <option value="" selected=move || data.with(|d| d.mapping.get(role).is_none())>
+                                            {move || t().not_mapped}
+                                        </option>
+                                        {move || {
+                                            data.with(|d| {
+                                                d.read
+                                                    .table
+                                                    .headers()
+                                                    .iter()
+                                                    .enumerate()
+                                                    .map(|(i, h)| {
+                                                        let selected = d.mapping.get(role) == Some(i);
+                                                        view! { <option value=i.to_string() selected=selected>{h.clone()}</option> }
+                                                    })
+                                                    .collect_view()
+                                            })
+                                        }}
+                                    </select>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <h4>{move || t().preview}</h4>
+                <div class="table-wrap">
+                    <table class="preview">
+                        <thead>
+                            <tr>
+                                {move || {
+                                    let lang = app.lang.get();
+                                    data.with(|d| {
+                                        d.read
+                                            .table
+                                            .headers()
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(i, h)| {
+                                                let role = d.mapping.iter().find(|(_, c)| *c == i).map(|(r, _)| role_label(r, lang));
+                                                view! {
+                                                    <th>
+                                                        {h.clone()}
+                                                        {role.map(|r| view! { <div class="role-tag">{r}</div> })}
+                                                    </th>
+                                                }
+                                            })
+                                            .collect_view()
+                                    })
+                                }}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || {
+                                data.with(|d| {
+                                    let t = &d.read.table;
+                                    (0..t.len().min(20))
+                                        .map(|r| {
+                                            let cells = t.row(r).map(|c| view! { <td>{c.to_string()}</td> }).collect_view();
+                                            view! { <tr>{cells}</tr> }
+                                        })
+                                        .collect_view()
+                                })
+                            }}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
+    }
+}

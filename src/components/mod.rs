@@ -1,0 +1,8 @@
+//! Reusable components, one per file.
+pub mod charts;
+pub mod data_table;
+pub mod error_view;
+pub mod import_panel;
+pub mod metric_card;
+pub mod nav;
+pub mod quality_panel;

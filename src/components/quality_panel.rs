@@ -1,0 +1,124 @@
+//! The data-quality report: rows read, used and excluded per reason, every
+//! excluded row with its row number, column and text, and a CSV download.
+
+use crate::browser::download;
+use crate::components::data_table::{Cell, DataTable};
+use crate::state::use_app;
+use leptos::prelude::*;
+use opscalc_core::{Ledger, Reason};
+
+/// The reason of an excluded row in the user's language.
+pub fn reason_text(reason: Reason, lang: crate::i18n::Lang) -> &'static str {
+    use Reason::*;
+    match lang {
+        crate::i18n::Lang::En => reason.describe(),
+        crate::i18n::Lang::Zh => match reason {
+            BlankRow => "整行为空",
+            DuplicateRow => "与前面某行完全相同，只计一次",
+            MissingOrderId => "缺少订单号",
+            MissingTime => "时间列为空",
+            BadTime => "时间无法识别",
+            BadNumber => "数字无法识别",
+            Unpaid => "订单没有付款时间（未付款）",
+            CancelledOrUnpaid => "状态表示未付款（关闭、取消、待付款）",
+            Refunded => "已退款，且设置为排除退款",
+            MissingBuyer => "缺少买家ID，不计入买家指标",
+            MissingUser => "缺少用户ID",
+            MissingSku => "缺少 SKU",
+            DuplicateSku => "SKU 在商品表中重复出现",
+            UnknownStatus => "状态既不是在线也不是仓库中，需要确认",
+            OutsideWindow => "不在所选时间窗口内",
+            AfterAsOf => "晚于统计日期",
+            #[allow(unreachable_patterns)]
+            _ => reason.describe(),
+        },
+    }
+}
+
+/// The data-quality panel of one calculator's rows.
+#[component]
+pub fn QualityPanel(
+    /// The rows not used.
+    #[prop(into)]
+    ledger: Signal<Ledger>,
+    /// Warnings to show.
+    #[prop(into)]
+    warnings: Signal<Vec<String>>,
+) -> impl IntoView {
+    let app = use_app();
+    let t = move || app.lang.get().t();
+    let reasons = move || {
+        let lang = app.lang.get();
+        ledger.with(|l| {
+            let mut by: Vec<(Reason, usize)> = Vec::new();
+            for i in &l.issues {
+                match by.iter_mut().find(|(r, _)| *r == i.reason) {
+                    Some(e) => e.1 += 1,
+                    None => by.push((i.reason, 1)),
+                }
+            }
+            by.into_iter()
+                .map(|(r, n)| {
+                    view! {
+                        <li data-reason=r.key()>
+                            <code>{r.key()}</code>
+                            " "
+                            <strong class="num" data-count=n.to_string()>{n}</strong>
+                            " — "
+                            {reason_text(r, lang)}
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let rows = Signal::derive(move || {
+        let lang = app.lang.get();
+        ledger.with(|l| {
+            l.issues
+                .iter()
+                .map(|i| {
+                    vec![
+                        Cell::num(i.row as f64, i.row.to_string()),
+                        Cell::text(i.column.clone().unwrap_or_default()),
+                        Cell::text(format!("{} · {}", i.reason.key(), reason_text(i.reason, lang))),
+                        Cell::text(i.text.clone()),
+                    ]
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let headers = Signal::derive(move || {
+        let t = t();
+        vec![t.row.to_string(), t.column.to_string(), t.reason.to_string(), t.text.to_string()]
+    });
+    view! {
+        <section class="panel quality">
+            <h3>{move || t().data_quality}</h3>
+            <div class="row-counts">
+                <span>{move || t().rows_read}": "<strong data-testid="rows-read">{move || ledger.with(|l| l.read)}</strong></span>
+                <span>{move || t().rows_used}": "<strong data-testid="rows-used">{move || ledger.with(|l| l.used())}</strong></span>
+                <span>{move || t().rows_excluded}": "<strong data-testid="rows-excluded">{move || ledger.with(|l| l.issues.len())}</strong></span>
+            </div>
+            <Show when=move || warnings.with(|w| !w.is_empty())>
+                <ul class="warnings" data-testid="warnings">
+                    {move || warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                </ul>
+            </Show>
+            <Show
+                when=move || ledger.with(|l| !l.issues.is_empty())
+                fallback=move || view! { <p class="hint">{move || t().no_excluded}</p> }
+            >
+                <ul class="reasons">{reasons}</ul>
+                <details>
+                    <summary>{move || t().show_rows}</summary>
+                    <DataTable headers=headers rows=rows filename="excluded-rows.csv" />
+                </details>
+                <button class="secondary" on:click=move |_| {
+                    let l = ledger.get_untracked();
+                    download("excluded-rows.csv", "text/csv;charset=utf-8", &l.to_csv());
+                }>{move || t().download_excluded}</button>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,72 @@
+//! OpsCalc web app (运营计算器): Leptos 0.8, client-side only. The numbers
+//! come from `opscalc-core`, the same code as the `opscalc` command line.
+
+pub mod browser;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod metric_text;
+pub mod pages;
+pub mod panic;
+pub mod state;
+
+use components::nav::Nav;
+use i18n::Lang;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{home::Home, not_found::NotFound, repurchase::RepurchasePage};
+use state::AppState;
+
+/// The language to start in: the remembered choice, else the browser's.
+pub fn initial_lang() -> Lang {
+    browser::load::<Lang>("opscalc.lang")
+        .unwrap_or_else(|| Lang::from_tag(&browser::browser_language()))
+}
+
+/// The whole app: state, header, routes.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::with_samples(initial_lang());
+    provide_context(state);
+    Effect::new(move |_| {
+        let lang = state.lang.get();
+        browser::save("opscalc.lang", &lang);
+        if let Some(el) = web_sys_document_element() {
+            let _ = el.set_attribute("lang", lang.tag());
+        }
+    });
+    view! {
+        <Router>
+            <Nav />
+            <main>
+                <ErrorBoundary fallback=|errors| view! { <components::error_view::ErrorView errors=errors /> }>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=Home />
+                        <Route path=path!("/repurchase") view=RepurchasePage />
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+            <footer class="footer">
+                <span>{move || state.lang.get().t().home_privacy}</span>
+            </footer>
+        </Router>
+    }
+}
+
+fn web_sys_document_element() -> Option<web_sys::Element> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()?.document()?.document_element()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// Starts the app in the page body.
+pub fn start() {
+    panic::install();
+    mount_to_body(App);
+}

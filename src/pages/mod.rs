@@ -1,0 +1,4 @@
+//! One page per route.
+pub mod home;
+pub mod not_found;
+pub mod repurchase;

@@ -1,0 +1,471 @@
+//! The repurchase calculator (复购率), spec section 2.
+
+use crate::browser::{param, query_params, replace_query, download};
+use crate::components::charts::{BarChart, Heatmap, LineChart};
+use crate::components::data_table::{Cell, DataTable};
+use crate::components::import_panel::ImportPanel;
+use crate::components::metric_card::MetricCard;
+use crate::components::quality_panel::QualityPanel;
+use crate::state::{lines, use_app, Shared};
+use leptos::prelude::*;
+use opscalc_core::{
+    repurchase, Date, Dimension, InputKind, Metric, OrderOptions, Orders, Period, Repurchase,
+    RepurchaseCounts, RepurchaseOptions, DEFAULT_CANCELLED_STATUSES, DEFAULT_REFUNDED_STATUSES,
+};
+
+/// The page's settings, mirrored in the URL query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepurchaseSettings {
+    /// Window start (blank: first date in the data).
+    pub from: String,
+    /// Window end (blank: last date in the data).
+    pub to: String,
+    /// Lookback days for returning buyers (blank: all history).
+    pub lookback: String,
+    /// Merge a buyer's same-day orders.
+    pub merge_same_day: bool,
+    /// Exclude refunded orders.
+    pub exclude_refunded: bool,
+    /// Per-period table period.
+    pub period: Period,
+    /// Breakdown dimension.
+    pub by: Option<Dimension>,
+    /// Statuses meaning never paid, one per line.
+    pub cancelled: String,
+    /// Statuses meaning refunded, one per line.
+    pub refunded: String,
+}
+
+impl Default for RepurchaseSettings {
+    fn default() -> Self {
+        RepurchaseSettings {
+            from: String::new(),
+            to: String::new(),
+            lookback: String::new(),
+            merge_same_day: false,
+            exclude_refunded: false,
+            period: Period::Month,
+            by: Some(Dimension::Category),
+            cancelled: DEFAULT_CANCELLED_STATUSES.join("\n"),
+            refunded: DEFAULT_REFUNDED_STATUSES.join("\n"),
+        }
+    }
+}
+
+impl RepurchaseSettings {
+    /// Settings from URL query parameters (unknown values keep defaults).
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_web::pages::repurchase::RepurchaseSettings;
+    /// let s = RepurchaseSettings::from_query(&[("from".into(), "2024-02-01".into()), ("merge".into(), "1".into()), ("by".into(), "none".into())]);
+    /// assert_eq!(s.from, "2024-02-01");
+    /// assert!(s.merge_same_day);
+    /// assert_eq!(s.by, None);
+    /// ```
+    pub fn from_query(q: &[(String, String)]) -> RepurchaseSettings {
+        let d = RepurchaseSettings::default();
+        RepurchaseSettings {
+            from: param(q, "from").unwrap_or_default().to_string(),
+            to: param(q, "to").unwrap_or_default().to_string(),
+            lookback: param(q, "lookback").unwrap_or_default().to_string(),
+            merge_same_day: param(q, "merge") == Some("1"),
+            exclude_refunded: param(q, "refunded") == Some("exclude"),
+            period: param(q, "period").and_then(Period::parse).unwrap_or(d.period),
+            by: match param(q, "by") {
+                Some("none") => None,
+                Some(b) => Dimension::parse(b).or(d.by),
+                None => d.by,
+            },
+            ..d
+        }
+    }
+
+    /// The query parameters of these settings (defaults left out).
+    pub fn to_query(&self) -> Vec<(String, String)> {
+        let mut q = vec![
+            ("from".to_string(), self.from.clone()),
+            ("to".to_string(), self.to.clone()),
+            ("lookback".to_string(), self.lookback.clone()),
+        ];
+        if self.merge_same_day {
+            q.push(("merge".into(), "1".into()));
+        }
+        if self.exclude_refunded {
+            q.push(("refunded".into(), "exclude".into()));
+        }
+        if self.period != Period::Month {
+            q.push(("period".into(), self.period.key().into()));
+        }
+        match self.by {
+            Some(Dimension::Category) => {}
+            Some(b) => q.push(("by".into(), b.key().into())),
+            None => q.push(("by".into(), "none".into())),
+        }
+        q
+    }
+
+    /// Core options; a bad date or number is an error naming the field.
+    pub fn options(&self) -> Result<(OrderOptions, RepurchaseOptions), String> {
+        let date = |s: &str, what: &str| -> Result<Option<Date>, String> {
+            if s.trim().is_empty() {
+                Ok(None)
+            } else {
+                Date::parse(s).map(Some).ok_or_else(|| format!("{what}: not a date: \"{s}\""))
+            }
+        };
+        let lookback = if self.lookback.trim().is_empty() {
+            None
+        } else {
+            Some(self.lookback.trim().parse::<u32>().map_err(|_| {
+                format!("lookback days: not a whole number: \"{}\"", self.lookback)
+            })?)
+        };
+        Ok((
+            OrderOptions {
+                exclude_refunded: self.exclude_refunded,
+                cancelled_statuses: lines(&self.cancelled),
+                refunded_statuses: lines(&self.refunded),
+                date_order: None,
+            },
+            RepurchaseOptions {
+                from: date(&self.from, "from")?,
+                to: date(&self.to, "to")?,
+                lookback_days: lookback,
+                merge_same_day: self.merge_same_day,
+                period: self.period,
+                by: self.by,
+            },
+        ))
+    }
+}
+
+/// The keys of the headline cards, in order.
+const KEYS: [&str; 8] = [
+    "buyers",
+    "repeat_buyers",
+    "user_repurchase_rate",
+    "orders",
+    "repeat_orders",
+    "order_repurchase_rate",
+    "returning_buyers",
+    "buyback_rate",
+];
+
+fn card_for(key: &'static str, metrics: Signal<Vec<Metric>>) -> impl IntoView {
+    let m = Signal::derive(move || {
+        metrics.with(|ms| {
+            ms.iter()
+                .find(|m| m.key == key)
+                .cloned()
+                .unwrap_or_else(|| Metric::unavailable(key, ""))
+        })
+    });
+    view! { <MetricCard metric=m /> }
+}
+
+/// The repurchase page.
+#[component]
+pub fn RepurchasePage() -> impl IntoView {
+    let app = use_app();
+    let t = move || app.lang.get().t();
+    let settings = RwSignal::new(RepurchaseSettings::from_query(&query_params()));
+    let manual = RwSignal::new(false);
+    Effect::new(move |_| replace_query(&settings.with(RepurchaseSettings::to_query)));
+
+    let orders = Memo::new(move |_| {
+        let (order_opts, _) = settings.with(RepurchaseSettings::options)?;
+        app.orders.with(|d| {
+            let opts = OrderOptions { date_order: d.date_order, ..order_opts };
+            Orders::build(&d.read.table, &d.mapping, &opts)
+                .map(|o| Shared(std::sync::Arc::new(o)))
+                .map_err(|e| e.to_string())
+        })
+    });
+    let result = Memo::new(move |_| {
+        let (_, opts) = settings.with(RepurchaseSettings::options)?;
+        let o = orders.get()?;
+        repurchase(&o, &opts).map(|r| Shared(std::sync::Arc::new(r)))
+    });
+    let ok = move || result.with(|r| r.is_ok());
+    let with_ok = move |f: &dyn Fn(&Repurchase)| result.with(|r| if let Ok(r) = r { f(r) });
+    let _ = with_ok;
+    let metrics = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.report.metrics.clone()).unwrap_or_default()));
+    let ledger = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default()));
+    let warnings = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.report.warnings.clone()).unwrap_or_default()));
+
+    // Window defaults shown in the date inputs.
+    let window = move || result.with(|r| r.as_ref().map(|r| (r.from.to_string(), r.to.to_string())).unwrap_or_default());
+
+    view! {
+        <section class="calculator repurchase">
+            <h1>{move || t().nav_repurchase}</h1>
+            <div class="mode-switch" role="tablist">
+                <button role="tab" class:active=move || !manual.get() on:click=move |_| manual.set(false)>{move || t().file_mode}</button>
+                <button role="tab" class:active=move || manual.get() on:click=move |_| manual.set(true) data-testid="manual-tab">{move || t().manual_mode}</button>
+            </div>
+            <Show when=move || !manual.get() fallback=move || view! { <ManualRepurchase /> }>
+                <ImportPanel kind=InputKind::Orders />
+                <section class="panel settings">
+                    <h3>{move || t().settings}</h3>
+                    <div class="settings-grid">
+                        <label>{move || t().window_from}
+                            <input type="date" data-testid="from" prop:value=move || { let s = settings.with(|s| s.from.clone()); if s.is_empty() { window().0 } else { s } }
+                                on:change=move |ev| settings.update(|s| s.from = event_target_value(&ev)) />
+                        </label>
+                        <label>{move || t().window_to}
+                            <input type="date" data-testid="to" prop:value=move || { let s = settings.with(|s| s.to.clone()); if s.is_empty() { window().1 } else { s } }
+                                on:change=move |ev| settings.update(|s| s.to = event_target_value(&ev)) />
+                        </label>
+                        <label>{move || t().lookback_days}
+                            <input type="number" min="1" data-testid="lookback" prop:value=move || settings.with(|s| s.lookback.clone())
+                                on:change=move |ev| settings.update(|s| s.lookback = event_target_value(&ev)) />
+                        </label>
+                        <label>{move || t().period}
+                            <select data-testid="period" on:change=move |ev| settings.update(|s| s.period = Period::parse(&event_target_value(&ev)).unwrap_or(Period::Month))>
+                                <option value="month" selected=move || settings.with(|s| s.period == Period::Month)>{move || t().month}</option>
+                                <option value="week" selected=move || settings.with(|s| s.period == Period::Week)>{move || t().week}</option>
+                                <option value="day" selected=move || settings.with(|s| s.period == Period::Day)>{move || t().day}</option>
+                            </select>
+                        </label>
+                        <label>{move || t().by}
+                            <select data-testid="by" on:change=move |ev| settings.update(|s| s.by = Dimension::parse(&event_target_value(&ev)))>
+                                <option value="none" selected=move || settings.with(|s| s.by.is_none())>{move || t().none}</option>
+                                <option value="category" selected=move || settings.with(|s| s.by == Some(Dimension::Category))>{move || t().category}</option>
+                                <option value="product" selected=move || settings.with(|s| s.by == Some(Dimension::Product))>{move || t().product}</option>
+                                <option value="sku" selected=move || settings.with(|s| s.by == Some(Dimension::Sku))>{move || t().sku}</option>
+                                <option value="channel" selected=move || settings.with(|s| s.by == Some(Dimension::Channel))>{move || t().channel}</option>
+                            </select>
+                        </label>
+                        <label class="check">
+                            <input type="checkbox" data-testid="merge" prop:checked=move || settings.with(|s| s.merge_same_day)
+                                on:change=move |ev| settings.update(|s| s.merge_same_day = event_target_checked(&ev)) />
+                            {move || t().merge_same_day}
+                        </label>
+                        <label class="check">
+                            <input type="checkbox" data-testid="exclude-refunded" prop:checked=move || settings.with(|s| s.exclude_refunded)
+                                on:change=move |ev| settings.update(|s| s.exclude_refunded = event_target_checked(&ev)) />
+                            {move || t().exclude_refunded}
+                        </label>
+                    </div>
+                    <details class="status-lists">
+                        <summary>{move || t().cancelled_statuses}" / "{move || t().refunded_statuses}</summary>
+                        <div class="settings-grid">
+                            <label>{move || t().cancelled_statuses}" ("{move || t().one_per_line}")"
+                                <textarea rows="8" prop:value=move || settings.with(|s| s.cancelled.clone())
+                                    on:change=move |ev| settings.update(|s| s.cancelled = event_target_value(&ev))></textarea>
+                            </label>
+                            <label>{move || t().refunded_statuses}" ("{move || t().one_per_line}")"
+                                <textarea rows="8" prop:value=move || settings.with(|s| s.refunded.clone())
+                                    on:change=move |ev| settings.update(|s| s.refunded = event_target_value(&ev))></textarea>
+                            </label>
+                        </div>
+                    </details>
+                </section>
+                <Show when=move || !ok()>
+                    <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
+                </Show>
+                <div class="cards">
+                    {KEYS.into_iter().map(|k| card_for(k, metrics)).collect_view()}
+                </div>
+                <Show when=ok>
+                    <RepurchaseViews result=result />
+                </Show>
+                <QualityPanel ledger=ledger warnings=warnings />
+            </Show>
+        </section>
+    }
+}
+
+type ResultMemo = Memo<Result<Shared<Repurchase>, String>>;
+
+/// Drill-down, per-period, breakdown, cohort and interval views.
+#[component]
+fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
+    let app = use_app();
+    let t = move || app.lang.get().t();
+    let get = move |f: &dyn Fn(&Repurchase) -> Vec<Vec<Cell>>| result.with(|r| r.as_ref().map(|r| f(r)).unwrap_or_default());
+    let _ = get;
+    let na = move || t().not_available;
+
+    // Drill-down of the buyers behind the cards.
+    let who = RwSignal::new("all".to_string());
+    let buyer_rows = Signal::derive(move || {
+        let filter = who.get();
+        let t = t();
+        result.with(|r| {
+            let Ok(r) = r else { return Vec::new() };
+            r.buyers
+                .iter()
+                .filter(|b| match filter.as_str() {
+                    "repeat" => b.orders >= 2,
+                    "returning" => b.returning,
+                    _ => true,
+                })
+                .map(|b| {
+                    vec![
+                        Cell::text(b.buyer.clone()),
+                        Cell::count(b.orders as f64),
+                        Cell::text(if b.returning { t.yes } else { t.no }),
+                        Cell::text(b.first.to_string()),
+                        Cell::text(b.last.to_string()),
+                        Cell::num(b.amount, format!("{:.2}", b.amount)),
+                    ]
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let buyer_headers = Signal::derive(move || {
+        let t = t();
+        [t.buyer, t.orders_col, t.returning, t.first_order, t.last_order, t.amount].map(String::from).to_vec()
+    });
+
+    let count_row = move |label: String, c: &RepurchaseCounts| {
+        let m = c.metrics();
+        vec![
+            Cell::text(label),
+            Cell::count(c.buyers as f64),
+            Cell::count(c.repeat_buyers as f64),
+            Cell::rate(m[2].value, na()),
+            Cell::count(c.orders as f64),
+            Cell::count(c.repeat_orders() as f64),
+            Cell::rate(m[5].value, na()),
+            Cell::count(c.returning_buyers as f64),
+            Cell::rate(m[7].value, na()),
+        ]
+    };
+    let count_headers = move |first: &str| {
+        let lang = app.lang.get();
+        let mut h = vec![first.to_string()];
+        for k in ["buyers", "repeat_buyers", "user_repurchase_rate", "orders", "repeat_orders", "order_repurchase_rate", "returning_buyers", "buyback_rate"] {
+            h.push(crate::metric_text::metric_text(k, lang).name.to_string());
+        }
+        h
+    };
+    let period_rows = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.periods.iter().map(|p| count_row(p.label.clone(), &p.counts)).collect()).unwrap_or_default()));
+    let period_headers = Signal::derive(move || count_headers(t().period));
+    let period_points = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.periods.iter().map(|p| (p.label.clone(), p.counts.metrics()[2].value)).collect()).unwrap_or_default()));
+    let breakdown_rows = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.breakdown.iter().map(|p| count_row(p.label.clone(), &p.counts)).collect()).unwrap_or_default()));
+    let breakdown_headers = Signal::derive(move || count_headers(t().by));
+    let breakdown_bars = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.breakdown.iter().take(20).filter_map(|p| Some((p.label.clone(), p.counts.metrics()[2].value?))).collect()).unwrap_or_default()));
+    let has_breakdown = move || result.with(|r| r.as_ref().map(|r| !r.breakdown.is_empty()).unwrap_or(false));
+    let cohort_rows = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.cohorts
+                        .rows
+                        .iter()
+                        .map(|c| (c.month.clone(), c.size, c.active.iter().map(|a| *a as f64 / c.size as f64).collect()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let histogram = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.intervals.histogram.iter().map(|(l, n)| (l.to_string(), *n as f64)).collect()).unwrap_or_default()));
+    let interval_text = move || {
+        let t = t();
+        result.with(|r| {
+            let Ok(r) = r else { return String::new() };
+            let i = &r.intervals;
+            match (i.median, i.q1, i.q3) {
+                (Some(m), Some(a), Some(b)) => format!("{}: {m:.1} {} · {}: {a:.1} – {b:.1} {} · {}: {}", t.median, t.days, t.quartiles, t.days, t.intervals, i.count),
+                _ => t.not_available.to_string(),
+            }
+        })
+    };
+    let svg_download = move |id: &'static str| {
+        move |_| {
+            #[cfg(target_arch = "wasm32")]
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+                download(&format!("{id}.svg"), "image/svg+xml", &el.outer_html());
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            let _ = (id, download);
+        }
+    };
+
+    view! {
+        <section class="panel drill">
+            <h3>{move || t().show_rows}</h3>
+            <div class="segmented">
+                <label><input type="radio" name="who" checked=true on:change=move |_| who.set("all".into()) />{move || crate::metric_text::metric_text("buyers", app.lang.get()).name}</label>
+                <label><input type="radio" name="who" on:change=move |_| who.set("repeat".into()) data-testid="drill-repeat" />{move || crate::metric_text::metric_text("repeat_buyers", app.lang.get()).name}</label>
+                <label><input type="radio" name="who" on:change=move |_| who.set("returning".into()) />{move || crate::metric_text::metric_text("returning_buyers", app.lang.get()).name}</label>
+            </div>
+            <DataTable headers=buyer_headers rows=buyer_rows filename="buyers.csv" test_id="buyers-table" />
+        </section>
+        <section class="panel">
+            <h3>{move || t().per_period}</h3>
+            <LineChart id="chart-periods" title=Signal::derive(move || crate::metric_text::metric_text("user_repurchase_rate", app.lang.get()).name.to_string()) points=period_points percent=true />
+            <button class="secondary" on:click=svg_download("chart-periods")>{move || t().download_svg}</button>
+            <DataTable headers=period_headers rows=period_rows filename="repurchase-periods.csv" searchable=false test_id="periods-table" />
+        </section>
+        <Show when=has_breakdown>
+            <section class="panel">
+                <h3>{move || t().breakdown}</h3>
+                <BarChart id="chart-breakdown" title=Signal::derive(move || crate::metric_text::metric_text("user_repurchase_rate", app.lang.get()).name.to_string()) bars=breakdown_bars percent=true />
+                <button class="secondary" on:click=svg_download("chart-breakdown")>{move || t().download_svg}</button>
+                <DataTable headers=breakdown_headers rows=breakdown_rows filename="repurchase-breakdown.csv" test_id="breakdown-table" />
+            </section>
+        </Show>
+        <section class="panel">
+            <h3>{move || t().cohorts}</h3>
+            <Heatmap row_header=Signal::derive(move || t().cohort.to_string()) size_header=Signal::derive(move || t().cohort_size.to_string()) rows=cohort_rows />
+        </section>
+        <section class="panel">
+            <h3>{move || t().repeat_interval}</h3>
+            <p class="interval-summary" data-testid="interval-summary">{interval_text}</p>
+            <BarChart id="chart-intervals" title=Signal::derive(move || t().repeat_interval.to_string()) bars=histogram unit=Signal::derive(move || t().intervals.to_string()) />
+            <button class="secondary" on:click=svg_download("chart-intervals")>{move || t().download_svg}</button>
+        </section>
+    }
+}
+
+/// Manual mode: a learner types the counts and sees the working.
+#[component]
+fn ManualRepurchase() -> impl IntoView {
+    let app = use_app();
+    let t = move || app.lang.get().t();
+    let buyers = RwSignal::new("883".to_string());
+    let repeat = RwSignal::new("240".to_string());
+    let orders = RwSignal::new("1210".to_string());
+    let returning = RwSignal::new("310".to_string());
+    let counts = Memo::new(move |_| {
+        let p = |s: RwSignal<String>| s.get().trim().parse::<u64>().ok();
+        let (b, r, o, ret) = (p(buyers)?, p(repeat)?, p(orders)?, p(returning)?);
+        // Each repeat buyer has at least two orders.
+        (r <= b && ret <= b && o >= b + r).then_some(RepurchaseCounts {
+            buyers: b,
+            repeat_buyers: r,
+            orders: o,
+            returning_buyers: ret,
+            has_history: true,
+        })
+    });
+    let metrics = Signal::derive(move || counts.get().map(|c| c.metrics()).unwrap_or_default());
+    let field = move |label: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label>{move || crate::metric_text::metric_text(label, app.lang.get()).name}
+                <input type="number" min="0" data-testid=format!("manual-{label}") prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <section class="panel manual">
+            <p class="hint">{move || t().manual_hint}</p>
+            <div class="settings-grid">
+                {field("buyers", buyers)}
+                {field("repeat_buyers", repeat)}
+                {field("orders", orders)}
+                {field("returning_buyers", returning)}
+            </div>
+            <Show when=move || counts.get().is_none()>
+                <div class="error" role="alert">{move || t().invalid_manual}</div>
+            </Show>
+        </section>
+        <Show when=move || counts.get().is_some()>
+            <div class="cards">{KEYS.into_iter().map(|k| card_for(k, metrics)).collect_view()}</div>
+        </Show>
+    }
+}

@@ -1,0 +1,274 @@
+//! Shared app state (the [`AppState`] context) and the plain logic behind
+//! it: datasets, their mapping, and what is remembered in the browser.
+
+use crate::i18n::Lang;
+use leptos::prelude::*;
+use opscalc_core::{
+    read_bytes, read_text, DateOrder, InputKind, Mapping, ReadError, ReadOptions, ReadResult, Role,
+};
+use std::sync::Arc;
+
+/// Built-in sample files, so every calculator shows results at once.
+pub const SAMPLE_ORDERS: &str = include_str!("../samples/orders.csv");
+/// Sample visits of the same shop.
+pub const SAMPLE_ACTIVITY: &str = include_str!("../samples/activity.csv");
+/// Sample product list.
+pub const SAMPLE_PRODUCTS: &str = include_str!("../samples/products.csv");
+/// Sample daily traffic per channel.
+pub const SAMPLE_TRAFFIC: &str = include_str!("../samples/traffic.csv");
+
+/// Where a dataset came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A built-in sample.
+    Sample,
+    /// A file the user chose (its name).
+    File(String),
+    /// Text the user pasted.
+    Paste,
+}
+
+/// One imported table with its column mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    /// What the table holds.
+    pub kind: InputKind,
+    /// The table and what the reader detected.
+    pub read: ReadResult,
+    /// Which column plays which role.
+    pub mapping: Mapping,
+    /// Where it came from.
+    pub source: Source,
+    /// The user's choice for ambiguous dates.
+    pub date_order: Option<DateOrder>,
+    /// The raw bytes of an uploaded file, to read again with another
+    /// encoding or sheet without asking for the file again.
+    pub bytes: Option<Arc<Vec<u8>>>,
+}
+
+impl Dataset {
+    /// Reads a sample (which is always valid).
+    pub fn sample(kind: InputKind, name: &str, text: &str) -> Dataset {
+        let read = read_text(name, text, None).expect("built-in samples are valid CSV");
+        let mapping = Mapping::detect(kind, read.table.headers());
+        Dataset {
+            kind,
+            read,
+            mapping,
+            source: Source::Sample,
+            date_order: None,
+            bytes: None,
+        }
+    }
+
+    /// Reads an uploaded file. A remembered mapping for the same headers is
+    /// applied over the detected one.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, ReadOptions, Role};
+    /// use opscalc_web::state::Dataset;
+    /// let d = Dataset::from_file(InputKind::Orders, "o.csv", b"order id,buyer,paid at\n1,a,2024-01-01\n".to_vec(), &ReadOptions::default(), None).unwrap();
+    /// assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
+    /// ```
+    pub fn from_file(
+        kind: InputKind,
+        name: &str,
+        bytes: Vec<u8>,
+        opts: &ReadOptions,
+        remembered: Option<&[(String, String)]>,
+    ) -> Result<Dataset, ReadError> {
+        let read = read_bytes(name, &bytes, opts)?;
+        let mapping = mapping_for(kind, &read, remembered);
+        Ok(Dataset {
+            kind,
+            read,
+            mapping,
+            source: Source::File(name.to_string()),
+            date_order: None,
+            bytes: Some(Arc::new(bytes)),
+        })
+    }
+
+    /// Reads pasted text (Excel copies as TSV).
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::InputKind;
+    /// use opscalc_web::state::Dataset;
+    /// let d = Dataset::from_paste(InputKind::Orders, "订单号\t买家ID\tpaid at\nA\tamy\t2024-01-02\n", None).unwrap();
+    /// assert_eq!(d.read.table.len(), 1);
+    /// ```
+    pub fn from_paste(
+        kind: InputKind,
+        text: &str,
+        remembered: Option<&[(String, String)]>,
+    ) -> Result<Dataset, ReadError> {
+        let read = read_text("pasted text", text, None)?;
+        let mapping = mapping_for(kind, &read, remembered);
+        Ok(Dataset {
+            kind,
+            read,
+            mapping,
+            source: Source::Paste,
+            date_order: None,
+            bytes: None,
+        })
+    }
+
+    /// The file name (or a label) for messages.
+    pub fn name(&self) -> &str {
+        self.read.table.name()
+    }
+
+    /// The mapping as (role key, header) pairs, for remembering it.
+    pub fn mapping_pairs(&self) -> Vec<(String, String)> {
+        self.mapping
+            .iter()
+            .map(|(r, c)| (r.key().to_string(), self.read.table.headers()[c].clone()))
+            .collect()
+    }
+}
+
+/// Detects the mapping, then applies a remembered one for these headers.
+fn mapping_for(
+    kind: InputKind,
+    read: &ReadResult,
+    remembered: Option<&[(String, String)]>,
+) -> Mapping {
+    let headers = read.table.headers();
+    let mut m = Mapping::detect(kind, headers);
+    if let Some(pairs) = remembered {
+        // Start from nothing so roles the user cleared stay cleared.
+        let mut r = Mapping::default();
+        for (role, header) in pairs {
+            if let (Some(role), Some(col)) = (
+                Role::from_key(role),
+                headers.iter().position(|h| h == header),
+            ) {
+                r.set(role, Some(col));
+            }
+        }
+        if r.iter().next().is_some() {
+            m = r;
+        }
+    }
+    m
+}
+
+/// The app's shared state, provided as context at the root.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// UI language.
+    pub lang: RwSignal<Lang>,
+    /// Orders (repurchase, lifecycle, sell-through).
+    pub orders: RwSignal<Dataset>,
+    /// Activity (reflow, lifecycle).
+    pub activity: RwSignal<Dataset>,
+    /// Products (sell-through).
+    pub products: RwSignal<Dataset>,
+    /// Traffic counts or page views.
+    pub traffic: RwSignal<Dataset>,
+}
+
+impl AppState {
+    /// State with the built-in samples loaded.
+    pub fn with_samples(lang: Lang) -> AppState {
+        AppState {
+            lang: RwSignal::new(lang),
+            orders: RwSignal::new(sample(InputKind::Orders)),
+            activity: RwSignal::new(sample(InputKind::Activity)),
+            products: RwSignal::new(sample(InputKind::Products)),
+            traffic: RwSignal::new(sample(InputKind::TrafficTable)),
+        }
+    }
+
+    /// The dataset signal of a kind.
+    pub fn dataset(&self, kind: InputKind) -> RwSignal<Dataset> {
+        match kind {
+            InputKind::Orders => self.orders,
+            InputKind::Activity => self.activity,
+            InputKind::Products => self.products,
+            InputKind::TrafficTable | InputKind::PageViews => self.traffic,
+        }
+    }
+}
+
+/// The sample dataset of a kind.
+pub fn sample(kind: InputKind) -> Dataset {
+    match kind {
+        InputKind::Orders => Dataset::sample(kind, "sample-orders.csv", SAMPLE_ORDERS),
+        InputKind::Activity => Dataset::sample(kind, "sample-activity.csv", SAMPLE_ACTIVITY),
+        InputKind::Products => Dataset::sample(kind, "sample-products.csv", SAMPLE_PRODUCTS),
+        InputKind::TrafficTable | InputKind::PageViews => {
+            Dataset::sample(InputKind::TrafficTable, "sample-traffic.csv", SAMPLE_TRAFFIC)
+        }
+    }
+}
+
+/// The app state from context.
+pub fn use_app() -> AppState {
+    use_context::<AppState>().expect("AppState is provided at the root")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_map_every_role_the_calculators_need() {
+        let o = sample(InputKind::Orders);
+        for r in [Role::OrderId, Role::BuyerId, Role::PaidAt, Role::Amount, Role::Status, Role::Sku] {
+            assert!(o.mapping.get(r).is_some(), "orders sample lacks {r}");
+        }
+        let a = sample(InputKind::Activity);
+        assert!(a.mapping.get(Role::UserId).is_some() && a.mapping.get(Role::Time).is_some());
+    }
+
+    #[test]
+    fn remembered_mapping_wins_over_detection() {
+        let remembered = vec![("buyer_id".to_string(), "收货人".to_string()), ("order_id".to_string(), "单号".to_string())];
+        let d = Dataset::from_paste(InputKind::Orders, "单号\t收货人\t买家ID\n1\tx\ty\n", Some(&remembered)).unwrap();
+        assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
+        assert_eq!(d.mapping.get(Role::OrderId), Some(0));
+    }
+}
+
+/// A computed value shared by pointer: memos compare it by identity, so a
+/// million-order result is never compared field by field.
+#[derive(Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Splits a text area into a list: one value per line, blanks dropped.
+///
+/// # Example
+/// ```
+/// use opscalc_web::state::lines;
+/// assert_eq!(lines("交易关闭\n\n closed \n"), vec!["交易关闭".to_string(), "closed".to_string()]);
+/// ```
+pub fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
