@@ -21,6 +21,12 @@ pub fn run(argv: &[String]) -> Result<String, String> {
     let args = Args::parse(argv, VALUED, FLAGS)?;
     let path = args.file("ORDERS")?;
     let maps = args.values("map");
+    // Arguments are checked before any file is read.
+    let opts = LifecycleOptions {
+        as_of: args.date("as-of")?,
+        churn_days: args.number("churn-days")?.unwrap_or(30),
+        dormant_days: args.number("dormant-days")?.unwrap_or(15),
+    };
     let mut warnings = Vec::new();
     let read = common::load(path, &args, &mut warnings)?;
     let mapping = common::mapping(
@@ -38,11 +44,6 @@ pub fn run(argv: &[String]) -> Result<String, String> {
         Some(a) => Some(load_activity(a, &args, &maps, &mut warnings)?),
         None => None,
     };
-    let opts = LifecycleOptions {
-        as_of: args.date("as-of")?,
-        churn_days: args.number("churn-days")?.unwrap_or(30),
-        dormant_days: args.number("dormant-days")?.unwrap_or(15),
-    };
     let mut l = lifecycle(&orders, activity.as_ref(), &opts)?;
     l.report.warnings.splice(0..0, warnings);
     let json = args.flag("json");
@@ -52,10 +53,11 @@ pub fn run(argv: &[String]) -> Result<String, String> {
             "\nas of {}: churned after {} days without activity, dormant {} days after the last of 2+ purchases\n",
             l.as_of, opts.churn_days, opts.dormant_days
         ));
-        extra.push_str("\n  stage              users   share\n");
+        extra.push_str("\n  stage            users   share\n");
         for s in Stage::ALL {
             extra.push_str(&format!(
-                "  {:8} {:>8}  {:>6}  {:>6}\n",
+                // A CJK stage name is 3 characters but 6 columns wide.
+                "  {:8} {}  {:>6}  {:>6}\n",
                 s.key(),
                 s.zh(),
                 format_value(s.count_key(), l.report.value(s.count_key())),

@@ -21,8 +21,7 @@ const FLAGS: &[&str] = &["json"];
 pub fn run(argv: &[String]) -> Result<String, String> {
     let args = Args::parse(argv, VALUED, FLAGS)?;
     let path = args.file("ACTIVITY")?;
-    let mut warnings = Vec::new();
-    let activity = load_activity(path, &args, &args.values("map"), &mut warnings)?;
+    // Arguments are checked before the file is read.
     let opts = ReflowOptions {
         churn_days: args.number("churn-days")?.unwrap_or(30),
         from: args.date("from")?,
@@ -33,6 +32,8 @@ pub fn run(argv: &[String]) -> Result<String, String> {
                 .ok_or_else(|| format!("--period: expected month, week or day, got \"{p}\""))?,
         },
     };
+    let mut warnings = Vec::new();
+    let activity = load_activity(path, &args, &args.values("map"), &mut warnings)?;
     let mut r = reflow(&activity, &opts)?;
     r.report.warnings.splice(0..0, warnings);
     let json = args.flag("json");

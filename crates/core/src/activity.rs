@@ -214,22 +214,39 @@ pub(crate) struct UserDays {
 impl UserDays {
     pub(crate) fn new(a: &Activity) -> UserDays {
         let n = a.users.len();
-        let mut per: Vec<Vec<Date>> = vec![Vec::new(); n];
+        // Counting sort by user; events are in time order, so each user's
+        // days come out sorted, with equal days adjacent.
+        let mut starts = vec![0u32; n + 1];
+        for &(u, _) in &a.events {
+            starts[u as usize + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut all = vec![Date(0); a.events.len()];
         for &(u, t) in &a.events {
-            let v = &mut per[u as usize];
-            // Events are in time order, so equal days are adjacent.
-            if v.last() != Some(&t.date()) {
-                v.push(t.date());
+            let f = &mut fill[u as usize];
+            all[*f as usize] = t.date();
+            *f += 1;
+        }
+        // Compact to distinct days per user.
+        let mut days = Vec::with_capacity(all.len());
+        let mut out_starts = Vec::with_capacity(n + 1);
+        out_starts.push(0);
+        for u in 0..n {
+            let begin = days.len();
+            for &d in &all[starts[u] as usize..starts[u + 1] as usize] {
+                if days.len() == begin || days.last() != Some(&d) {
+                    days.push(d);
+                }
             }
+            out_starts.push(days.len() as u32);
         }
-        let mut starts = Vec::with_capacity(n + 1);
-        let mut days = Vec::with_capacity(a.events.len());
-        starts.push(0);
-        for v in per {
-            days.extend(v);
-            starts.push(days.len() as u32);
+        UserDays {
+            starts: out_starts,
+            days,
         }
-        UserDays { starts, days }
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -388,7 +388,8 @@ pub fn lifecycle(
 /// `Stage::ALL[j]` at `as_of_b`. Users with no data yet on one of the two
 /// dates (for example first seen after `as_of_a`) are left out, so the
 /// matrix sums to the users present at both dates. `opts.as_of` is ignored.
-/// An orders table without a buyer column gives an all-zero matrix.
+/// Input [`lifecycle`] would refuse (no buyer column, `churn_days` or
+/// `dormant_days` 0) gives an all-zero matrix.
 ///
 /// # Example
 /// ```
