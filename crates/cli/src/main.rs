@@ -3,6 +3,8 @@
 
 mod args;
 mod common;
+mod lifecycle;
+mod reflow;
 mod repurchase;
 
 const USAGE: &str = "\
@@ -23,6 +25,8 @@ fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let result = match argv.first().map(String::as_str) {
         Some("repurchase") => repurchase::run(&argv[1..]),
+        Some("reflow") => reflow::run(&argv[1..]),
+        Some("lifecycle") => lifecycle::run(&argv[1..]),
         Some("-h") | Some("--help") | Some("help") | None => {
             print!("{USAGE}");
             return;

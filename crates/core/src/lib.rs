@@ -15,24 +15,30 @@
 //! ```
 #![warn(missing_docs)]
 
+mod activity;
 mod columns;
 mod export;
 mod ledger;
+mod lifecycle;
 mod number;
 mod orders;
 mod read;
+mod reflow;
 mod report;
 mod repurchase;
 mod roles;
 mod table;
 mod time;
 
+pub use activity::*;
 pub use columns::*;
 pub use export::*;
 pub use ledger::*;
+pub use lifecycle::*;
 pub use number::*;
 pub use orders::*;
 pub use read::*;
+pub use reflow::*;
 pub use report::*;
 pub use repurchase::*;
 pub use roles::*;
