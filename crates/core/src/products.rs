@@ -187,10 +187,7 @@ impl Products {
                 .map(str::to_string)
         };
 
-        for r in 0..table.len() {
-            if !usable[r] {
-                continue;
-            }
+        for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
             let num = table.row_number(r);
             let sku = table.cell(r, sku_col).trim();
             if sku.is_empty() {
