@@ -6,15 +6,17 @@ mod common;
 mod lifecycle;
 mod reflow;
 mod repurchase;
+mod sell_through;
 
 const USAGE: &str = "\
 opscalc: e-commerce operations calculators (运营计算器)
 
 usage:
   opscalc repurchase ORDERS [--from D] [--to D] [--lookback-days N] [--merge-same-day] [--exclude-refunded] [--by product|sku|category|channel] [--period month|week|day] [--map ROLE=HEADER]... [--json]
-  opscalc reflow ACTIVITY [--churn-days N] [--from D] [--to D] [--map ...] [--json]
-  opscalc lifecycle ORDERS [--activity FILE] [--as-of D] [--churn-days N] [--dormant-days N] [--json]
-  opscalc sell-through PRODUCTS [--orders FILE] [--as-of D] [--window-days N] [--json]
+  opscalc reflow ACTIVITY [--churn-days N] [--from D] [--to D] [--period month|week] [--map ...] [--json]
+  opscalc lifecycle ORDERS [--activity FILE] [--as-of D] [--churn-days N] [--dormant-days N] [--exclude-refunded] [--json]
+  opscalc sell-through PRODUCTS [--orders FILE] [--as-of D] [--window-days N] [--online V]... [--warehouse V]...
+                       [--orders-map ROLE=HEADER]... [--exclude-refunded] [--unsold-csv FILE] [--json]
   opscalc traffic FILE [--session-gap-minutes N] [--flagship-aov X] [--json]
 
 every command also takes --encoding LABEL (utf-8, gbk, utf-16le, ...), --sheet NAME,
@@ -27,6 +29,7 @@ fn main() {
         Some("repurchase") => repurchase::run(&argv[1..]),
         Some("reflow") => reflow::run(&argv[1..]),
         Some("lifecycle") => lifecycle::run(&argv[1..]),
+        Some("sell-through") => sell_through::run(&argv[1..]),
         Some("-h") | Some("--help") | Some("help") | None => {
             print!("{USAGE}");
             return;

@@ -28,6 +28,7 @@ pub enum Reason {
     MissingSku,
     DuplicateSku,
     UnknownStatus,
+    UnknownSku,
     OutsideWindow,
     AfterAsOf,
 }
@@ -51,6 +52,7 @@ impl Reason {
             MissingSku => "missing_sku",
             DuplicateSku => "duplicate_sku",
             UnknownStatus => "unknown_status",
+            UnknownSku => "unknown_sku",
             OutsideWindow => "outside_window",
             AfterAsOf => "after_as_of",
         }
@@ -74,6 +76,7 @@ impl Reason {
             MissingSku => "no SKU",
             DuplicateSku => "the SKU appears earlier in the products file",
             UnknownStatus => "the status is neither online nor warehouse",
+            UnknownSku => "the SKU is not in the products file",
             OutsideWindow => "outside the chosen window",
             AfterAsOf => "after the as-of date",
         }

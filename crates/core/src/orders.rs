@@ -195,10 +195,7 @@ impl Orders {
             (!s.is_empty()).then(|| i.intern(s))
         };
 
-        for r in 0..table.len() {
-            if !usable[r] {
-                continue;
-            }
+        for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
             let num = table.row_number(r);
             let id = table.cell(r, order_col).trim();
             if id.is_empty() {
@@ -369,9 +366,6 @@ impl Orders {
                     list.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
                 ));
             }
-        }
-        for (row, n) in table.overflow_rows() {
-            let _ = (row, n);
         }
         out.orders
             .sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
