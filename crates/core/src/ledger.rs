@@ -30,6 +30,8 @@ pub enum Reason {
     UnknownStatus,
     OutsideWindow,
     AfterAsOf,
+    TotalRow,
+    MissingSession,
 }
 
 impl Reason {
@@ -53,6 +55,8 @@ impl Reason {
             UnknownStatus => "unknown_status",
             OutsideWindow => "outside_window",
             AfterAsOf => "after_as_of",
+            TotalRow => "total_row",
+            MissingSession => "missing_session",
         }
     }
 
@@ -76,6 +80,8 @@ impl Reason {
             UnknownStatus => "the status is neither online nor warehouse",
             OutsideWindow => "outside the chosen window",
             AfterAsOf => "after the as-of date",
+            TotalRow => "a totals row (合计, 总计, Total); counting it would count every row twice",
+            MissingSession => "no session id in the mapped session column",
         }
     }
 }

@@ -15,26 +15,32 @@
 //! ```
 #![warn(missing_docs)]
 
+mod benchmarks;
 mod columns;
 mod export;
 mod ledger;
 mod number;
 mod orders;
+mod pageviews;
 mod read;
 mod report;
 mod repurchase;
 mod roles;
 mod table;
 mod time;
+mod traffic;
 
+pub use benchmarks::*;
 pub use columns::*;
 pub use export::*;
 pub use ledger::*;
 pub use number::*;
 pub use orders::*;
+pub use pageviews::*;
 pub use read::*;
 pub use report::*;
 pub use repurchase::*;
 pub use roles::*;
 pub use table::*;
 pub use time::*;
+pub use traffic::*;
