@@ -4,6 +4,7 @@
 mod args;
 mod common;
 mod repurchase;
+mod traffic;
 
 const USAGE: &str = "\
 opscalc: e-commerce operations calculators (运营计算器)
@@ -23,6 +24,7 @@ fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let result = match argv.first().map(String::as_str) {
         Some("repurchase") => repurchase::run(&argv[1..]),
+        Some("traffic") => traffic::run(&argv[1..]),
         Some("-h") | Some("--help") | Some("help") | None => {
             print!("{USAGE}");
             return;
