@@ -773,3 +773,60 @@ pub fn decompose_revenue(before: &TrafficCounts, after: &TrafficCounts) -> Optio
         due_to_aov: part(a1 - a0, u0, c0, u1, c1),
     })
 }
+
+/// The flagship (主推款) aov taken from orders: the best-selling product
+/// (most units; the name breaks ties) and the aov of the orders that
+/// contain it, revenue / buyers as for the store, each order's whole
+/// amount counted. `None` without products, amounts or buyers.
+///
+/// # Example
+/// ```
+/// use opscalc_core::*;
+/// let t = Table::from_rows("o.csv", &["订单号", "买家ID", "付款时间", "实付金额", "商品名称"], &[
+///     &["1", "amy", "2024-03-01", "100", "杯子"],
+///     &["2", "bob", "2024-03-02", "300", "杯子"],
+///     &["3", "bob", "2024-03-03", "50", "勺子"],
+/// ]);
+/// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
+/// // 杯子 sells 2 units; its orders bring 400 from 2 buyers: aov 200.
+/// assert_eq!(flagship_aov(&o), Some(("杯子".to_string(), 200.0)));
+/// ```
+pub fn flagship_aov(orders: &crate::Orders) -> Option<(String, f64)> {
+    if !orders.has_amount || !orders.has_buyer || orders.products.is_empty() {
+        return None;
+    }
+    let mut units = vec![0.0f64; orders.products.len()];
+    for o in &orders.orders {
+        for l in &o.lines {
+            if let Some(p) = l.product {
+                units[p as usize] += l.quantity;
+            }
+        }
+    }
+    let best = (0..units.len()).max_by(|&a, &b| {
+        units[a].total_cmp(&units[b]).then_with(|| {
+            orders
+                .products
+                .name(b as u32)
+                .cmp(orders.products.name(a as u32))
+        })
+    })? as u32;
+    let mut revenue = 0.0;
+    let mut buyers: Vec<u32> = Vec::new();
+    for o in &orders.orders {
+        if o.lines.iter().any(|l| l.product == Some(best)) {
+            if let Some(b) = o.buyer {
+                revenue += o.amount;
+                buyers.push(b);
+            }
+        }
+    }
+    buyers.sort_unstable();
+    buyers.dedup();
+    (!buyers.is_empty()).then(|| {
+        (
+            orders.products.name(best).to_string(),
+            revenue / buyers.len() as f64,
+        )
+    })
+}
