@@ -98,7 +98,11 @@ pub fn replace_query(params: &[(String, String)]) {
         let Some(w) = web_sys::window() else { return };
         let path = w.location().pathname().unwrap_or_default();
         let q = build_query(params);
-        let url = if q.is_empty() { path } else { format!("{path}?{q}") };
+        let url = if q.is_empty() {
+            path
+        } else {
+            format!("{path}?{q}")
+        };
         if let Ok(h) = w.history() {
             let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
@@ -161,7 +165,8 @@ fn decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() && s.is_char_boundary(i + 1) && s.is_char_boundary(i + 3) {
+        if b[i] == b'%' && i + 2 < b.len() && s.is_char_boundary(i + 1) && s.is_char_boundary(i + 3)
+        {
             if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
                 out.push(v);
                 i += 3;

@@ -107,7 +107,10 @@ pub fn metric_text(key: &'static str, lang: Lang) -> MetricText {
 
 /// Whether a metric is shown as a percentage.
 pub fn is_percent(key: &str) -> bool {
-    key.ends_with("_rate") || key.ends_with("_share") || key == "ctr" || key.starts_with("retention_")
+    key.ends_with("_rate")
+        || key.ends_with("_share")
+        || key == "ctr"
+        || key.starts_with("retention_")
 }
 
 /// Whether a metric is an amount of money.
@@ -122,8 +125,14 @@ mod tests {
     #[test]
     fn every_metric_the_core_reports_has_text_in_both_languages() {
         let keys = [
-            "buyers", "repeat_buyers", "user_repurchase_rate", "orders", "repeat_orders",
-            "order_repurchase_rate", "returning_buyers", "buyback_rate",
+            "buyers",
+            "repeat_buyers",
+            "user_repurchase_rate",
+            "orders",
+            "repeat_orders",
+            "order_repurchase_rate",
+            "returning_buyers",
+            "buyback_rate",
         ];
         for k in keys {
             for l in [Lang::Zh, Lang::En] {

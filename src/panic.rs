@@ -13,9 +13,13 @@ pub fn install() {
 fn show(message: &str) {
     #[cfg(target_arch = "wasm32")]
     {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
         let Some(body) = doc.body() else { return };
-        let Ok(div) = doc.create_element("div") else { return };
+        let Ok(div) = doc.create_element("div") else {
+            return;
+        };
         div.set_id("panic");
         div.set_class_name("panic");
         let _ = div.set_attribute("role", "alert");

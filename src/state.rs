@@ -200,9 +200,11 @@ pub fn sample(kind: InputKind) -> Dataset {
         InputKind::Orders => Dataset::sample(kind, "sample-orders.csv", SAMPLE_ORDERS),
         InputKind::Activity => Dataset::sample(kind, "sample-activity.csv", SAMPLE_ACTIVITY),
         InputKind::Products => Dataset::sample(kind, "sample-products.csv", SAMPLE_PRODUCTS),
-        InputKind::TrafficTable | InputKind::PageViews => {
-            Dataset::sample(InputKind::TrafficTable, "sample-traffic.csv", SAMPLE_TRAFFIC)
-        }
+        InputKind::TrafficTable | InputKind::PageViews => Dataset::sample(
+            InputKind::TrafficTable,
+            "sample-traffic.csv",
+            SAMPLE_TRAFFIC,
+        ),
     }
 }
 
@@ -218,7 +220,14 @@ mod tests {
     #[test]
     fn samples_map_every_role_the_calculators_need() {
         let o = sample(InputKind::Orders);
-        for r in [Role::OrderId, Role::BuyerId, Role::PaidAt, Role::Amount, Role::Status, Role::Sku] {
+        for r in [
+            Role::OrderId,
+            Role::BuyerId,
+            Role::PaidAt,
+            Role::Amount,
+            Role::Status,
+            Role::Sku,
+        ] {
             assert!(o.mapping.get(r).is_some(), "orders sample lacks {r}");
         }
         let a = sample(InputKind::Activity);
@@ -227,8 +236,16 @@ mod tests {
 
     #[test]
     fn remembered_mapping_wins_over_detection() {
-        let remembered = vec![("buyer_id".to_string(), "收货人".to_string()), ("order_id".to_string(), "单号".to_string())];
-        let d = Dataset::from_paste(InputKind::Orders, "单号\t收货人\t买家ID\n1\tx\ty\n", Some(&remembered)).unwrap();
+        let remembered = vec![
+            ("buyer_id".to_string(), "收货人".to_string()),
+            ("order_id".to_string(), "单号".to_string()),
+        ];
+        let d = Dataset::from_paste(
+            InputKind::Orders,
+            "单号\t收货人\t买家ID\n1\tx\ty\n",
+            Some(&remembered),
+        )
+        .unwrap();
         assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
         assert_eq!(d.mapping.get(Role::OrderId), Some(0));
     }

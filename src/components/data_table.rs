@@ -16,19 +16,28 @@ pub struct Cell {
 impl Cell {
     /// A text cell.
     pub fn text(s: impl Into<String>) -> Cell {
-        Cell { text: s.into(), num: None }
+        Cell {
+            text: s.into(),
+            num: None,
+        }
     }
 
     /// A number cell shown as `text`.
     pub fn num(v: f64, text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), num: Some(v) }
+        Cell {
+            text: text.into(),
+            num: Some(v),
+        }
     }
 
     /// A rate cell (percentage, or n/a), sortable.
     pub fn rate(v: Option<f64>, na: &str) -> Cell {
         match v {
             Some(v) => Cell::num(v, crate::format::percent(v)),
-            None => Cell { text: na.to_string(), num: None },
+            None => Cell {
+                text: na.to_string(),
+                num: None,
+            },
         }
     }
 
@@ -93,7 +102,9 @@ pub fn DataTable(
         let q = query.get().to_lowercase();
         let mut r: Vec<Vec<Cell>> = rows.with(|rows| {
             rows.iter()
-                .filter(|row| q.is_empty() || row.iter().any(|c| c.text.to_lowercase().contains(&q)))
+                .filter(|row| {
+                    q.is_empty() || row.iter().any(|c| c.text.to_lowercase().contains(&q))
+                })
                 .cloned()
                 .collect()
         });
@@ -105,8 +116,16 @@ pub fn DataTable(
     let on_download = move |_| {
         let h = headers.get();
         let hs: Vec<&str> = h.iter().map(String::as_str).collect();
-        let data: Vec<Vec<String>> = visible.with(|v| v.iter().map(|r| r.iter().map(|c| c.text.clone()).collect()).collect());
-        download(&filename, "text/csv;charset=utf-8", &opscalc_core::to_csv(&hs, &data));
+        let data: Vec<Vec<String>> = visible.with(|v| {
+            v.iter()
+                .map(|r| r.iter().map(|c| c.text.clone()).collect())
+                .collect()
+        });
+        download(
+            &filename,
+            "text/csv;charset=utf-8",
+            &opscalc_core::to_csv(&hs, &data),
+        );
     };
     view! {
         <div class="data-table">

@@ -50,7 +50,11 @@ fn role_label(role: Role, lang: crate::i18n::Lang) -> String {
 }
 
 fn memory_key(d: &Dataset) -> String {
-    format!("opscalc.mapping.{:?}.{}", d.kind, Mapping::signature(d.read.table.headers()))
+    format!(
+        "opscalc.mapping.{:?}.{}",
+        d.kind,
+        Mapping::signature(d.read.table.headers())
+    )
 }
 
 /// The data step for one input kind.
@@ -83,18 +87,33 @@ pub fn ImportPanel(
         };
         let probe = opscalc_core::read_bytes(&name, &bytes, &opts);
         let remembered: Option<Vec<(String, String)>> = probe.as_ref().ok().and_then(|r| {
-            load(&format!("opscalc.mapping.{:?}.{}", kind, Mapping::signature(r.table.headers())))
+            load(&format!(
+                "opscalc.mapping.{:?}.{}",
+                kind,
+                Mapping::signature(r.table.headers())
+            ))
         });
         drop(probe);
-        accept(Dataset::from_file(kind, &name, bytes, &opts, remembered.as_deref()));
+        accept(Dataset::from_file(
+            kind,
+            &name,
+            bytes,
+            &opts,
+            remembered.as_deref(),
+        ));
     };
 
     let on_file = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         let name = file.name();
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -110,9 +129,16 @@ pub fn ImportPanel(
 
     let on_paste = move |_| {
         let text = paste.get_untracked();
-        let remembered: Option<Vec<(String, String)>> = opscalc_core::read_text("pasted text", &text, None)
-            .ok()
-            .and_then(|r| load(&format!("opscalc.mapping.{:?}.{}", kind, Mapping::signature(r.table.headers()))));
+        let remembered: Option<Vec<(String, String)>> =
+            opscalc_core::read_text("pasted text", &text, None)
+                .ok()
+                .and_then(|r| {
+                    load(&format!(
+                        "opscalc.mapping.{:?}.{}",
+                        kind,
+                        Mapping::signature(r.table.headers())
+                    ))
+                });
         accept(Dataset::from_paste(kind, &text, remembered.as_deref()));
     };
 

@@ -81,7 +81,11 @@ pub fn QualityPanel(
                     vec![
                         Cell::num(i.row as f64, i.row.to_string()),
                         Cell::text(i.column.clone().unwrap_or_default()),
-                        Cell::text(format!("{} · {}", i.reason.key(), reason_text(i.reason, lang))),
+                        Cell::text(format!(
+                            "{} · {}",
+                            i.reason.key(),
+                            reason_text(i.reason, lang)
+                        )),
                         Cell::text(i.text.clone()),
                     ]
                 })
@@ -90,7 +94,12 @@ pub fn QualityPanel(
     });
     let headers = Signal::derive(move || {
         let t = t();
-        vec![t.row.to_string(), t.column.to_string(), t.reason.to_string(), t.text.to_string()]
+        vec![
+            t.row.to_string(),
+            t.column.to_string(),
+            t.reason.to_string(),
+            t.text.to_string(),
+        ]
     });
     view! {
         <section class="panel quality">

@@ -9,7 +9,9 @@ use leptos_router::components::A;
 pub fn Home() -> impl IntoView {
     let app = use_app();
     let t = move || app.lang.get().t();
-    let card = move |href: &'static str, title: fn(&crate::i18n::Texts) -> &'static str, body: fn(&crate::i18n::Texts) -> &'static str| {
+    let card = move |href: &'static str,
+                     title: fn(&crate::i18n::Texts) -> &'static str,
+                     body: fn(&crate::i18n::Texts) -> &'static str| {
         view! {
             <A href=href attr:class="calc-card">
                 <h2>{move || title(t())}</h2>

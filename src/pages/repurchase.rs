@@ -1,6 +1,6 @@
 //! The repurchase calculator (复购率), spec section 2.
 
-use crate::browser::{param, query_params, replace_query, download};
+use crate::browser::{download, param, query_params, replace_query};
 use crate::components::charts::{BarChart, Heatmap, LineChart};
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
@@ -71,7 +71,9 @@ impl RepurchaseSettings {
             lookback: param(q, "lookback").unwrap_or_default().to_string(),
             merge_same_day: param(q, "merge") == Some("1"),
             exclude_refunded: param(q, "refunded") == Some("exclude"),
-            period: param(q, "period").and_then(Period::parse).unwrap_or(d.period),
+            period: param(q, "period")
+                .and_then(Period::parse)
+                .unwrap_or(d.period),
             by: match param(q, "by") {
                 Some("none") => None,
                 Some(b) => Dimension::parse(b).or(d.by),
@@ -111,16 +113,19 @@ impl RepurchaseSettings {
             if s.trim().is_empty() {
                 Ok(None)
             } else {
-                Date::parse(s).map(Some).ok_or_else(|| format!("{what}: not a date: \"{s}\""))
+                Date::parse(s)
+                    .map(Some)
+                    .ok_or_else(|| format!("{what}: not a date: \"{s}\""))
             }
         };
-        let lookback = if self.lookback.trim().is_empty() {
-            None
-        } else {
-            Some(self.lookback.trim().parse::<u32>().map_err(|_| {
-                format!("lookback days: not a whole number: \"{}\"", self.lookback)
-            })?)
-        };
+        let lookback =
+            if self.lookback.trim().is_empty() {
+                None
+            } else {
+                Some(self.lookback.trim().parse::<u32>().map_err(|_| {
+                    format!("lookback days: not a whole number: \"{}\"", self.lookback)
+                })?)
+            };
         Ok((
             OrderOptions {
                 exclude_refunded: self.exclude_refunded,
@@ -176,7 +181,10 @@ pub fn RepurchasePage() -> impl IntoView {
     let orders = Memo::new(move |_| {
         let (order_opts, _) = settings.with(RepurchaseSettings::options)?;
         app.orders.with(|d| {
-            let opts = OrderOptions { date_order: d.date_order, ..order_opts };
+            let opts = OrderOptions {
+                date_order: d.date_order,
+                ..order_opts
+            };
             Orders::build(&d.read.table, &d.mapping, &opts)
                 .map(|o| Shared(std::sync::Arc::new(o)))
                 .map_err(|e| e.to_string())
@@ -188,14 +196,40 @@ pub fn RepurchasePage() -> impl IntoView {
         repurchase(&o, &opts).map(|r| Shared(std::sync::Arc::new(r)))
     });
     let ok = move || result.with(|r| r.is_ok());
-    let with_ok = move |f: &dyn Fn(&Repurchase)| result.with(|r| if let Ok(r) = r { f(r) });
+    let with_ok = move |f: &dyn Fn(&Repurchase)| {
+        result.with(|r| {
+            if let Ok(r) = r {
+                f(r)
+            }
+        })
+    };
     let _ = with_ok;
-    let metrics = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.report.metrics.clone()).unwrap_or_default()));
-    let ledger = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default()));
-    let warnings = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.report.warnings.clone()).unwrap_or_default()));
+    let metrics = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| r.report.metrics.clone())
+                .unwrap_or_default()
+        })
+    });
+    let ledger = Signal::derive(move || {
+        result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default())
+    });
+    let warnings = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| r.report.warnings.clone())
+                .unwrap_or_default()
+        })
+    });
 
     // Window defaults shown in the date inputs.
-    let window = move || result.with(|r| r.as_ref().map(|r| (r.from.to_string(), r.to.to_string())).unwrap_or_default());
+    let window = move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| (r.from.to_string(), r.to.to_string()))
+                .unwrap_or_default()
+        })
+    };
 
     view! {
         <section class="calculator repurchase">
@@ -284,7 +318,9 @@ type ResultMemo = Memo<Result<Shared<Repurchase>, String>>;
 fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     let app = use_app();
     let t = move || app.lang.get().t();
-    let get = move |f: &dyn Fn(&Repurchase) -> Vec<Vec<Cell>>| result.with(|r| r.as_ref().map(|r| f(r)).unwrap_or_default());
+    let get = move |f: &dyn Fn(&Repurchase) -> Vec<Vec<Cell>>| {
+        result.with(|r| r.as_ref().map(|r| f(r)).unwrap_or_default())
+    };
     let _ = get;
     let na = move || t().not_available;
 
@@ -317,7 +353,16 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     });
     let buyer_headers = Signal::derive(move || {
         let t = t();
-        [t.buyer, t.orders_col, t.returning, t.first_order, t.last_order, t.amount].map(String::from).to_vec()
+        [
+            t.buyer,
+            t.orders_col,
+            t.returning,
+            t.first_order,
+            t.last_order,
+            t.amount,
+        ]
+        .map(String::from)
+        .to_vec()
     });
 
     let count_row = move |label: String, c: &RepurchaseCounts| {
@@ -337,18 +382,73 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     let count_headers = move |first: &str| {
         let lang = app.lang.get();
         let mut h = vec![first.to_string()];
-        for k in ["buyers", "repeat_buyers", "user_repurchase_rate", "orders", "repeat_orders", "order_repurchase_rate", "returning_buyers", "buyback_rate"] {
+        for k in [
+            "buyers",
+            "repeat_buyers",
+            "user_repurchase_rate",
+            "orders",
+            "repeat_orders",
+            "order_repurchase_rate",
+            "returning_buyers",
+            "buyback_rate",
+        ] {
             h.push(crate::metric_text::metric_text(k, lang).name.to_string());
         }
         h
     };
-    let period_rows = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.periods.iter().map(|p| count_row(p.label.clone(), &p.counts)).collect()).unwrap_or_default()));
+    let period_rows = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.periods
+                        .iter()
+                        .map(|p| count_row(p.label.clone(), &p.counts))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
     let period_headers = Signal::derive(move || count_headers(t().period));
-    let period_points = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.periods.iter().map(|p| (p.label.clone(), p.counts.metrics()[2].value)).collect()).unwrap_or_default()));
-    let breakdown_rows = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.breakdown.iter().map(|p| count_row(p.label.clone(), &p.counts)).collect()).unwrap_or_default()));
+    let period_points = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.periods
+                        .iter()
+                        .map(|p| (p.label.clone(), p.counts.metrics()[2].value))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let breakdown_rows = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.breakdown
+                        .iter()
+                        .map(|p| count_row(p.label.clone(), &p.counts))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
     let breakdown_headers = Signal::derive(move || count_headers(t().by));
-    let breakdown_bars = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.breakdown.iter().take(20).filter_map(|p| Some((p.label.clone(), p.counts.metrics()[2].value?))).collect()).unwrap_or_default()));
-    let has_breakdown = move || result.with(|r| r.as_ref().map(|r| !r.breakdown.is_empty()).unwrap_or(false));
+    let breakdown_bars = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.breakdown
+                        .iter()
+                        .take(20)
+                        .filter_map(|p| Some((p.label.clone(), p.counts.metrics()[2].value?)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let has_breakdown =
+        move || result.with(|r| r.as_ref().map(|r| !r.breakdown.is_empty()).unwrap_or(false));
     let cohort_rows = Signal::derive(move || {
         result.with(|r| {
             r.as_ref()
@@ -356,20 +456,41 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
                     r.cohorts
                         .rows
                         .iter()
-                        .map(|c| (c.month.clone(), c.size, c.active.iter().map(|a| *a as f64 / c.size as f64).collect()))
+                        .map(|c| {
+                            (
+                                c.month.clone(),
+                                c.size,
+                                c.active.iter().map(|a| *a as f64 / c.size as f64).collect(),
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default()
         })
     });
-    let histogram = Signal::derive(move || result.with(|r| r.as_ref().map(|r| r.intervals.histogram.iter().map(|(l, n)| (l.to_string(), *n as f64)).collect()).unwrap_or_default()));
+    let histogram = Signal::derive(move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.intervals
+                        .histogram
+                        .iter()
+                        .map(|(l, n)| (l.to_string(), *n as f64))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
     let interval_text = move || {
         let t = t();
         result.with(|r| {
             let Ok(r) = r else { return String::new() };
             let i = &r.intervals;
             match (i.median, i.q1, i.q3) {
-                (Some(m), Some(a), Some(b)) => format!("{}: {m:.1} {} · {}: {a:.1} – {b:.1} {} · {}: {}", t.median, t.days, t.quartiles, t.days, t.intervals, i.count),
+                (Some(m), Some(a), Some(b)) => format!(
+                    "{}: {m:.1} {} · {}: {a:.1} – {b:.1} {} · {}: {}",
+                    t.median, t.days, t.quartiles, t.days, t.intervals, i.count
+                ),
                 _ => t.not_available.to_string(),
             }
         })
@@ -377,7 +498,10 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     let svg_download = move |id: &'static str| {
         move |_| {
             #[cfg(target_arch = "wasm32")]
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(id))
+            {
                 download(&format!("{id}.svg"), "image/svg+xml", &el.outer_html());
             }
             #[cfg(not(target_arch = "wasm32"))]

@@ -7,6 +7,7 @@ mod lifecycle;
 mod reflow;
 mod repurchase;
 mod sell_through;
+mod traffic;
 
 const USAGE: &str = "\
 opscalc: e-commerce operations calculators (运营计算器)
@@ -17,7 +18,7 @@ usage:
   opscalc lifecycle ORDERS [--activity FILE] [--as-of D] [--churn-days N] [--dormant-days N] [--exclude-refunded] [--json]
   opscalc sell-through PRODUCTS [--orders FILE] [--as-of D] [--window-days N] [--online V]... [--warehouse V]...
                        [--orders-map ROLE=HEADER]... [--exclude-refunded] [--unsold-csv FILE] [--json]
-  opscalc traffic FILE [--session-gap-minutes N] [--flagship-aov X] [--json]
+  opscalc traffic FILE [--session-gap-minutes N] [--flagship-aov X] [--kind log|table] [--json]
 
 every command also takes --encoding LABEL (utf-8, gbk, utf-16le, ...), --sheet NAME,
 --date-order dmy|mdy and --map ROLE=HEADER. FILE may be CSV, TSV, TXT or XLSX.
@@ -30,6 +31,7 @@ fn main() {
         Some("reflow") => reflow::run(&argv[1..]),
         Some("lifecycle") => lifecycle::run(&argv[1..]),
         Some("sell-through") => sell_through::run(&argv[1..]),
+        Some("traffic") => traffic::run(&argv[1..]),
         Some("-h") | Some("--help") | Some("help") | None => {
             print!("{USAGE}");
             return;

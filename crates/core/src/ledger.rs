@@ -31,6 +31,8 @@ pub enum Reason {
     UnknownSku,
     OutsideWindow,
     AfterAsOf,
+    TotalRow,
+    MissingSession,
 }
 
 impl Reason {
@@ -55,6 +57,8 @@ impl Reason {
             UnknownSku => "unknown_sku",
             OutsideWindow => "outside_window",
             AfterAsOf => "after_as_of",
+            TotalRow => "total_row",
+            MissingSession => "missing_session",
         }
     }
 
@@ -79,6 +83,8 @@ impl Reason {
             UnknownSku => "the SKU is not in the products file",
             OutsideWindow => "outside the chosen window",
             AfterAsOf => "after the as-of date",
+            TotalRow => "a totals row (合计, 总计, Total); counting it would count every row twice",
+            MissingSession => "no session id in the mapped session column",
         }
     }
 }

@@ -16,12 +16,14 @@
 #![warn(missing_docs)]
 
 mod activity;
+mod benchmarks;
 mod columns;
 mod export;
 mod ledger;
 mod lifecycle;
 mod number;
 mod orders;
+mod pageviews;
 mod products;
 mod read;
 mod reflow;
@@ -31,14 +33,17 @@ mod roles;
 mod sell_through;
 mod table;
 mod time;
+mod traffic;
 
 pub use activity::*;
+pub use benchmarks::*;
 pub use columns::*;
 pub use export::*;
 pub use ledger::*;
 pub use lifecycle::*;
 pub use number::*;
 pub use orders::*;
+pub use pageviews::*;
 pub use products::*;
 pub use read::*;
 pub use reflow::*;
@@ -48,3 +53,4 @@ pub use roles::*;
 pub use sell_through::*;
 pub use table::*;
 pub use time::*;
+pub use traffic::*;
