@@ -510,15 +510,15 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     };
 
     view! {
-        <section class="panel drill">
-            <h3>{move || t().show_rows}</h3>
+        <details class="panel drill">
+            <summary data-testid="show-rows">{move || t().show_rows}</summary>
             <div class="segmented">
                 <label><input type="radio" name="who" checked=true on:change=move |_| who.set("all".into()) />{move || crate::metric_text::metric_text("buyers", app.lang.get()).name}</label>
                 <label><input type="radio" name="who" on:change=move |_| who.set("repeat".into()) data-testid="drill-repeat" />{move || crate::metric_text::metric_text("repeat_buyers", app.lang.get()).name}</label>
                 <label><input type="radio" name="who" on:change=move |_| who.set("returning".into()) />{move || crate::metric_text::metric_text("returning_buyers", app.lang.get()).name}</label>
             </div>
             <DataTable headers=buyer_headers rows=buyer_rows filename="buyers.csv" test_id="buyers-table" />
-        </section>
+        </details>
         <section class="panel">
             <h3>{move || t().per_period}</h3>
             <LineChart id="chart-periods" title=Signal::derive(move || crate::metric_text::metric_text("user_repurchase_rate", app.lang.get()).name.to_string()) points=period_points percent=true />

@@ -1,0 +1,83 @@
+// Shared setup for the end-to-end tests: serve dist/ on a free loopback
+// port, launch Debian's Chromium through playwright-core, and record every
+// request so a test can prove nothing leaves the machine.
+import { chromium } from "playwright-core";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, "../..");
+export const shots = path.join(here, "screenshots");
+fs.mkdirSync(shots, { recursive: true });
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer() {
+  const port = await freePort();
+  const proc = spawn("node", [path.join(repo, "scripts/serve.mjs"), path.join(repo, "dist"), String(port)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise((resolve, reject) => {
+    proc.stdout.on("data", (d) => d.toString().includes("running") && resolve());
+    proc.on("exit", (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill() };
+}
+
+export async function launch() {
+  // playwright-core gives every launch a fresh temporary profile
+  // (--user-data-dir), so no state leaks between runs.
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return browser;
+}
+
+// A page that records requests and page errors.
+export async function openPage(browser, base, { locale = "zh-CN", width = 1280, height = 900, colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ locale, viewport: { width, height }, colorScheme, acceptDownloads: true });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return { context, page, requests, errors, base };
+}
+
+// Waits until the wasm app has rendered the header.
+export async function ready(page) {
+  await page.waitForSelector("header.nav", { timeout: 30000 });
+}
+
+export async function metric(page, key) {
+  const el = page.locator(`[data-metric="${key}"]`).first();
+  await el.waitFor({ timeout: 15000 });
+  const v = await el.getAttribute("data-value");
+  return v === "" ? null : Number(v);
+}
+
+export function offsite(requests, base) {
+  return requests.filter((u) => !u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:"));
+}
