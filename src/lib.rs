@@ -15,7 +15,10 @@ use i18n::Lang;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pages::{home::Home, not_found::NotFound, repurchase::RepurchasePage};
+use pages::{
+    home::Home, lifecycle::LifecyclePage, not_found::NotFound, repurchase::RepurchasePage,
+    sell_through::SellThroughPage, traffic::TrafficPage,
+};
 use state::AppState;
 
 /// The language to start in: the remembered choice, else the browser's.
@@ -44,6 +47,9 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home />
                         <Route path=path!("/repurchase") view=RepurchasePage />
+                        <Route path=path!("/lifecycle") view=LifecyclePage />
+                        <Route path=path!("/sell-through") view=SellThroughPage />
+                        <Route path=path!("/traffic") view=TrafficPage />
                     </Routes>
                 </ErrorBoundary>
             </main>

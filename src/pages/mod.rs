@@ -1,4 +1,8 @@
 //! One page per route.
+pub mod common;
 pub mod home;
+pub mod lifecycle;
 pub mod not_found;
 pub mod repurchase;
+pub mod sell_through;
+pub mod traffic;

@@ -1,0 +1,543 @@
+//! Return visits and lifecycle (回流率, 留存, 用户生命周期), spec section 3.
+
+use crate::browser::{param, query_params, replace_query};
+use crate::components::charts::{BarChart, Heatmap, LineChart};
+use crate::components::data_table::{Cell, DataTable};
+use crate::components::import_panel::ImportPanel;
+use crate::components::quality_panel::QualityPanel;
+use crate::metric_text::metric_text;
+use crate::pages::common::{metric_cards, opt_date, svg_download, whole};
+use crate::state::{use_app, Shared};
+use leptos::prelude::*;
+use opscalc_core::{
+    lifecycle, lifecycle_transitions, reflow, reflow_manual, Activity, InputKind, LifecycleOptions,
+    OrderOptions, Orders, Period, Reflow, ReflowOptions, Stage,
+};
+use std::sync::Arc;
+
+/// The page's settings, mirrored in the URL query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LifecycleSettings {
+    /// Churn days (7, 30 or custom).
+    pub churn_days: String,
+    /// Dormant days.
+    pub dormant_days: String,
+    /// Reflow window start.
+    pub from: String,
+    /// Reflow window end.
+    pub to: String,
+    /// Period of the per-period table and retention cohorts.
+    pub period: Period,
+    /// Lifecycle as-of date.
+    pub as_of: String,
+    /// Earlier as-of date for the transition table.
+    pub compare: String,
+}
+
+impl LifecycleSettings {
+    /// Settings from the URL query.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_web::pages::lifecycle::LifecycleSettings;
+    /// let s = LifecycleSettings::from_query(&[("churn".into(), "7".into())]);
+    /// assert_eq!(s.churn_days, "7");
+    /// assert_eq!(s.dormant_days, "15");
+    /// ```
+    pub fn from_query(q: &[(String, String)]) -> LifecycleSettings {
+        let get = |k: &str, d: &str| param(q, k).unwrap_or(d).to_string();
+        LifecycleSettings {
+            churn_days: get("churn", "30"),
+            dormant_days: get("dormant", "15"),
+            from: get("from", ""),
+            to: get("to", ""),
+            period: param(q, "period")
+                .and_then(Period::parse)
+                .unwrap_or(Period::Month),
+            as_of: get("as_of", ""),
+            compare: get("compare", ""),
+        }
+    }
+
+    /// The query of these settings.
+    pub fn to_query(&self) -> Vec<(String, String)> {
+        vec![
+            ("churn".into(), self.churn_days.clone()),
+            ("dormant".into(), self.dormant_days.clone()),
+            ("from".into(), self.from.clone()),
+            ("to".into(), self.to.clone()),
+            (
+                "period".into(),
+                if self.period == Period::Month {
+                    String::new()
+                } else {
+                    self.period.key().into()
+                },
+            ),
+            ("as_of".into(), self.as_of.clone()),
+            ("compare".into(), self.compare.clone()),
+        ]
+    }
+
+    fn reflow_options(&self) -> Result<ReflowOptions, String> {
+        Ok(ReflowOptions {
+            churn_days: whole(&self.churn_days, "churn days")?,
+            from: opt_date(&self.from, "from")?,
+            to: opt_date(&self.to, "to")?,
+            period: self.period,
+        })
+    }
+
+    fn lifecycle_options(&self) -> Result<LifecycleOptions, String> {
+        Ok(LifecycleOptions {
+            as_of: opt_date(&self.as_of, "as of")?,
+            churn_days: whole(&self.churn_days, "churn days")?,
+            dormant_days: whole(&self.dormant_days, "dormant days")?,
+        })
+    }
+}
+
+const REFLOW_KEYS: &[&str] = &[
+    "churned_users",
+    "reflowed_users",
+    "reflow_rate",
+    "retention_day_1",
+    "retention_day_7",
+    "retention_day_30",
+];
+const STAGE_KEYS: &[&str] = &[
+    "stage_new",
+    "stage_growing",
+    "stage_mature",
+    "stage_dormant",
+    "stage_churned",
+];
+
+fn stage_name(s: Stage, lang: crate::i18n::Lang) -> &'static str {
+    match lang {
+        crate::i18n::Lang::Zh => s.zh(),
+        crate::i18n::Lang::En => s.en(),
+    }
+}
+
+/// The return-visit and lifecycle page.
+#[component]
+pub fn LifecyclePage() -> impl IntoView {
+    let app = use_app();
+    let lang = move || app.lang.get();
+    let zh = move || lang() == crate::i18n::Lang::Zh;
+    let t = move || lang().t();
+    let settings = RwSignal::new(LifecycleSettings::from_query(&query_params()));
+    let manual = RwSignal::new(false);
+    Effect::new(move |_| replace_query(&settings.with(LifecycleSettings::to_query)));
+
+    let activity = Memo::new(move |_| {
+        app.activity.with(|d| {
+            Activity::build(&d.read.table, &d.mapping, d.date_order)
+                .map(|a| Shared(Arc::new(a)))
+                .map_err(|e| e.to_string())
+        })
+    });
+    let orders = Memo::new(move |_| {
+        app.orders.with(|d| {
+            let opts = OrderOptions {
+                date_order: d.date_order,
+                ..OrderOptions::default()
+            };
+            Orders::build(&d.read.table, &d.mapping, &opts)
+                .map(|o| Shared(Arc::new(o)))
+                .map_err(|e| e.to_string())
+        })
+    });
+    let reflow_result = Memo::new(move |_| {
+        let opts = settings.with(LifecycleSettings::reflow_options)?;
+        let a = activity.get()?;
+        reflow(&a, &opts).map(|r| Shared(Arc::new(r)))
+    });
+    let life_result = Memo::new(move |_| {
+        let opts = settings.with(LifecycleSettings::lifecycle_options)?;
+        let o = orders.get()?;
+        let a = activity.get().ok();
+        lifecycle(&o, a.as_deref(), &opts).map(|l| Shared(Arc::new(l)))
+    });
+
+    let rf = move |f: fn(&Reflow) -> Vec<opscalc_core::Metric>| {
+        Signal::derive(move || reflow_result.with(|r| r.as_ref().map(|r| f(r)).unwrap_or_default()))
+    };
+    let reflow_metrics = rf(|r| r.report.metrics.clone());
+    let life_metrics = Signal::derive(move || {
+        life_result.with(|r| {
+            r.as_ref()
+                .map(|l| l.report.metrics.clone())
+                .unwrap_or_default()
+        })
+    });
+
+    let period_points = Signal::derive(move || {
+        reflow_result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.periods
+                        .iter()
+                        .map(|p| {
+                            (
+                                p.label.clone(),
+                                (p.churned_users > 0)
+                                    .then(|| p.reflowed_users as f64 / p.churned_users as f64),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let period_rows = Signal::derive(move || {
+        let na = t().not_available;
+        reflow_result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.periods
+                        .iter()
+                        .map(|p| {
+                            let rate = (p.churned_users > 0)
+                                .then(|| p.reflowed_users as f64 / p.churned_users as f64);
+                            vec![
+                                Cell::text(p.label.clone()),
+                                Cell::count(p.churned_users as f64),
+                                Cell::count(p.reflowed_users as f64),
+                                Cell::rate(rate, na),
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let period_headers = Signal::derive(move || {
+        let l = lang();
+        vec![
+            t().period.to_string(),
+            metric_text("churned_users", l).name.into(),
+            metric_text("reflowed_users", l).name.into(),
+            metric_text("reflow_rate", l).name.into(),
+        ]
+    });
+    let retention_rows = Signal::derive(move || {
+        reflow_result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.retention
+                        .cohorts
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.month.clone(),
+                                c.size,
+                                c.active
+                                    .iter()
+                                    .map(|a| *a as f64 / c.size.max(1) as f64)
+                                    .collect(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let reflow_users = Signal::derive(move || {
+        let (y, n) = (t().yes, t().no);
+        reflow_result.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.users
+                        .iter()
+                        .map(|u| {
+                            vec![
+                                Cell::text(u.user.clone()),
+                                Cell::text(u.last_before.to_string()),
+                                Cell::text(if u.reflowed { y } else { n }),
+                                Cell::text(
+                                    u.first_return.map(|d| d.to_string()).unwrap_or_default(),
+                                ),
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let reflow_user_headers = Signal::derive(move || {
+        if zh() {
+            vec![
+                "用户".into(),
+                "窗口前最后活跃".into(),
+                "已回流".into(),
+                "首次回访".into(),
+            ]
+        } else {
+            vec![
+                "User".into(),
+                "Last active before".into(),
+                "Returned".into(),
+                "First return".into(),
+            ]
+        }
+    });
+
+    // Lifecycle stage lists, filterable by stage.
+    let stage_filter = RwSignal::new(String::new());
+    let stage_rows = Signal::derive(move || {
+        let l = lang();
+        let f = stage_filter.get();
+        life_result.with(|r| {
+            r.as_ref()
+                .map(|life| {
+                    life.users
+                        .iter()
+                        .filter(|u| f.is_empty() || u.stage.key() == f)
+                        .map(|u| {
+                            vec![
+                                Cell::text(u.user.clone()),
+                                Cell::text(stage_name(u.stage, l)),
+                                Cell::count(u.purchases as f64),
+                                Cell::text(
+                                    u.last_purchase.map(|d| d.to_string()).unwrap_or_default(),
+                                ),
+                                Cell::text(u.last_activity.to_string()),
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let stage_headers = Signal::derive(move || {
+        if zh() {
+            vec![
+                "用户".into(),
+                "阶段".into(),
+                "购买次数".into(),
+                "最近购买".into(),
+                "最近活跃".into(),
+            ]
+        } else {
+            vec![
+                "User".into(),
+                "Stage".into(),
+                "Purchases".into(),
+                "Last purchase".into(),
+                "Last activity".into(),
+            ]
+        }
+    });
+    let stage_bars = Signal::derive(move || {
+        let l = lang();
+        life_result.with(|r| {
+            r.as_ref()
+                .map(|life| {
+                    Stage::ALL
+                        .iter()
+                        .map(|s| {
+                            (
+                                stage_name(*s, l).to_string(),
+                                life.report.value(s.share_key()).unwrap_or(0.0),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+
+    // Transitions between an earlier as-of date and the current one.
+    let transitions = Memo::new(move |_| {
+        let opts = settings.with(LifecycleSettings::lifecycle_options).ok()?;
+        let life = life_result.get().ok()?;
+        let b = life.as_of;
+        let a = settings
+            .with(|s| opt_date(&s.compare, "compare"))
+            .ok()
+            .flatten()
+            .unwrap_or(b - 30);
+        let o = orders.get().ok()?;
+        let act = activity.get().ok();
+        Some((a, b, lifecycle_transitions(&o, act.as_deref(), a, b, &opts)))
+    });
+
+    let activity_ledger = Signal::derive(move || {
+        activity.with(|a| a.as_ref().map(|a| a.ledger.clone()).unwrap_or_default())
+    });
+    let activity_warnings = Signal::derive(move || {
+        let mut w = reflow_result.with(|r| {
+            r.as_ref()
+                .map(|r| r.report.warnings.clone())
+                .unwrap_or_default()
+        });
+        w.extend(life_result.with(|r| {
+            r.as_ref()
+                .map(|l| l.report.warnings.clone())
+                .unwrap_or_default()
+        }));
+        w
+    });
+    let orders_ledger = Signal::derive(move || {
+        life_result.with(|r| {
+            r.as_ref()
+                .ok()
+                .and_then(|l| l.ledgers.first().cloned())
+                .unwrap_or_default()
+        })
+    });
+    let no_warnings = Signal::derive(Vec::new);
+    let error = move || {
+        let mut e = Vec::new();
+        if let Err(x) = reflow_result.get() {
+            e.push(x)
+        }
+        if let Err(x) = life_result.get() {
+            if !e.contains(&x) {
+                e.push(x)
+            }
+        }
+        e.join("\n")
+    };
+
+    view! {
+        <section class="calculator lifecycle">
+            <h1>{move || t().nav_lifecycle}</h1>
+            <div class="mode-switch" role="tablist">
+                <button role="tab" class:active=move || !manual.get() on:click=move |_| manual.set(false)>{move || t().file_mode}</button>
+                <button role="tab" class:active=move || manual.get() on:click=move |_| manual.set(true) data-testid="manual-tab">{move || t().manual_mode}</button>
+            </div>
+            <Show when=move || !manual.get() fallback=move || view! { <ManualReflow /> }>
+                <ImportPanel kind=InputKind::Activity />
+                <ImportPanel kind=InputKind::Orders />
+                <section class="panel settings">
+                    <h3>{move || t().settings}</h3>
+                    <div class="settings-grid">
+                        <label>{move || if zh() { "流失天数" } else { "Churn days" }}
+                            <select data-testid="churn-preset" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { settings.update(|s| s.churn_days = v) } }>
+                                <option value="7" selected=move || settings.with(|s| s.churn_days == "7")>"7"</option>
+                                <option value="30" selected=move || settings.with(|s| s.churn_days == "30")>"30"</option>
+                                <option value="" selected=move || settings.with(|s| s.churn_days != "7" && s.churn_days != "30")>{move || if zh() { "自定义" } else { "custom" }}</option>
+                            </select>
+                        </label>
+                        <label>{move || if zh() { "自定义流失天数" } else { "Custom churn days" }}
+                            <input type="number" min="1" data-testid="churn-days" prop:value=move || settings.with(|s| s.churn_days.clone()) on:change=move |ev| settings.update(|s| s.churn_days = event_target_value(&ev)) />
+                        </label>
+                        <label>{move || t().window_from}
+                            <input type="date" data-testid="from" prop:value=move || settings.with(|s| s.from.clone()).is_empty().then(|| reflow_result.with(|r| r.as_ref().map(|r| r.from.to_string()).unwrap_or_default())).unwrap_or_else(|| settings.with(|s| s.from.clone()))
+                                on:change=move |ev| settings.update(|s| s.from = event_target_value(&ev)) />
+                        </label>
+                        <label>{move || t().window_to}
+                            <input type="date" data-testid="to" prop:value=move || settings.with(|s| s.to.clone()).is_empty().then(|| reflow_result.with(|r| r.as_ref().map(|r| r.to.to_string()).unwrap_or_default())).unwrap_or_else(|| settings.with(|s| s.to.clone()))
+                                on:change=move |ev| settings.update(|s| s.to = event_target_value(&ev)) />
+                        </label>
+                        <label>{move || t().period}
+                            <select on:change=move |ev| settings.update(|s| s.period = Period::parse(&event_target_value(&ev)).unwrap_or(Period::Month))>
+                                <option value="month" selected=move || settings.with(|s| s.period == Period::Month)>{move || t().month}</option>
+                                <option value="week" selected=move || settings.with(|s| s.period == Period::Week)>{move || t().week}</option>
+                            </select>
+                        </label>
+                        <label>{move || if zh() { "统计日期（生命周期）" } else { "As of (lifecycle)" }}
+                            <input type="date" data-testid="as-of" prop:value=move || settings.with(|s| s.as_of.clone()).is_empty().then(|| life_result.with(|r| r.as_ref().map(|l| l.as_of.to_string()).unwrap_or_default())).unwrap_or_else(|| settings.with(|s| s.as_of.clone()))
+                                on:change=move |ev| settings.update(|s| s.as_of = event_target_value(&ev)) />
+                        </label>
+                        <label>{move || if zh() { "休眠天数" } else { "Dormant days" }}
+                            <input type="number" min="1" data-testid="dormant-days" prop:value=move || settings.with(|s| s.dormant_days.clone()) on:change=move |ev| settings.update(|s| s.dormant_days = event_target_value(&ev)) />
+                        </label>
+                    </div>
+                </section>
+                <Show when=move || !error().is_empty()>
+                    <div class="error" role="alert" data-testid="calc-error">{error}</div>
+                </Show>
+                <h2>{move || metric_text("reflow_rate", lang()).name}</h2>
+                <div class="cards">{metric_cards(REFLOW_KEYS, reflow_metrics)}</div>
+                <section class="panel">
+                    <h3>{move || t().per_period}</h3>
+                    <LineChart id="chart-reflow" title=Signal::derive(move || metric_text("reflow_rate", lang()).name.to_string()) points=period_points percent=true />
+                    <button class="secondary" on:click=svg_download("chart-reflow")>{move || t().download_svg}</button>
+                    <DataTable headers=period_headers rows=period_rows filename="reflow-periods.csv" searchable=false test_id="reflow-periods" />
+                </section>
+                <details class="panel">
+                    <summary>{move || if zh() { "流失用户明细（召回名单）" } else { "Churned users (recall list)" }}</summary>
+                    <DataTable headers=reflow_user_headers rows=reflow_users filename="churned-users.csv" />
+                </details>
+                <section class="panel">
+                    <h3>{move || if zh() { "留存（按首次活跃周期）" } else { "Retention (by period of first activity)" }}</h3>
+                    <Heatmap row_header=Signal::derive(move || if zh() { "首次活跃".to_string() } else { "First active".to_string() }) size_header=Signal::derive(move || if zh() { "人数".to_string() } else { "Users".to_string() }) rows=retention_rows />
+                </section>
+                <h2>{move || if zh() { "用户生命周期" } else { "Lifecycle stages" }}</h2>
+                <div class="cards">{metric_cards(STAGE_KEYS, life_metrics)}</div>
+                <section class="panel">
+                    <BarChart id="chart-stages" title=Signal::derive(move || if zh() { "各阶段占比".to_string() } else { "Share of users by stage".to_string() }) bars=stage_bars percent=true />
+                    <button class="secondary" on:click=svg_download("chart-stages")>{move || t().download_svg}</button>
+                    <div class="segmented">
+                        <label><input type="radio" name="stage" checked=true on:change=move |_| stage_filter.set(String::new()) />{move || if zh() { "全部" } else { "All" }}</label>
+                        {Stage::ALL.iter().map(|s| { let s = *s; view! {
+                            <label><input type="radio" name="stage" data-testid=format!("stage-{}", s.key()) on:change=move |_| stage_filter.set(s.key().to_string()) />{move || stage_name(s, lang())}</label>
+                        }}).collect_view()}
+                    </div>
+                    <DataTable headers=stage_headers rows=stage_rows filename="lifecycle-users.csv" test_id="stage-users" />
+                </section>
+                <section class="panel">
+                    <h3>{move || if zh() { "阶段迁移" } else { "Stage movement" }}</h3>
+                    <label class="inline">{move || if zh() { "对比的较早统计日期" } else { "Earlier as-of date" }}
+                        <input type="date" prop:value=move || transitions.with(|t| t.as_ref().map(|t| t.0.to_string()).unwrap_or_default()) on:change=move |ev| settings.update(|s| s.compare = event_target_value(&ev)) />
+                    </label>
+                    {move || transitions.get().map(|(a, b, m)| {
+                        let l = lang();
+                        view! {
+                            <div class="table-wrap">
+                                <table data-testid="transitions">
+                                    <thead><tr><th>{format!("{a} → {b}")}</th>{Stage::ALL.iter().map(|s| view! { <th>{stage_name(*s, l)}</th> }).collect_view()}</tr></thead>
+                                    <tbody>
+                                        {Stage::ALL.iter().enumerate().map(|(i, s)| view! {
+                                            <tr><th>{stage_name(*s, l)}</th>{m[i].iter().map(|n| view! { <td class="num">{*n}</td> }).collect_view()}</tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    })}
+                </section>
+                <QualityPanel ledger=activity_ledger warnings=activity_warnings />
+                <QualityPanel ledger=orders_ledger warnings=no_warnings />
+            </Show>
+        </section>
+    }
+}
+
+/// Manual mode: churned and returned counts typed by a learner.
+#[component]
+fn ManualReflow() -> impl IntoView {
+    let app = use_app();
+    let churned = RwSignal::new("400".to_string());
+    let reflowed = RwSignal::new("58".to_string());
+    let counts = Memo::new(move |_| {
+        let c = churned.get().trim().parse::<u64>().ok()?;
+        let r = reflowed.get().trim().parse::<u64>().ok()?;
+        (r <= c).then_some((c, r))
+    });
+    let metrics = Signal::derive(move || {
+        counts
+            .get()
+            .map(|(c, r)| reflow_manual(c, r).metrics)
+            .unwrap_or_default()
+    });
+    view! {
+        <section class="panel manual">
+            <p class="hint">{move || app.lang.get().t().manual_hint}</p>
+            <div class="settings-grid">
+                <label>{move || metric_text("churned_users", app.lang.get()).name}
+                    <input type="number" min="0" data-testid="manual-churned_users" prop:value=move || churned.get() on:input=move |ev| churned.set(event_target_value(&ev)) /></label>
+                <label>{move || metric_text("reflowed_users", app.lang.get()).name}
+                    <input type="number" min="0" data-testid="manual-reflowed_users" prop:value=move || reflowed.get() on:input=move |ev| reflowed.set(event_target_value(&ev)) /></label>
+            </div>
+            <Show when=move || counts.get().is_none()>
+                <div class="error" role="alert">{move || app.lang.get().t().invalid_manual}</div>
+            </Show>
+        </section>
+        <div class="cards">{metric_cards(&["churned_users", "reflowed_users", "reflow_rate"], metrics)}</div>
+    }
+}
