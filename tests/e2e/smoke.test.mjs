@@ -18,9 +18,9 @@ after(async () => {
 const routes = [
   ["/", "home", "运营计算器"],
   ["/repurchase", "repurchase", "用户复购率"],
-  ["/lifecycle", "lifecycle", "回流率"],
-  ["/sell-through", "sell-through", "动销率"],
-  ["/traffic", "traffic", "跳失率"],
+  ["/lifecycle", "lifecycle", "流失用户数"],
+  ["/sell-through", "sell-through", "在线宝贝数"],
+  ["/traffic", "traffic", "跳失访问数"],
 ];
 
 for (const [route, name, text] of routes) {
@@ -28,7 +28,7 @@ for (const [route, name, text] of routes) {
     const { page, requests, errors, context } = await openPage(browser, server.url);
     await page.goto(server.url + route);
     await ready(page);
-    await page.getByText(text).first().waitFor({ timeout: 15000 });
+    await page.locator("h1, h2, .metric-name", { hasText: text }).first().waitFor({ timeout: 15000 });
     await page.screenshot({ path: path.join(shots, `${name}-zh.png`), fullPage: true });
     assert.deepEqual(offsite(requests, server.url), []);
     assert.deepEqual(errors, []);

@@ -1,0 +1,171 @@
+// Each calculator used as a person would: the sample at once, a real file
+// through the file input, a paste, settings, downloads, manual mode. Values
+// are read from data-metric / data-value and were worked out by hand (see
+// crates/core/tests/repurchase.rs for the orders fixture's arithmetic).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { startServer, launch, openPage, ready, shots, offsite, metric, repo } from "./helpers.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const fixture = (name) => path.join(repo, "tests/fixtures", name);
+const close = (a, b) => Math.abs(a - b) < 1e-12;
+
+test("repurchase: sample, GBK upload, settings in the URL, excluded rows download", async () => {
+  const { page, requests, errors, context } = await openPage(browser, server.url);
+  await page.goto(server.url + "/repurchase");
+  await ready(page);
+  // The built-in sample computes at once (values checked against `opscalc repurchase samples/orders.csv`).
+  assert.equal(await metric(page, "buyers"), 155);
+  assert.equal(await metric(page, "repeat_buyers"), 65);
+  assert.equal(await metric(page, "orders"), 303);
+
+  // Upload the GBK fixture through the real file input.
+  await page.setInputFiles('[data-testid="file-input"]', fixture("orders-small-gbk.csv"));
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small-gbk.csv" }).waitFor();
+  assert.match(await page.textContent('[data-testid="data-summary"]'), /GB18030/);
+  assert.equal(await metric(page, "buyers"), 3);
+  assert.equal(await metric(page, "repeat_buyers"), 2);
+  assert.ok(close(await metric(page, "user_repurchase_rate"), 2 / 3));
+  assert.equal(await metric(page, "orders"), 5);
+  assert.equal(await metric(page, "order_repurchase_rate"), 0.4);
+  assert.equal(await metric(page, "buyback_rate"), null);
+  assert.equal(await page.textContent('[data-testid="rows-read"]'), "10");
+  assert.equal(await page.textContent('[data-testid="rows-used"]'), "6");
+  // The formula shows the user's own numbers.
+  const card = page.locator(".card", { has: page.locator('[data-metric="user_repurchase_rate"]') });
+  assert.match(await card.locator(".metric-formula").textContent(), /复购买家数 \/ 买家数 = 2 \/ 3 = 66\.7%/);
+
+  // Exclude refunded: bob's 1007 goes, so 4 orders and 1 repeat buyer.
+  await page.check('[data-testid="exclude-refunded"]');
+  await page.waitForFunction(() => document.querySelector('[data-metric="orders"]').dataset.value === "4");
+  assert.equal(await metric(page, "repeat_buyers"), 1);
+  assert.match(page.url(), /refunded=exclude/);
+
+  // The excluded rows download lists each row with its reason.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator("button", { hasText: "下载排除行清单" }).click(),
+  ]);
+  const csv = fs.readFileSync(await download.path(), "utf8");
+  assert.match(csv, /orders-small-gbk\.csv,6,订单状态,cancelled_or_unpaid/);
+  assert.match(csv, /orders-small-gbk\.csv,9,,duplicate_row/);
+  assert.match(csv, /orders-small-gbk\.csv,10,订单状态,refunded/);
+
+  await page.screenshot({ path: path.join(shots, "repurchase-upload.png"), fullPage: false });
+  assert.deepEqual(offsite(requests, server.url), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("repurchase: paste from Excel, a bad date is a clear message, manual mode", async () => {
+  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/repurchase?from=2024-03-02");
+  await ready(page);
+  await page.locator("details.paste summary").click();
+  await page.fill('[data-testid="paste-area"]', "Order ID\tCustomer ID\tPaid at\nA\tamy\t2024-03-01\nB\tamy\t2024-03-05\nC\tbob\t2024-03-06\n");
+  await page.click('[data-testid="paste-use"]');
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: "pasted data" }).waitFor();
+  // The window starts on 03-02 (from the URL): amy's A is history, so amy is returning.
+  assert.equal(await metric(page, "buyers"), 2);
+  assert.equal(await metric(page, "returning_buyers"), 1);
+  assert.equal(await metric(page, "buyback_rate"), 0.5);
+
+  // A window that ends before it starts is a clear message, not a crash.
+  await page.fill('[data-testid="to"]', "2024-03-01");
+  await page.locator('[data-testid="calc-error"]').waitFor();
+  assert.match(await page.textContent('[data-testid="calc-error"]'), /the window starts \(2024-03-02\) after it ends \(2024-03-01\)/);
+  // The data is kept: fixing the field brings the results back.
+  await page.fill('[data-testid="to"]', "2024-03-31");
+  await page.fill('[data-testid="lookback"]', "3");
+  await page.waitForFunction(() => document.querySelector('[data-metric="buyers"]')?.dataset.value === "2");
+  // A 3-day lookback from 03-02 reaches back to 02-28: amy's 03-01 order is within it.
+  assert.equal(await metric(page, "returning_buyers"), 1);
+  await page.fill('[data-testid="from"]', "2024-03-05");
+  // From 03-05 a 3-day lookback starts 03-02: amy's 03-01 order is too old,
+  // and amy (03-05) and bob (03-06) are the window's buyers.
+  await page.waitForFunction(() => document.querySelector('[data-metric="returning_buyers"]')?.dataset.value === "0");
+
+  await page.click('[data-testid="manual-tab"]');
+  await page.fill('[data-testid="manual-buyers"]', "883");
+  await page.fill('[data-testid="manual-repeat_buyers"]', "240");
+  await page.waitForFunction(() => document.querySelector('[data-metric="user_repurchase_rate"]')?.dataset.value?.startsWith("0.2718"));
+  assert.ok(close(await metric(page, "user_repurchase_rate"), 240 / 883));
+  await context.close();
+});
+
+test("lifecycle: uploaded activity gives the hand-worked reflow rate", async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.goto(server.url + "/lifecycle?from=2024-03-01&to=2024-03-31&churn=30");
+  await ready(page);
+  await page.locator('[data-metric="reflow_rate"]').waitFor();
+  await page.locator('section[data-kind="Activity"] [data-testid="file-input"]').setInputFiles(fixture("activity-small.csv"));
+  await page.locator('section[data-kind="Activity"] [data-testid="data-summary"]').filter({ hasText: "activity-small.csv" }).waitFor();
+  // Churned on 03-01 with 30 days: u1 (last 01-01), u2 (01-31, exactly 30
+  // days before), u5 (01-15) -> 3. Only u1 came back in March -> 1/3.
+  assert.equal(await metric(page, "churned_users"), 3);
+  assert.equal(await metric(page, "reflowed_users"), 1);
+  assert.ok(close(await metric(page, "reflow_rate"), 1 / 3));
+  // The lifecycle stage counts of the sample orders plus this activity add up.
+  let total = 0;
+  for (const k of ["stage_new", "stage_growing", "stage_mature", "stage_dormant", "stage_churned"]) total += await metric(page, k);
+  assert.ok(total > 0);
+  await page.screenshot({ path: path.join(shots, "lifecycle-upload.png"), fullPage: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("sell-through: sample, 10-SKU minimum in manual mode", async () => {
+  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/sell-through");
+  await ready(page);
+  assert.equal(await metric(page, "online_skus"), 18);
+  assert.equal(await metric(page, "warehouse_skus"), 6);
+  assert.equal(await metric(page, "all_skus"), 24);
+  await page.click('[data-testid="manual-tab"]');
+  await page.fill('[data-testid="manual-online_skus"]', "10");
+  await page.fill('[data-testid="manual-warehouse_skus"]', "2");
+  await page.fill('[data-testid="manual-selling_online_skus"]', "7");
+  await page.fill('[data-testid="manual-unsold_skus"]', "4");
+  await page.waitForFunction(() => document.querySelector('[data-metric="sell_through_rate"]')?.dataset.value === "0.7");
+  assert.ok(close(await metric(page, "unsold_rate"), 4 / 12));
+  // 9 online SKUs is below the source's minimum: not available.
+  await page.fill('[data-testid="manual-online_skus"]', "9");
+  await page.fill('[data-testid="manual-unsold_skus"]', "3");
+  await page.waitForFunction(() => document.querySelector('[data-metric="sell_through_rate"]')?.dataset.value === "");
+  assert.match(await page.locator(".card", { has: page.locator('[data-metric="sell_through_rate"]') }).textContent(), /fewer than 10 online SKUs/);
+  await context.close();
+});
+
+test("traffic: sample benchmarks and manual mode diagnosis", async () => {
+  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/traffic");
+  await ready(page);
+  const bounce = await metric(page, "bounce_rate");
+  assert.ok(bounce > 0 && bounce < 1);
+  assert.ok((await metric(page, "roi")) > 0);
+  await page.locator('[data-testid="decomposition"]').waitFor();
+  const parts = await Promise.all(["due_to_uv", "due_to_conversion", "due_to_aov", "revenue_change"].map((k) => metric(page, k)));
+  assert.ok(Math.abs(parts[0] + parts[1] + parts[2] - parts[3]) < 1e-6 * Math.abs(parts[3]));
+  await page.screenshot({ path: path.join(shots, "traffic-en.png"), fullPage: false });
+
+  await page.click('[data-testid="manual-tab"]');
+  await page.fill('[data-testid="manual-pv"]', "7200");
+  await page.fill('[data-testid="manual-visits"]', "3600");
+  await page.fill('[data-testid="manual-bounced_visits"]', "2700");
+  // depth 2.0 and bounce 75%: both miss the pass band.
+  await page.waitForFunction(() => document.querySelector('[data-metric="visit_depth"]')?.dataset.value === "2");
+  assert.equal(await metric(page, "bounce_rate"), 0.75);
+  await page.locator('[data-diagnosis="fix_pages_first"]').waitFor();
+  await context.close();
+});
