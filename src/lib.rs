@@ -74,5 +74,15 @@ fn web_sys_document_element() -> Option<web_sys::Element> {
 /// Starts the app in the page body.
 pub fn start() {
     panic::install();
+    expose_memory();
     mount_to_body(App);
+}
+
+/// Puts the wasm memory on `window.opscalcWasmMemory`, so the benchmark can
+/// read the heap's peak size (wasm memory only grows).
+fn expose_memory() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &"opscalcWasmMemory".into(), &wasm_bindgen::memory());
+    }
 }

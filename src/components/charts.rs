@@ -122,7 +122,7 @@ pub fn LineChart(
             {move || {
                 let pts = points.get();
                 let max = pts.iter().filter_map(|p| p.1).fold(0.0f64, f64::max);
-                let (top, axis_view) = axis(if percent { max.min(1.0).max(0.01) } else { max }, percent, &unit.get());
+                let (top, axis_view) = axis(if percent { max.clamp(0.01, 1.0) } else { max }, percent, &unit.get());
                 let n = pts.len().max(1);
                 let x_of = move |i: usize| {
                     if n == 1 { (LEFT + W - RIGHT) / 2.0 } else { LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1) as f64 }
@@ -192,7 +192,7 @@ pub fn BarChart(
             {move || {
                 let bars = bars.get();
                 let max = bars.iter().map(|b| b.1).fold(0.0f64, f64::max);
-                let (top, axis_view) = axis(if percent { max.min(1.0).max(0.01) } else { max.max(1.0) }, percent, &unit.get());
+                let (top, axis_view) = axis(if percent { max.clamp(0.01, 1.0) } else { max.max(1.0) }, percent, &unit.get());
                 let n = bars.len().max(1);
                 let slot = (W - LEFT - RIGHT) / n as f64;
                 let bw = (slot * 0.7).min(48.0);

@@ -426,11 +426,11 @@ pub fn LifecyclePage() -> impl IntoView {
                             <input type="number" min="1" data-testid="churn-days" prop:value=move || settings.with(|s| s.churn_days.clone()) on:change=move |ev| settings.update(|s| s.churn_days = event_target_value(&ev)) />
                         </label>
                         <label>{move || t().window_from}
-                            <input type="date" data-testid="from" prop:value=move || settings.with(|s| s.from.clone()).is_empty().then(|| reflow_result.with(|r| r.as_ref().map(|r| r.from.to_string()).unwrap_or_default())).unwrap_or_else(|| settings.with(|s| s.from.clone()))
+                            <input type="date" data-testid="from" prop:value=move || { let v = settings.with(|s| s.from.clone()); if v.is_empty() { reflow_result.with(|r| r.as_ref().map(|r| r.from.to_string()).unwrap_or_default()) } else { v } }
                                 on:change=move |ev| settings.update(|s| s.from = event_target_value(&ev)) />
                         </label>
                         <label>{move || t().window_to}
-                            <input type="date" data-testid="to" prop:value=move || settings.with(|s| s.to.clone()).is_empty().then(|| reflow_result.with(|r| r.as_ref().map(|r| r.to.to_string()).unwrap_or_default())).unwrap_or_else(|| settings.with(|s| s.to.clone()))
+                            <input type="date" data-testid="to" prop:value=move || { let v = settings.with(|s| s.to.clone()); if v.is_empty() { reflow_result.with(|r| r.as_ref().map(|r| r.to.to_string()).unwrap_or_default()) } else { v } }
                                 on:change=move |ev| settings.update(|s| s.to = event_target_value(&ev)) />
                         </label>
                         <label>{move || t().period}
@@ -440,7 +440,7 @@ pub fn LifecyclePage() -> impl IntoView {
                             </select>
                         </label>
                         <label>{move || if zh() { "统计日期（生命周期）" } else { "As of (lifecycle)" }}
-                            <input type="date" data-testid="as-of" prop:value=move || settings.with(|s| s.as_of.clone()).is_empty().then(|| life_result.with(|r| r.as_ref().map(|l| l.as_of.to_string()).unwrap_or_default())).unwrap_or_else(|| settings.with(|s| s.as_of.clone()))
+                            <input type="date" data-testid="as-of" prop:value=move || { let v = settings.with(|s| s.as_of.clone()); if v.is_empty() { life_result.with(|r| r.as_ref().map(|l| l.as_of.to_string()).unwrap_or_default()) } else { v } }
                                 on:change=move |ev| settings.update(|s| s.as_of = event_target_value(&ev)) />
                         </label>
                         <label>{move || if zh() { "休眠天数" } else { "Dormant days" }}

@@ -324,7 +324,7 @@ pub fn SellThroughPage() -> impl IntoView {
                     <h3>{move || t().settings}</h3>
                     <div class="settings-grid">
                         <label>{move || if zh() { "统计日期" } else { "As of" }}
-                            <input type="date" data-testid="as-of" prop:value=move || settings.with(|s| s.as_of.clone()).is_empty().then(|| result.with(|r| r.as_ref().map(|r| r.as_of.to_string()).unwrap_or_default())).unwrap_or_else(|| settings.with(|s| s.as_of.clone()))
+                            <input type="date" data-testid="as-of" prop:value=move || { let v = settings.with(|s| s.as_of.clone()); if v.is_empty() { result.with(|r| r.as_ref().map(|r| r.as_of.to_string()).unwrap_or_default()) } else { v } }
                                 on:change=move |ev| settings.update(|s| s.as_of = event_target_value(&ev)) />
                         </label>
                         <label>{move || if zh() { "窗口天数" } else { "Window days" }}
