@@ -17,6 +17,10 @@ pub const SAMPLE_PRODUCTS: &str = include_str!("../samples/products.csv");
 /// Sample daily traffic per channel.
 pub const SAMPLE_TRAFFIC: &str = include_str!("../samples/traffic.csv");
 
+/// Files up to this size keep their bytes, to re-read them with another
+/// encoding or sheet without asking for the file again.
+pub const KEEP_BYTES_UP_TO: usize = 32 << 20;
+
 /// Where a dataset came from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
@@ -61,14 +65,14 @@ impl Dataset {
         }
     }
 
-    /// Reads an uploaded file. A remembered mapping for the same headers is
-    /// applied over the detected one.
+    /// Reads an uploaded file. `remembered` looks up a mapping the user
+    /// chose before for the same headers; it wins over detection.
     ///
     /// # Example
     /// ```
     /// use opscalc_core::{InputKind, ReadOptions, Role};
     /// use opscalc_web::state::Dataset;
-    /// let d = Dataset::from_file(InputKind::Orders, "o.csv", b"order id,buyer,paid at\n1,a,2024-01-01\n".to_vec(), &ReadOptions::default(), None).unwrap();
+    /// let d = Dataset::from_file(InputKind::Orders, "o.csv", b"order id,buyer,paid at\n1,a,2024-01-01\n".to_vec(), &ReadOptions::default(), |_| None).unwrap();
     /// assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
     /// ```
     pub fn from_file(
@@ -76,17 +80,20 @@ impl Dataset {
         name: &str,
         bytes: Vec<u8>,
         opts: &ReadOptions,
-        remembered: Option<&[(String, String)]>,
+        remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
     ) -> Result<Dataset, ReadError> {
         let read = read_bytes(name, &bytes, opts)?;
-        let mapping = mapping_for(kind, &read, remembered);
+        let mapping = mapping_for(kind, &read, remembered(read.table.headers()).as_deref());
+        // Large files are not kept twice in memory: re-reading them with
+        // another encoding or sheet asks for the file again.
+        let bytes = (bytes.len() <= KEEP_BYTES_UP_TO).then(|| Arc::new(bytes));
         Ok(Dataset {
             kind,
             read,
             mapping,
             source: Source::File(name.to_string()),
             date_order: None,
-            bytes: Some(Arc::new(bytes)),
+            bytes,
         })
     }
 
@@ -96,16 +103,16 @@ impl Dataset {
     /// ```
     /// use opscalc_core::InputKind;
     /// use opscalc_web::state::Dataset;
-    /// let d = Dataset::from_paste(InputKind::Orders, "订单号\t买家ID\tpaid at\nA\tamy\t2024-01-02\n", None).unwrap();
+    /// let d = Dataset::from_paste(InputKind::Orders, "订单号\t买家ID\tpaid at\nA\tamy\t2024-01-02\n", |_| None).unwrap();
     /// assert_eq!(d.read.table.len(), 1);
     /// ```
     pub fn from_paste(
         kind: InputKind,
         text: &str,
-        remembered: Option<&[(String, String)]>,
+        remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
     ) -> Result<Dataset, ReadError> {
         let read = read_text("pasted text", text, None)?;
-        let mapping = mapping_for(kind, &read, remembered);
+        let mapping = mapping_for(kind, &read, remembered(read.table.headers()).as_deref());
         Ok(Dataset {
             kind,
             read,

@@ -79,28 +79,20 @@ pub fn ImportPanel(
         }
         Err(e) => error.set(Some(e.to_string())),
     };
+    let remembered = move |headers: &[String]| -> Option<Vec<(String, String)>> {
+        load(&format!(
+            "opscalc.mapping.{:?}.{}",
+            kind,
+            Mapping::signature(headers)
+        ))
+    };
     let read_with = move |name: String, bytes: Vec<u8>, sheet: Option<String>| {
         let opts = ReadOptions {
             encoding: (!encoding.get_untracked().is_empty()).then(|| encoding.get_untracked()),
             delimiter: None,
             sheet,
         };
-        let probe = opscalc_core::read_bytes(&name, &bytes, &opts);
-        let remembered: Option<Vec<(String, String)>> = probe.as_ref().ok().and_then(|r| {
-            load(&format!(
-                "opscalc.mapping.{:?}.{}",
-                kind,
-                Mapping::signature(r.table.headers())
-            ))
-        });
-        drop(probe);
-        accept(Dataset::from_file(
-            kind,
-            &name,
-            bytes,
-            &opts,
-            remembered.as_deref(),
-        ));
+        accept(Dataset::from_file(kind, &name, bytes, &opts, remembered));
     };
 
     let on_file = move |ev: leptos::ev::Event| {
@@ -128,24 +120,22 @@ pub fn ImportPanel(
     };
 
     let on_paste = move |_| {
-        let text = paste.get_untracked();
-        let remembered: Option<Vec<(String, String)>> =
-            opscalc_core::read_text("pasted text", &text, None)
-                .ok()
-                .and_then(|r| {
-                    load(&format!(
-                        "opscalc.mapping.{:?}.{}",
-                        kind,
-                        Mapping::signature(r.table.headers())
-                    ))
-                });
-        accept(Dataset::from_paste(kind, &text, remembered.as_deref()));
+        accept(Dataset::from_paste(
+            kind,
+            &paste.get_untracked(),
+            remembered,
+        ));
     };
 
     let reread = move |sheet: Option<String>| {
         let d = data.get_untracked();
-        if let Some(bytes) = d.bytes.clone() {
-            read_with(d.name().to_string(), (*bytes).clone(), sheet);
+        match (d.bytes.clone(), &d.source) {
+            (Some(bytes), _) => read_with(d.name().to_string(), (*bytes).clone(), sheet),
+            (None, Source::File(name)) => error.set(Some(format!(
+                "{name}: choose the file again to read it with this setting (large files are not kept twice in memory)"
+            ))),
+            // Samples and pastes are text already; the setting applies to files.
+            (None, _) => {}
         }
     };
 
