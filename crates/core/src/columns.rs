@@ -120,31 +120,50 @@ pub fn number_cell(table: &Table, row: usize, col: usize) -> Result<Option<f64>,
 /// assert_eq!(l.counts()["duplicate_row"], 1);
 /// ```
 pub fn screen_rows(table: &Table, ledger: &mut Ledger) -> Vec<bool> {
-    use std::collections::HashMap;
     use std::hash::{Hash, Hasher};
     let mut ok = vec![true; table.len()];
-    let mut seen: HashMap<u64, Vec<usize>> = HashMap::with_capacity(table.len());
+    // First row seen per hash; rows whose hash collides with a different
+    // row go to `more` (rare), so a million rows cost no per-row allocation.
+    let mut first: crate::FxMap<u64, u32> = crate::FxMap::default();
+    first.reserve(table.len());
+    let mut more: crate::FxMap<u64, Vec<u32>> = crate::FxMap::default();
     for (r, ok_r) in ok.iter_mut().enumerate() {
         if table.row(r).all(|c| c.trim().is_empty()) {
             *ok_r = false;
             ledger.exclude(table.row_number(r), None, Reason::BlankRow, "");
             continue;
         }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::FxHasher::default();
         for c in table.row(r) {
             c.hash(&mut h);
         }
-        let bucket = seen.entry(h.finish()).or_default();
-        if let Some(&first) = bucket.iter().find(|&&e| table.row(e).eq(table.row(r))) {
+        let key = h.finish();
+        let same = |e: u32| table.row(e as usize).eq(table.row(r));
+        let dup = match first.get(&key) {
+            None => {
+                first.insert(key, r as u32);
+                None
+            }
+            Some(&e) if same(e) => Some(e),
+            Some(_) => {
+                let list = more.entry(key).or_default();
+                match list.iter().copied().find(|&e| same(e)) {
+                    Some(e) => Some(e),
+                    None => {
+                        list.push(r as u32);
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(e) = dup {
             *ok_r = false;
             ledger.exclude(
                 table.row_number(r),
                 None,
                 Reason::DuplicateRow,
-                &format!("same as row {}", table.row_number(first)),
+                &format!("same as row {}", table.row_number(e as usize)),
             );
-        } else {
-            bucket.push(r);
         }
     }
     ok

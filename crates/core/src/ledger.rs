@@ -1,7 +1,8 @@
 //! The row ledger: every row that is not used is recorded with a named
 //! reason, its row number, the column and the offending text.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::FxMap;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Why a row was not used.
@@ -233,7 +234,7 @@ impl Ledger {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Interner {
     names: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FxMap<String, u32>,
 }
 
 impl Interner {

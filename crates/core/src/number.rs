@@ -57,21 +57,32 @@ pub fn parse_number(s: &str) -> Option<f64> {
         negative = true;
         t = &t[1..t.len() - 1];
     }
-    let mut out = String::with_capacity(t.len());
     for prefix in ["RMB", "CNY", "USD"] {
         if let Some(rest) = t.strip_prefix(prefix) {
             t = rest;
         }
     }
+    // Digits go into a stack buffer: this runs for every amount cell, and a
+    // heap string per cell was a measurable cost on a million rows.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
     for c in t.chars() {
-        match c {
-            '0'..='9' | '.' | 'e' | 'E' => out.push(c),
-            '-' | '+' if out.is_empty() || out.ends_with(['e', 'E']) => out.push(c),
-            '-' if out.is_empty() => out.push(c),
-            ',' | ' ' | '¥' | '￥' | '$' | '元' | '\u{a0}' | '\'' => {}
+        let keep = match c {
+            '0'..='9' | '.' | 'e' | 'E' => true,
+            '-' | '+' if n == 0 || matches!(buf[n - 1], b'e' | b'E') => true,
+            ',' | ' ' | '¥' | '￥' | '$' | '元' | '\u{a0}' | '\'' => false,
             _ => return None,
+        };
+        if keep {
+            // Longer than any amount: not a number (and the buffer is full).
+            if n == buf.len() {
+                return None;
+            }
+            buf[n] = c as u8;
+            n += 1;
         }
     }
+    let out = std::str::from_utf8(&buf[..n]).ok()?;
     if !out.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }

@@ -5,7 +5,6 @@ use crate::columns::{
     header_of, missing_role, norm_status, number_cell, screen_rows, status_set, TimeColumn,
 };
 use crate::{DateOrder, DateTime, Interner, Ledger, Mapping, ReadError, Reason, Role, Table};
-use std::collections::HashMap;
 
 /// Status values that mean "never paid" (spec section 1).
 pub const DEFAULT_CANCELLED_STATUSES: &[&str] = &[
@@ -188,8 +187,10 @@ impl Orders {
             conflict_time: bool,
         }
         let mut drafts: Vec<Draft> = Vec::new();
-        let mut ids: Vec<String> = Vec::new();
-        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut status_kind: crate::FxMap<&str, (bool, bool)> = crate::FxMap::default();
+        // Ids borrow from the table: no allocation per row.
+        let mut ids: Vec<&str> = Vec::new();
+        let mut by_id: crate::FxMap<&str, usize> = crate::FxMap::default();
         let intern = |i: &mut Interner, s: &str| {
             let s = s.trim();
             (!s.is_empty()).then(|| i.intern(s))
@@ -239,8 +240,13 @@ impl Orders {
                 continue;
             }
             if let Some(sc) = status_col {
-                let s = norm_status(table.cell(r, sc));
-                if cancelled.contains(&s) {
+                // Few distinct statuses: normalise each once, not per row.
+                let raw = table.cell(r, sc);
+                let (is_cancelled, is_refunded) = *status_kind.entry(raw).or_insert_with(|| {
+                    let s = norm_status(raw);
+                    (cancelled.contains(&s), refunded.contains(&s))
+                });
+                if is_cancelled {
                     out.ledger.exclude(
                         num,
                         Some(header_of(table, sc)),
@@ -249,7 +255,7 @@ impl Orders {
                     );
                     continue;
                 }
-                if opts.exclude_refunded && refunded.contains(&s) {
+                if opts.exclude_refunded && is_refunded {
                     out.ledger.exclude(
                         num,
                         Some(header_of(table, sc)),
@@ -278,8 +284,8 @@ impl Orders {
             let k = match by_id.get(id) {
                 Some(&k) => k,
                 None => {
-                    by_id.insert(id.to_string(), drafts.len());
-                    ids.push(id.to_string());
+                    by_id.insert(id, drafts.len());
+                    ids.push(id);
                     drafts.push(Draft {
                         rows: Vec::new(),
                         buyer: None,
@@ -340,13 +346,13 @@ impl Orders {
                 continue;
             };
             if d.conflict_buyer {
-                conflicts_buyer.push(id.clone());
+                conflicts_buyer.push(id.to_string());
             }
             if d.conflict_time {
-                conflicts_time.push(id.clone());
+                conflicts_time.push(id.to_string());
             }
             out.orders.push(Order {
-                id,
+                id: id.to_string(),
                 buyer: d.buyer,
                 time,
                 amount: d.amount,

@@ -336,7 +336,11 @@ pub fn read_text(name: &str, text: &str, delimiter: Option<u8>) -> Result<ReadRe
                     continue;
                 }
                 let headers = dedupe_headers(rec.iter().map(|f| field(f).trim().to_string()));
-                table = Some(Table::new(name, headers));
+                let mut t = Table::new(name, headers);
+                // Estimate rows from the header line's share of the text.
+                let per_row = (rec.as_slice().len() + rec.len()).max(8);
+                t.reserve(text.len(), text.len() / per_row + 16);
+                table = Some(t);
             }
             Some(t) => t.push_row(rec.iter().map(field), line),
         }

@@ -62,6 +62,13 @@ impl Table {
         t
     }
 
+    /// Reserves room for about `bytes` of cell text and `rows` rows.
+    pub(crate) fn reserve(&mut self, bytes: usize, rows: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(rows * self.headers.len());
+        self.row_numbers.reserve(rows);
+    }
+
     /// Appends a row; cells beyond the header width are counted, not stored.
     pub(crate) fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>, number: u32) {
         let width = self.headers.len();

@@ -240,8 +240,9 @@ impl fmt::Display for DateTime {
 pub fn date_order_evidence(s: &str) -> Option<Option<DateOrder>> {
     let s = s.trim();
     let date_part = s.split([' ', 'T']).next()?;
-    let parts: Vec<&str> = date_part.split(['/', '-', '.']).collect();
-    if parts.len() != 3 || parts[2].len() != 4 || parts[0].len() > 2 || parts[1].len() > 2 {
+    let mut it = date_part.split(['/', '-', '.']);
+    let parts = [it.next()?, it.next()?, it.next()?];
+    if it.next().is_some() || parts[2].len() != 4 || parts[0].len() > 2 || parts[1].len() > 2 {
         return None;
     }
     let a: u32 = parts[0].parse().ok()?;
