@@ -49,6 +49,41 @@ fn role_label(role: Role, lang: crate::i18n::Lang) -> String {
     }
 }
 
+/// What a dataset holds, for the panel title (pages with two datasets).
+fn kind_label(kind: InputKind, lang: crate::i18n::Lang) -> &'static str {
+    let zh = lang == crate::i18n::Lang::Zh;
+    match kind {
+        InputKind::Orders => {
+            if zh {
+                "订单"
+            } else {
+                "orders"
+            }
+        }
+        InputKind::Activity => {
+            if zh {
+                "访问/活跃记录"
+            } else {
+                "activity"
+            }
+        }
+        InputKind::Products => {
+            if zh {
+                "商品"
+            } else {
+                "products"
+            }
+        }
+        InputKind::TrafficTable | InputKind::PageViews => {
+            if zh {
+                "流量"
+            } else {
+                "traffic"
+            }
+        }
+    }
+}
+
 fn memory_key(d: &Dataset) -> String {
     format!(
         "opscalc.mapping.{:?}.{}",
@@ -174,7 +209,7 @@ pub fn ImportPanel(
     view! {
         <section class="panel import" data-kind=format!("{kind:?}")>
             <div class="import-head">
-                <h3>{move || t().data}</h3>
+                <h3>{move || format!("{} · {}", t().data, kind_label(kind, app.lang.get()))}</h3>
                 <span class="data-summary" data-testid="data-summary">{summary}</span>
                 <Show when=move || data.with(|d| d.source == Source::Sample)>
                     <span class="badge">{move || t().sample_loaded}</span>

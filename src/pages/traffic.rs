@@ -475,10 +475,10 @@ pub fn TrafficPage() -> impl IntoView {
                         let l = lang();
                         let period_inputs = view! {
                             <div class="settings-grid">
-                                <label>"A ⟶"<input type="date" prop:value=af.to_string() on:change=move |ev| settings.update(|s| s.a_from = event_target_value(&ev)) /></label>
-                                <label>"A ⟵"<input type="date" prop:value=at.to_string() on:change=move |ev| settings.update(|s| s.a_to = event_target_value(&ev)) /></label>
-                                <label>"B ⟶"<input type="date" prop:value=bf.to_string() on:change=move |ev| settings.update(|s| s.b_from = event_target_value(&ev)) /></label>
-                                <label>"B ⟵"<input type="date" prop:value=bt.to_string() on:change=move |ev| settings.update(|s| s.b_to = event_target_value(&ev)) /></label>
+                                <label>{if l == crate::i18n::Lang::Zh { "A 开始" } else { "A from" }}<input type="date" prop:value=af.to_string() on:change=move |ev| settings.update(|s| s.a_from = event_target_value(&ev)) /></label>
+                                <label>{if l == crate::i18n::Lang::Zh { "A 结束" } else { "A to" }}<input type="date" prop:value=at.to_string() on:change=move |ev| settings.update(|s| s.a_to = event_target_value(&ev)) /></label>
+                                <label>{if l == crate::i18n::Lang::Zh { "B 开始" } else { "B from" }}<input type="date" prop:value=bf.to_string() on:change=move |ev| settings.update(|s| s.b_from = event_target_value(&ev)) /></label>
+                                <label>{if l == crate::i18n::Lang::Zh { "B 结束" } else { "B to" }}<input type="date" prop:value=bt.to_string() on:change=move |ev| settings.update(|s| s.b_to = event_target_value(&ev)) /></label>
                             </div>
                         };
                         let body = match d {
