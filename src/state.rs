@@ -250,7 +250,7 @@ mod tests {
         let d = Dataset::from_paste(
             InputKind::Orders,
             "单号\t收货人\t买家ID\n1\tx\ty\n",
-            Some(&remembered),
+            |_| Some(remembered.clone()),
         )
         .unwrap();
         assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
