@@ -169,3 +169,53 @@ test("traffic: sample benchmarks and manual mode diagnosis", async () => {
   await page.locator('[data-diagnosis="fix_pages_first"]').waitFor();
   await context.close();
 });
+
+test("sell-through: an unknown status is asked about, never guessed", async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(server.url + "/sell-through");
+  await ready(page);
+  await page.locator('section[data-kind="Products"] [data-testid="file-input"]').setInputFiles(fixture("products-unknown.csv"));
+  await page.locator('section[data-kind="Products"] [data-testid="data-summary"]').filter({ hasText: "products-unknown.csv" }).waitFor();
+  // 预售 is neither online nor warehouse: B01 waits for an answer.
+  await page.locator('[data-testid="unknown-statuses"]').filter({ hasText: "预售" }).waitFor();
+  assert.equal(await metric(page, "online_skus"), 10);
+  assert.equal(await metric(page, "all_skus"), 11);
+  await page.locator('[data-testid="unknown-statuses"] button', { hasText: "在线" }).click();
+  await page.waitForFunction(() => document.querySelector('[data-metric="online_skus"]')?.dataset.value === "11");
+  assert.equal(await metric(page, "all_skus"), 12);
+  assert.equal(await page.locator('[data-testid="unknown-statuses"]').count(), 0);
+  await context.close();
+});
+
+test("traffic: a page-view log is split into visits, and edited bands are remembered", async () => {
+  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/traffic");
+  await ready(page);
+  await page.setInputFiles('[data-testid="file-input"]', fixture("pageviews-small.csv"));
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: "pageviews-small.csv" }).waitFor();
+  // v1: 10:00, 10:10, 10:40 (exactly 30 min: same visit), 11:10:01 (new,
+  // one page); v2 one page; v3 two pages. 7 views, 3 visitors, 4 visits,
+  // 2 bounced: depth 7/4, bounce 2/4.
+  assert.equal(await metric(page, "pv"), 7);
+  assert.equal(await metric(page, "uv"), 3);
+  assert.equal(await metric(page, "visits"), 4);
+  assert.equal(await metric(page, "visit_depth"), 1.75);
+  assert.equal(await metric(page, "bounce_rate"), 0.5);
+  // A 60-minute gap joins v1's last view: 3 visits, 1 bounced.
+  await page.fill('[data-testid="gap"]', "60");
+  await page.locator('[data-testid="gap"]').dispatchEvent("change");
+  await page.waitForFunction(() => document.querySelector('[data-metric="visits"]')?.dataset.value === "3");
+  assert.ok(close(await metric(page, "bounce_rate"), 1 / 3));
+  // Bounce 33.3% is "excellent" below 50%; with the excellent band edited
+  // to 30% it is "good", and the edit survives a reload.
+  await page.locator("details", { hasText: "Benchmark bands" }).locator("summary").click();
+  const excellent = page.locator("label", { hasText: "bounce excellent" }).locator("input");
+  await excellent.fill("30");
+  await excellent.dispatchEvent("change");
+  await page.locator('[data-benchmark="bounce_rate"][data-band="good"]').waitFor();
+  await page.reload();
+  await ready(page);
+  await page.locator("details", { hasText: "Benchmark bands" }).locator("summary").click();
+  assert.equal(await page.locator("label", { hasText: "bounce excellent" }).locator("input").inputValue(), "30.0");
+  await context.close();
+});
