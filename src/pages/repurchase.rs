@@ -1,15 +1,15 @@
 //! The repurchase calculator (复购率), spec section 2.
 
-use crate::browser::{download, param, query_params, replace_query};
+use crate::browser::{param, query_params, replace_query};
 use crate::components::charts::{BarChart, Heatmap, LineChart};
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
-use crate::components::metric_card::MetricCard;
 use crate::components::quality_panel::QualityPanel;
+use crate::pages::common::{metric_cards, svg_download};
 use crate::state::{lines, use_app, Shared};
 use leptos::prelude::*;
 use opscalc_core::{
-    repurchase, Date, Dimension, InputKind, Metric, OrderOptions, Orders, Period, Repurchase,
+    repurchase, Date, Dimension, InputKind, OrderOptions, Orders, Period, Repurchase,
     RepurchaseCounts, RepurchaseOptions, DEFAULT_CANCELLED_STATUSES, DEFAULT_REFUNDED_STATUSES,
 };
 
@@ -146,7 +146,7 @@ impl RepurchaseSettings {
 }
 
 /// The keys of the headline cards, in order.
-const KEYS: [&str; 8] = [
+const KEYS: &[&str] = &[
     "buyers",
     "repeat_buyers",
     "user_repurchase_rate",
@@ -156,18 +156,6 @@ const KEYS: [&str; 8] = [
     "returning_buyers",
     "buyback_rate",
 ];
-
-fn card_for(key: &'static str, metrics: Signal<Vec<Metric>>) -> impl IntoView {
-    let m = Signal::derive(move || {
-        metrics.with(|ms| {
-            ms.iter()
-                .find(|m| m.key == key)
-                .cloned()
-                .unwrap_or_else(|| Metric::unavailable(key, ""))
-        })
-    });
-    view! { <MetricCard metric=m /> }
-}
 
 /// The repurchase page.
 #[component]
@@ -196,14 +184,6 @@ pub fn RepurchasePage() -> impl IntoView {
         repurchase(&o, &opts).map(|r| Shared(std::sync::Arc::new(r)))
     });
     let ok = move || result.with(|r| r.is_ok());
-    let with_ok = move |f: &dyn Fn(&Repurchase)| {
-        result.with(|r| {
-            if let Ok(r) = r {
-                f(r)
-            }
-        })
-    };
-    let _ = with_ok;
     let metrics = Signal::derive(move || {
         result.with(|r| {
             r.as_ref()
@@ -300,7 +280,7 @@ pub fn RepurchasePage() -> impl IntoView {
                     <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
                 </Show>
                 <div class="cards">
-                    {KEYS.into_iter().map(|k| card_for(k, metrics)).collect_view()}
+                    {metric_cards(KEYS, metrics)}
                 </div>
                 <Show when=ok>
                     <RepurchaseViews result=result />
@@ -318,10 +298,6 @@ type ResultMemo = Memo<Result<Shared<Repurchase>, String>>;
 fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     let app = use_app();
     let t = move || app.lang.get().t();
-    let get = move |f: &dyn Fn(&Repurchase) -> Vec<Vec<Cell>>| {
-        result.with(|r| r.as_ref().map(|r| f(r)).unwrap_or_default())
-    };
-    let _ = get;
     let na = move || t().not_available;
 
     // Drill-down of the buyers behind the cards.
@@ -495,19 +471,6 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
             }
         })
     };
-    let svg_download = move |id: &'static str| {
-        move |_| {
-            #[cfg(target_arch = "wasm32")]
-            if let Some(el) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(id))
-            {
-                download(&format!("{id}.svg"), "image/svg+xml", &el.outer_html());
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            let _ = (id, download);
-        }
-    };
 
     view! {
         <details class="panel drill">
@@ -589,7 +552,7 @@ fn ManualRepurchase() -> impl IntoView {
             </Show>
         </section>
         <Show when=move || counts.get().is_some()>
-            <div class="cards">{KEYS.into_iter().map(|k| card_for(k, metrics)).collect_view()}</div>
+            <div class="cards">{metric_cards(KEYS, metrics)}</div>
         </Show>
     }
 }
