@@ -7,7 +7,7 @@ use crate::components::import_panel::ImportPanel;
 use crate::components::quality_panel::QualityPanel;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole};
-use crate::state::{use_app, Shared};
+use crate::state::{use_app, Shared, Source};
 use leptos::prelude::*;
 use opscalc_core::{
     lifecycle, lifecycle_transitions, reflow, reflow_manual, Activity, InputKind, LifecycleOptions,
@@ -131,13 +131,6 @@ pub fn LifecyclePage() -> impl IntoView {
     let manual = RwSignal::new(false);
     Effect::new(move |_| replace_query(&settings.with(LifecycleSettings::to_query)));
 
-    let activity = Memo::new(move |_| {
-        app.activity.with(|d| {
-            Activity::build(&d.read.table, &d.mapping, d.date_order)
-                .map(|a| Shared(Arc::new(a)))
-                .map_err(|e| e.to_string())
-        })
-    });
     let orders = Memo::new(move |_| {
         app.orders.with(|d| {
             let opts = OrderOptions {
@@ -146,6 +139,24 @@ pub fn LifecyclePage() -> impl IntoView {
             };
             Orders::build(&d.read.table, &d.mapping, &opts)
                 .map(|o| Shared(Arc::new(o)))
+                .map_err(|e| e.to_string())
+        })
+    });
+    // The built-in sample is never mixed with the user's own data: with the
+    // user's orders and the sample visits, the orders serve as activity
+    // (the spec allows orders alone).
+    let sample_activity_with_own_orders = move || {
+        app.activity.with(|a| a.source == Source::Sample)
+            && app.orders.with(|o| o.source != Source::Sample)
+    };
+    let activity = Memo::new(move |_| {
+        if sample_activity_with_own_orders() {
+            let o = orders.get()?;
+            return Ok(Shared(Arc::new(Activity::from_orders(&o))));
+        }
+        app.activity.with(|d| {
+            Activity::build(&d.read.table, &d.mapping, d.date_order)
+                .map(|a| Shared(Arc::new(a)))
                 .map_err(|e| e.to_string())
         })
     });

@@ -522,13 +522,15 @@ fn ManualRepurchase() -> impl IntoView {
         let p = |s: RwSignal<String>| s.get().trim().parse::<u64>().ok();
         let (b, r, o, ret) = (p(buyers)?, p(repeat)?, p(orders)?, p(returning)?);
         // Each repeat buyer has at least two orders.
-        (r <= b && ret <= b && o >= b + r).then_some(RepurchaseCounts {
-            buyers: b,
-            repeat_buyers: r,
-            orders: o,
-            returning_buyers: ret,
-            has_history: true,
-        })
+        (r <= b && ret <= b && b.checked_add(r).is_some_and(|min| o >= min)).then_some(
+            RepurchaseCounts {
+                buyers: b,
+                repeat_buyers: r,
+                orders: o,
+                returning_buyers: ret,
+                has_history: true,
+            },
+        )
     });
     let metrics = Signal::derive(move || counts.get().map(|c| c.metrics()).unwrap_or_default());
     let field = move |label: &'static str, sig: RwSignal<String>| {

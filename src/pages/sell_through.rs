@@ -7,7 +7,7 @@ use crate::components::import_panel::ImportPanel;
 use crate::components::quality_panel::QualityPanel;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, today, whole};
-use crate::state::{lines, use_app, Shared};
+use crate::state::{lines, use_app, Shared, Source};
 use leptos::prelude::*;
 use opscalc_core::{
     sell_through, InputKind, OrderOptions, Orders, ProductOptions, Products, SellThroughCounts,
@@ -111,7 +111,11 @@ pub fn SellThroughPage() -> impl IntoView {
         })
     });
     let orders = Memo::new(move |_| {
-        if !settings.with(|s| s.use_orders) {
+        // The built-in sample orders are never mixed with the user's own
+        // products file.
+        let own_products_sample_orders = app.products.with(|p| p.source != Source::Sample)
+            && app.orders.with(|o| o.source == Source::Sample);
+        if !settings.with(|s| s.use_orders) || own_products_sample_orders {
             return Ok(None);
         }
         app.orders.with(|d| {

@@ -153,9 +153,12 @@ impl Orders {
             Some(c) => Some(TimeColumn::new(table, c, opts.date_order)?),
             None => None,
         };
-        let created = match mapping.get(Role::CreatedAt) {
-            Some(c) => Some(TimeColumn::new(table, c, opts.date_order)?),
-            None => None,
+        // The spec takes the time from paid_at whenever it is mapped, so a
+        // creation-time column is then not read at all (its bad cells must
+        // not exclude paid orders).
+        let created = match (mapping.get(Role::CreatedAt), &paid) {
+            (Some(c), None) => Some(TimeColumn::new(table, c, opts.date_order)?),
+            _ => None,
         };
         if paid.is_none() && created.is_none() {
             return Err(missing_role(table, Role::PaidAt));

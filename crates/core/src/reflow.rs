@@ -328,6 +328,14 @@ fn cohorts(days: &UserDays, period: Period) -> Retention {
         }
     };
     let n = index(max) + 1;
+    // A stray far-off date (9999-12-31 as "never") would make the matrix
+    // quadratic in time; past the cap the table is left out, with a warning.
+    if n > crate::MAX_COHORT_PERIODS {
+        return Retention {
+            period,
+            cohorts: Vec::new(),
+        };
+    }
     // Rows are allocated only for cohorts that exist, so long day-period
     // data does not cost a full square matrix.
     let mut rows: Vec<Option<(u64, Vec<u64>)>> = vec![None; n];

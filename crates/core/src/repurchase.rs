@@ -329,7 +329,8 @@ impl History {
         }
         match lookback {
             None => true,
-            Some(l) => d[i - 1] >= from - l as i32,
+            // Clamped: a lookback past year 1 means "all history".
+            Some(l) => d[i - 1] >= from - l.min(4_000_000) as i32,
         }
     }
 }
@@ -405,6 +406,10 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
         None => sorted[i],
     })
 }
+
+/// Most periods a cohort matrix spans; data spanning more (usually a stray
+/// placeholder date such as 9999-12-31) gets no matrix and a warning.
+pub const MAX_COHORT_PERIODS: usize = 1200;
 
 /// Histogram buckets of repeat intervals, in days (inclusive bounds).
 pub const INTERVAL_BUCKETS: &[(&str, i32, i32)] = &[
@@ -541,6 +546,11 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
     };
 
     let cohorts = cohorts(&purchases, &hist, n_buyers);
+    if cohorts.rows.is_empty() && !purchases.is_empty() {
+        warnings.push(format!(
+            "the orders span more than {MAX_COHORT_PERIODS} months (a placeholder date such as 9999-12-31?); the cohort matrix is left out"
+        ));
+    }
     let (intervals, buyers) = buyer_details(orders, &purchases, &hist, from, to, opts);
 
     let report = Report {
@@ -631,8 +641,12 @@ fn cohorts(purchases: &[Purchase], hist: &History, n_buyers: usize) -> Cohorts {
     let base = first.time.date().month_start();
     let last = purchases[purchases.len() - 1].time.date();
     let n_months = base.months_until(last) as usize + 1;
+    if n_months > MAX_COHORT_PERIODS {
+        return Cohorts::default();
+    }
     let mut size = vec![0u64; n_months];
-    let mut active = vec![vec![0u64; n_months]; n_months];
+    // A triangle: cohort c can only be active in months c..n.
+    let mut active: Vec<Vec<u64>> = (0..n_months).map(|c| vec![0u64; n_months - c]).collect();
     for b in 0..n_buyers as u32 {
         let dates = hist.of(b);
         let Some(&f) = dates.first() else { continue };
@@ -654,7 +668,7 @@ fn cohorts(purchases: &[Purchase], hist: &History, n_buyers: usize) -> Cohorts {
             rows.push(CohortRow {
                 month: Period::Month.label(m),
                 size: size[c],
-                active: active[c][..n_months - c].to_vec(),
+                active: std::mem::take(&mut active[c]),
             });
         }
         m = m.next_month_start();

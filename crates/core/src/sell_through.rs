@@ -275,7 +275,8 @@ pub fn sell_through(
         .or_else(file_dates)
         .or(opts.today)
         .ok_or("no date to end the window on: give the as-of date (--as-of)")?;
-    let from = as_of - (opts.window_days as i32 - 1);
+    // Clamped so a huge window cannot wrap the date arithmetic.
+    let from = as_of - (opts.window_days.clamp(1, 4_000_000) as i32 - 1);
     let in_window = |d: Date| d >= from && d <= as_of;
 
     let mut warnings = products.warnings.clone();

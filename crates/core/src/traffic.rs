@@ -600,8 +600,8 @@ impl TrafficTable {
                 }
             }
             // The roi numerator: this row's revenue counts only if the row
-            // has spend (a blank revenue cell is 0 revenue then).
-            if c.spend.is_some() && has_revenue {
+            // has spend; a spend of 0 is no spend (organic rows often say 0).
+            if c.spend.is_some_and(|s| s > 0.0) && has_revenue {
                 c.revenue_with_spend = Some(c.revenue.unwrap_or(0.0));
             }
             let channel = channel_col.map(|cc| {

@@ -418,3 +418,60 @@ proptest! {
         prop_assert_eq!(ra.cohorts, rb.cohorts);
     }
 }
+
+#[test]
+fn a_bad_creation_time_does_not_drop_a_paid_order() {
+    // paid_at is mapped, so the time comes from it; created_at is not read.
+    let t = Table::from_rows(
+        "o.csv",
+        &["订单编号", "买家会员名", "订单创建时间", "订单付款时间"],
+        &[
+            &["1", "amy", "N/A", "2024-03-01 10:00"],
+            &["2", "amy", "05/03/2024", "2024-03-02"],
+        ],
+    );
+    let o = Orders::build(
+        &t,
+        &Mapping::detect(InputKind::Orders, t.headers()),
+        &OrderOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(o.orders.len(), 2);
+    assert!(o.ledger.issues.is_empty());
+}
+
+#[test]
+fn a_placeholder_date_far_in_the_future_does_not_blow_up_the_cohorts() {
+    // 2024-01 to 9999-12 is ~95,700 months: the matrix is left out with a
+    // warning instead of allocating tens of gigabytes.
+    let r = run(
+        &[
+            &["1", "amy", "2024-01-05", "1", "", ""],
+            &["2", "bob", "9999-12-31", "1", "", ""],
+        ],
+        RepurchaseOptions {
+            to: d("2024-12-31"),
+            ..Default::default()
+        },
+    );
+    assert!(r.cohorts.rows.is_empty());
+    assert!(r
+        .report
+        .warnings
+        .iter()
+        .any(|w| w.contains("cohort matrix is left out")));
+    assert_eq!(r.counts.buyers, 1);
+    // A lookback beyond any date means "all history" and does not overflow.
+    let l = run(
+        &[
+            &["1", "amy", "2024-01-05", "1", "", ""],
+            &["2", "amy", "2024-02-05", "1", "", ""],
+        ],
+        RepurchaseOptions {
+            from: d("2024-02-01"),
+            lookback_days: Some(u32::MAX),
+            ..Default::default()
+        },
+    );
+    assert_eq!(l.report.value("buyback_rate"), Some(1.0));
+}

@@ -757,3 +757,18 @@ proptest! {
         prop_assert!((sum - d.change).abs() <= 1e-9 * scale, "{sum} vs {}", d.change);
     }
 }
+
+#[test]
+fn roi_leaves_out_rows_whose_spend_is_zero() {
+    // 直通车 spend 1000 revenue 3000; 自然搜索 spend 0 revenue 9000:
+    // store roi = 3000 / 1000 = 3, not (3000 + 9000) / 1000 = 12.
+    let t = Table::from_rows(
+        "t.csv",
+        &["渠道", "支付金额", "花费"],
+        &[&["直通车", "3000", "1000"], &["自然搜索", "9000", "0"]],
+    );
+    let m = Mapping::detect(InputKind::TrafficTable, t.headers());
+    let tt = TrafficTable::build(&t, &m).unwrap();
+    let r = traffic_from_table(&tt, &TrafficOptions::default());
+    assert_eq!(r.report.value("roi"), Some(3.0));
+}
