@@ -22,12 +22,12 @@ pub const LISTING_CADENCE_DAYS: u32 = 14;
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct SellThroughOptions {
-    /// Last day of the window (default: the last order date, else the last
-    /// last-sold or listing date in the products file, else `today`).
+    /// Last day of the window (default: the last order date, else `today`,
+    /// else the last last-sold or listing date in the products file).
     pub as_of: Option<Date>,
     /// Days in the window, ending on `as_of` inclusive.
     pub window_days: u32,
-    /// Today's date, used last for `as_of`. The core has no clock, so the
+    /// Today's date, the default `as_of` without orders. The core has no clock, so the
     /// caller (CLI, web app) fills it in.
     pub today: Option<Date>,
 }
@@ -272,8 +272,11 @@ pub fn sell_through(
     let as_of = opts
         .as_of
         .or_else(|| orders.and_then(|o| o.date_range()).map(|(_, last)| last))
-        .or_else(file_dates)
+        // The spec: last order date, else today. The core has no clock, so
+        // only a caller without one (a library user) falls back to the
+        // file's own last date.
         .or(opts.today)
+        .or_else(file_dates)
         .ok_or("no date to end the window on: give the as-of date (--as-of)")?;
     // Clamped so a huge window cannot wrap the date arithmetic.
     let from = as_of - (opts.window_days.clamp(1, 4_000_000) as i32 - 1);

@@ -426,7 +426,17 @@ fn as_of_defaults() {
     let s = sell_through(&p, Some(&o), &SellThroughOptions::default()).unwrap();
     assert_eq!(s.as_of, d("2024-03-12"));
     assert_eq!(s.from, d("2024-02-12")); // 03-12 - 29 (2024 is a leap year)
-                                         // Without orders: the last last-sold or listing date in the file.
+
+    // Without orders: today (spec section 4), even when the file has dates.
+    let with_today = SellThroughOptions {
+        today: Some(d("2024-05-01")),
+        ..Default::default()
+    };
+    assert_eq!(
+        sell_through(&p, None, &with_today).unwrap().as_of,
+        d("2024-05-01")
+    );
+    // A caller without a clock gets the file's last last-sold or listing date.
     let s = sell_through(&p, None, &SellThroughOptions::default()).unwrap();
     assert_eq!(s.as_of, d("2024-02-20"));
     // Without dates at all: today, as the caller gave it.
