@@ -490,6 +490,10 @@ impl TrafficTable {
             None => None,
         };
         let channel_col = mapping.get(Role::Channel);
+        // Blank count cells add nothing to their sum while the row's other
+        // counts still add to theirs, which can bias a rate: say so.
+        let mut blanks = 0usize;
+        let mut first_blank: Option<(u32, usize)> = None;
         let mut out = TrafficTable {
             ledger: Ledger::new(table.name(), table.len()),
             has_date: date.is_some(),
@@ -570,7 +574,16 @@ impl TrafficTable {
             let mut c = TrafficCounts::default();
             for &(role, col) in &counts {
                 match number_cell(table, r, col) {
-                    Ok(v) => *field(&mut c, role) = v,
+                    Ok(v) => {
+                        // Paid columns are blank on organic rows by nature,
+                        // and their rates pair columns blank together.
+                        let paid = matches!(role, Role::Spend | Role::Impressions | Role::Clicks);
+                        if v.is_none() && !paid {
+                            blanks += 1;
+                            first_blank.get_or_insert((num, col));
+                        }
+                        *field(&mut c, role) = v
+                    }
                     Err(()) => {
                         out.ledger.exclude(
                             num,
@@ -584,7 +597,10 @@ impl TrafficTable {
             }
             if let Some(rc) = use_rate {
                 let s = table.cell(r, rc);
-                if !s.trim().is_empty() {
+                if s.trim().is_empty() {
+                    blanks += 1;
+                    first_blank.get_or_insert((num, rc));
+                } else {
                     match parse_rate(s) {
                         Some(rate) => c.bounced_visits = c.visits.map(|v| rate * v),
                         None => {
@@ -615,6 +631,13 @@ impl TrafficTable {
                 channel,
                 counts: c,
             });
+        }
+        if let Some((row, col)) = first_blank {
+            out.warnings.push(format!(
+                "{}: {blanks} blank cells in counted columns (first: row {row}, column {}) count as nothing; rates over those rows may be biased",
+                table.name(),
+                header_of(table, col)
+            ));
         }
         Ok(out)
     }

@@ -772,3 +772,23 @@ fn roi_leaves_out_rows_whose_spend_is_zero() {
     let r = traffic_from_table(&tt, &TrafficOptions::default());
     assert_eq!(r.report.value("roi"), Some(3.0));
 }
+
+#[test]
+fn blank_count_cells_are_named_in_a_warning() {
+    // Day 2's bounce rate is blank: its 100 visits count, its bounces do
+    // not, so 80 / 200 = 40% would look better than the data supports.
+    let t = Table::from_rows(
+        "b.csv",
+        &["日期", "访问次数", "跳失率"],
+        &[&["2024-05-01", "100", "80%"], &["2024-05-02", "100", ""]],
+    );
+    let m = Mapping::detect(InputKind::TrafficTable, t.headers());
+    let tt = TrafficTable::build(&t, &m).unwrap();
+    let r = traffic_from_table(&tt, &TrafficOptions::default());
+    assert_eq!(r.report.value("bounce_rate"), Some(0.4));
+    assert!(r
+        .report
+        .warnings
+        .iter()
+        .any(|w| w.contains("1 blank cells") && w.contains("row 3, column 跳失率")));
+}
