@@ -600,14 +600,29 @@ fn breakdown(
             }
         }
     }
-    let n_buyers = orders.buyers.len();
-    let mut scratch = Scratch::new(n_buyers);
+    // Local ids never exceed the shop's buyer count, so one scratch fits all.
+    let mut scratch = Scratch::new(orders.buyers.len());
     let mut rows: Vec<RepurchaseRow> = per_value
         .iter()
         .enumerate()
         .filter(|(_, p)| !p.is_empty())
         .map(|(v, p)| {
-            let hist = History::new(p, n_buyers);
+            // Buyers renumbered densely within the value, so the history is
+            // sized by its own buyers: 20,000 SKUs must not each cost an
+            // array over every buyer of the shop.
+            let mut local: crate::FxMap<u32, u32> = crate::FxMap::default();
+            let p: Vec<Purchase> = p
+                .iter()
+                .map(|x| {
+                    let next = local.len() as u32;
+                    Purchase {
+                        buyer: *local.entry(x.buyer).or_insert(next),
+                        ..*x
+                    }
+                })
+                .collect();
+            let hist = History::new(&p, local.len());
+            let p = &p;
             RepurchaseRow {
                 label: names.name(v as u32).to_string(),
                 from,
