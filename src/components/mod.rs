@@ -4,5 +4,6 @@ pub mod data_table;
 pub mod error_view;
 pub mod import_panel;
 pub mod metric_card;
+pub mod mode_switch;
 pub mod nav;
 pub mod quality_panel;

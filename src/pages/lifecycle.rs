@@ -4,6 +4,7 @@ use crate::browser::{param, query_params, replace_query};
 use crate::components::charts::{BarChart, Heatmap, LineChart};
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
+use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole};
@@ -416,10 +417,7 @@ pub fn LifecyclePage() -> impl IntoView {
     view! {
         <section class="calculator lifecycle">
             <h1>{move || t().nav_lifecycle}</h1>
-            <div class="mode-switch" role="tablist">
-                <button role="tab" class:active=move || !manual.get() on:click=move |_| manual.set(false)>{move || t().file_mode}</button>
-                <button role="tab" class:active=move || manual.get() on:click=move |_| manual.set(true) data-testid="manual-tab">{move || t().manual_mode}</button>
-            </div>
+            <ModeSwitch manual=manual />
             <Show when=move || !manual.get() fallback=move || view! { <ManualReflow /> }>
                 <ImportPanel kind=InputKind::Activity />
                 <ImportPanel kind=InputKind::Orders />

@@ -4,6 +4,7 @@ use crate::browser::{param, query_params, replace_query};
 use crate::components::charts::{BarChart, Heatmap, LineChart};
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
+use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::pages::common::{metric_cards, svg_download};
 use crate::state::{lines, use_app, Shared};
@@ -214,10 +215,7 @@ pub fn RepurchasePage() -> impl IntoView {
     view! {
         <section class="calculator repurchase">
             <h1>{move || t().nav_repurchase}</h1>
-            <div class="mode-switch" role="tablist">
-                <button role="tab" class:active=move || !manual.get() on:click=move |_| manual.set(false)>{move || t().file_mode}</button>
-                <button role="tab" class:active=move || manual.get() on:click=move |_| manual.set(true) data-testid="manual-tab">{move || t().manual_mode}</button>
-            </div>
+            <ModeSwitch manual=manual />
             <Show when=move || !manual.get() fallback=move || view! { <ManualRepurchase /> }>
                 <ImportPanel kind=InputKind::Orders />
                 <section class="panel settings">

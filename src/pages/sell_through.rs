@@ -4,6 +4,7 @@ use crate::browser::{download, param, query_params, replace_query};
 use crate::components::charts::BarChart;
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
+use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, today, whole};
@@ -317,10 +318,7 @@ pub fn SellThroughPage() -> impl IntoView {
     view! {
         <section class="calculator sell-through">
             <h1>{move || t().nav_sell_through}</h1>
-            <div class="mode-switch" role="tablist">
-                <button role="tab" class:active=move || !manual.get() on:click=move |_| manual.set(false)>{move || t().file_mode}</button>
-                <button role="tab" class:active=move || manual.get() on:click=move |_| manual.set(true) data-testid="manual-tab">{move || t().manual_mode}</button>
-            </div>
+            <ModeSwitch manual=manual />
             <Show when=move || !manual.get() fallback=move || view! { <ManualSellThrough /> }>
                 <ImportPanel kind=InputKind::Products />
                 <ImportPanel kind=InputKind::Orders />

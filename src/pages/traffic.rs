@@ -4,6 +4,7 @@ use crate::browser::{load, param, query_params, replace_query, save};
 use crate::components::charts::BarChart;
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
+use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::format::{metric_value, number};
 use crate::metric_text::metric_text;
@@ -439,10 +440,7 @@ pub fn TrafficPage() -> impl IntoView {
     view! {
         <section class="calculator traffic">
             <h1>{move || t().nav_traffic}</h1>
-            <div class="mode-switch" role="tablist">
-                <button role="tab" class:active=move || !manual.get() on:click=move |_| manual.set(false)>{move || t().file_mode}</button>
-                <button role="tab" class:active=move || manual.get() on:click=move |_| manual.set(true) data-testid="manual-tab">{move || t().manual_mode}</button>
-            </div>
+            <ModeSwitch manual=manual />
             <Show when=move || !manual.get() fallback=move || view! { <ManualTraffic bands=bands /> }>
                 <ImportPanel kind=InputKind::TrafficTable />
                 <section class="panel settings">
