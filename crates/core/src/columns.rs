@@ -95,6 +95,24 @@ impl TimeColumn {
         }
         DateTime::parse_with(s, self.order).map(Some).ok_or(())
     }
+
+    /// Reads a time the row cannot do without: an empty cell or unreadable
+    /// text excludes the row (`missing_time` / `bad_time`) and gives `None`.
+    pub fn require(&self, table: &Table, row: usize, ledger: &mut Ledger) -> Option<DateTime> {
+        let num = table.row_number(row);
+        let header = Some(header_of(table, self.col));
+        match self.read(table, row) {
+            Ok(Some(t)) => Some(t),
+            Ok(None) => {
+                ledger.exclude(num, header, Reason::MissingTime, "");
+                None
+            }
+            Err(()) => {
+                ledger.exclude(num, header, Reason::BadTime, table.cell(row, self.col));
+                None
+            }
+        }
+    }
 }
 
 /// Reads a number cell: `Ok(None)` when empty, `Err(())` when not a number.

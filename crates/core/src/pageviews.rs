@@ -110,26 +110,8 @@ impl PageViews {
                 );
                 continue;
             }
-            let t = match time.read(table, r) {
-                Ok(Some(t)) => t,
-                Ok(None) => {
-                    out.ledger.exclude(
-                        num,
-                        Some(header_of(table, time.col)),
-                        Reason::MissingTime,
-                        "",
-                    );
-                    continue;
-                }
-                Err(()) => {
-                    out.ledger.exclude(
-                        num,
-                        Some(header_of(table, time.col)),
-                        Reason::BadTime,
-                        table.cell(r, time.col),
-                    );
-                    continue;
-                }
+            let Some(t) = time.require(table, r, &mut out.ledger) else {
+                continue;
             };
             let session = match session_col {
                 Some(sc) => {

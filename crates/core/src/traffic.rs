@@ -549,26 +549,9 @@ impl TrafficTable {
             }
             let day = match &date {
                 None => None,
-                Some(tc) => match tc.read(table, r) {
-                    Ok(Some(t)) => Some(t.date()),
-                    Ok(None) => {
-                        out.ledger.exclude(
-                            num,
-                            Some(header_of(table, tc.col)),
-                            Reason::MissingTime,
-                            "",
-                        );
-                        continue;
-                    }
-                    Err(()) => {
-                        out.ledger.exclude(
-                            num,
-                            Some(header_of(table, tc.col)),
-                            Reason::BadTime,
-                            table.cell(r, tc.col),
-                        );
-                        continue;
-                    }
+                Some(tc) => match tc.require(table, r, &mut out.ledger) {
+                    Some(t) => Some(t.date()),
+                    None => continue,
                 },
             };
             let mut c = TrafficCounts::default();
