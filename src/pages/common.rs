@@ -2,6 +2,7 @@
 
 use crate::browser::download;
 use crate::components::metric_card::MetricCard;
+use crate::state::Shared;
 use leptos::prelude::*;
 use opscalc_core::{Date, Metric};
 
@@ -20,6 +21,19 @@ pub fn metric_cards(keys: &'static [&'static str], metrics: Signal<Vec<Metric>>)
             view! { <MetricCard metric=m /> }
         })
         .collect_view()
+}
+
+/// A signal of something computed from a successful result, or its
+/// default while the result is an error (the error is shown elsewhere).
+pub fn ok_or_default<R, T>(
+    result: Memo<Result<Shared<R>, String>>,
+    f: impl Fn(&R) -> T + Send + Sync + 'static,
+) -> Signal<T>
+where
+    R: Send + Sync + 'static,
+    T: Default + Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || result.with(|r| r.as_ref().map(|r| f(r)).unwrap_or_default()))
 }
 
 /// A click handler that downloads the SVG element with this id.

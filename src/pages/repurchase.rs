@@ -6,7 +6,7 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
-use crate::pages::common::{metric_cards, svg_download};
+use crate::pages::common::{metric_cards, ok_or_default, svg_download};
 use crate::state::{lines, use_app, Shared};
 use leptos::prelude::*;
 use opscalc_core::{
@@ -356,104 +356,59 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     let count_headers = move |first: &str| {
         let lang = app.lang.get();
         let mut h = vec![first.to_string()];
-        for k in [
-            "buyers",
-            "repeat_buyers",
-            "user_repurchase_rate",
-            "orders",
-            "repeat_orders",
-            "order_repurchase_rate",
-            "returning_buyers",
-            "buyback_rate",
-        ] {
+        for &k in KEYS {
             h.push(crate::metric_text::metric_text(k, lang).name.to_string());
         }
         h
     };
-    let period_rows = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.periods
-                        .iter()
-                        .map(|p| count_row(p.label.clone(), &p.counts))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
+    let period_rows = ok_or_default(result, move |r| {
+        r.periods
+            .iter()
+            .map(|p| count_row(p.label.clone(), &p.counts))
+            .collect()
     });
     let period_headers = Signal::derive(move || count_headers(t().period));
-    let period_points = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.periods
-                        .iter()
-                        .map(|p| (p.label.clone(), p.counts.metrics()[2].value))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
+    let period_points = ok_or_default(result, move |r| {
+        r.periods
+            .iter()
+            .map(|p| (p.label.clone(), p.counts.metrics()[2].value))
+            .collect()
     });
-    let breakdown_rows = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.breakdown
-                        .iter()
-                        .map(|p| count_row(p.label.clone(), &p.counts))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
+    let breakdown_rows = ok_or_default(result, move |r| {
+        r.breakdown
+            .iter()
+            .map(|p| count_row(p.label.clone(), &p.counts))
+            .collect()
     });
     let breakdown_headers = Signal::derive(move || count_headers(t().by));
-    let breakdown_bars = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.breakdown
-                        .iter()
-                        .take(20)
-                        .filter_map(|p| Some((p.label.clone(), p.counts.metrics()[2].value?)))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
+    let breakdown_bars = ok_or_default(result, move |r| {
+        r.breakdown
+            .iter()
+            .take(20)
+            .filter_map(|p| Some((p.label.clone(), p.counts.metrics()[2].value?)))
+            .collect()
     });
     let has_breakdown =
         move || result.with(|r| r.as_ref().map(|r| !r.breakdown.is_empty()).unwrap_or(false));
-    let cohort_rows = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.cohorts
-                        .rows
-                        .iter()
-                        .map(|c| {
-                            (
-                                c.month.clone(),
-                                c.size,
-                                c.active.iter().map(|a| *a as f64 / c.size as f64).collect(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
+    let cohort_rows = ok_or_default(result, move |r| {
+        r.cohorts
+            .rows
+            .iter()
+            .map(|c| {
+                (
+                    c.month.clone(),
+                    c.size,
+                    c.active.iter().map(|a| *a as f64 / c.size as f64).collect(),
+                )
+            })
+            .collect()
     });
-    let histogram = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.intervals
-                        .histogram
-                        .iter()
-                        .map(|(l, n)| (l.to_string(), *n as f64))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
+    let histogram = ok_or_default(result, move |r| {
+        r.intervals
+            .histogram
+            .iter()
+            .map(|(l, n)| (l.to_string(), *n as f64))
+            .collect()
     });
     let interval_text = move || {
         let t = t();
