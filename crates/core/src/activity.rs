@@ -155,19 +155,19 @@ impl Activity {
         };
         let mut events = Vec::with_capacity(orders.orders.len());
         for o in &orders.orders {
-            let first_row = orders.row_numbers[o.rows[0] as usize];
+            let first_row = orders.row_numbers[orders.rows(o)[0] as usize];
             match o.buyer {
                 Some(b) => {
                     let u = out.intern(orders.buyers.name(b));
                     events.push((o.time, u, first_row));
                 }
                 None => {
-                    for &r in &o.rows {
+                    for &r in orders.rows(o) {
                         out.ledger.exclude(
                             orders.row_numbers[r as usize],
                             Some("buyer_id"),
                             Reason::MissingBuyer,
-                            &o.id,
+                            orders.id(o),
                         );
                     }
                 }

@@ -138,7 +138,7 @@ pub fn number_cell(table: &Table, row: usize, col: usize) -> Result<Option<f64>,
 /// assert_eq!(l.counts()["duplicate_row"], 1);
 /// ```
 pub fn screen_rows(table: &Table, ledger: &mut Ledger) -> Vec<bool> {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
     let mut ok = vec![true; table.len()];
     // First row seen per hash; rows whose hash collides with a different
     // row go to `more` (rare), so a million rows cost no per-row allocation.
@@ -146,17 +146,22 @@ pub fn screen_rows(table: &Table, ledger: &mut Ledger) -> Vec<bool> {
     first.reserve(table.len());
     let mut more: crate::FxMap<u64, Vec<u32>> = crate::FxMap::default();
     for (r, ok_r) in ok.iter_mut().enumerate() {
-        if table.row(r).all(|c| c.trim().is_empty()) {
+        let (text, lengths) = table.row_key(r);
+        if text.trim().is_empty() {
             *ok_r = false;
             ledger.exclude(table.row_number(r), None, Reason::BlankRow, "");
             continue;
         }
         let mut h = crate::FxHasher::default();
-        for c in table.row(r) {
-            c.hash(&mut h);
+        h.write(text.as_bytes());
+        for l in lengths.clone() {
+            h.write_u32(l);
         }
         let key = h.finish();
-        let same = |e: u32| table.row(e as usize).eq(table.row(r));
+        let same = |e: u32| {
+            let (t, l) = table.row_key(e as usize);
+            t == text && l.eq(lengths.clone())
+        };
         let dup = match first.get(&key) {
             None => {
                 first.insert(key, r as u32);

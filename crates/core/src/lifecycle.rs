@@ -314,10 +314,10 @@ pub fn lifecycle(
             Some(_) => continue,
         };
         let (col, text) = match reason {
-            Reason::MissingBuyer => (Some("buyer_id"), o.id.clone()),
+            Reason::MissingBuyer => (Some("buyer_id"), orders.id(o).to_string()),
             _ => (None, o.time.to_string()),
         };
-        for &r in &o.rows {
+        for &r in orders.rows(o) {
             ledger.exclude(orders.row_numbers[r as usize], col, reason, &text);
         }
     }

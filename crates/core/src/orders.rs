@@ -65,7 +65,7 @@ impl Default for OrderOptions {
 }
 
 /// One line of an order, with interned labels.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Line {
     /// SKU id in [`Orders::skus`].
     pub sku: Option<u32>,
@@ -79,21 +79,23 @@ pub struct Line {
     pub quantity: f64,
 }
 
-/// One paid order.
-#[derive(Clone, Debug, PartialEq)]
+/// One paid order. Its id, rows and lines live in [`Orders`] (see
+/// [`Orders::id`], [`Orders::rows`], [`Orders::lines`]) so a million orders
+/// cost no heap allocation each.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Order {
-    /// The order id as in the file.
-    pub id: String,
     /// Buyer id in [`Orders::buyers`], `None` for guests.
     pub buyer: Option<u32>,
     /// Payment time (or creation time when no payment column is mapped).
     pub time: DateTime,
     /// Sum of the rows' amounts.
     pub amount: f64,
-    /// Rows (indexes into the table) that make up the order.
-    pub rows: Vec<u32>,
-    /// The order's lines.
-    pub lines: Vec<Line>,
+    /// Where the order's rows and lines start in [`Orders`]' flat lists.
+    start: u32,
+    /// How many rows (= lines) the order has.
+    len: u32,
+    /// Index of the order id in [`Orders`]' id list.
+    id: u32,
 }
 
 /// Paid orders read from a table, sorted by time, with the ledger of rows
@@ -122,6 +124,13 @@ pub struct Orders {
     pub has_amount: bool,
     /// Table row number of each table row index, for drill-downs.
     pub row_numbers: Vec<u32>,
+    /// Table row indexes of all orders, grouped by order (in order).
+    order_rows: Vec<u32>,
+    /// The line of each entry of `order_rows`.
+    order_lines: Vec<Line>,
+    /// Order ids, concatenated; `id_ends[i]` ends the i-th.
+    id_text: String,
+    id_ends: Vec<u32>,
 }
 
 impl Orders {
@@ -179,25 +188,35 @@ impl Orders {
         };
         let usable = screen_rows(table, &mut out.ledger);
 
-        struct Draft {
-            rows: Vec<u32>,
+        // One fixed-size draft per order and one flat entry per row: no
+        // per-order allocation (a million orders used to cost millions of
+        // small Vecs and Strings).
+        struct Draft<'t> {
+            id: &'t str,
             buyer: Option<u32>,
             paid: Option<DateTime>,
             created: Option<DateTime>,
             amount: f64,
-            lines: Vec<Line>,
+            len: u32,
             conflict_buyer: bool,
             conflict_time: bool,
         }
         let mut drafts: Vec<Draft> = Vec::new();
+        let mut entries: Vec<(u32, u32, Line)> = Vec::with_capacity(table.len());
         let mut status_kind: crate::FxMap<&str, (bool, bool)> = crate::FxMap::default();
         // Ids borrow from the table: no allocation per row.
-        let mut ids: Vec<&str> = Vec::new();
-        let mut by_id: crate::FxMap<&str, usize> = crate::FxMap::default();
+        let mut by_id: crate::FxMap<&str, u32> = crate::FxMap::default();
+        by_id.reserve(table.len());
         let intern = |i: &mut Interner, s: &str| {
             let s = s.trim();
             (!s.is_empty()).then(|| i.intern(s))
         };
+        let (sku_col, product_col, category_col, channel_col) = (
+            mapping.get(Role::Sku),
+            mapping.get(Role::Product),
+            mapping.get(Role::Category),
+            mapping.get(Role::Channel),
+        );
 
         for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
             let num = table.row_number(r);
@@ -270,40 +289,27 @@ impl Orders {
             }
             let buyer = buyer_col.and_then(|b| intern(&mut out.buyers, table.cell(r, b)));
             let line = Line {
-                sku: mapping
-                    .get(Role::Sku)
-                    .and_then(|c| intern(&mut out.skus, table.cell(r, c))),
-                product: mapping
-                    .get(Role::Product)
-                    .and_then(|c| intern(&mut out.products, table.cell(r, c))),
-                category: mapping
-                    .get(Role::Category)
-                    .and_then(|c| intern(&mut out.categories, table.cell(r, c))),
-                channel: mapping
-                    .get(Role::Channel)
-                    .and_then(|c| intern(&mut out.channels, table.cell(r, c))),
+                sku: sku_col.and_then(|c| intern(&mut out.skus, table.cell(r, c))),
+                product: product_col.and_then(|c| intern(&mut out.products, table.cell(r, c))),
+                category: category_col.and_then(|c| intern(&mut out.categories, table.cell(r, c))),
+                channel: channel_col.and_then(|c| intern(&mut out.channels, table.cell(r, c))),
                 quantity: qty,
             };
-            let k = match by_id.get(id) {
-                Some(&k) => k,
-                None => {
-                    by_id.insert(id, drafts.len());
-                    ids.push(id);
-                    drafts.push(Draft {
-                        rows: Vec::new(),
-                        buyer: None,
-                        paid: None,
-                        created: None,
-                        amount: 0.0,
-                        lines: Vec::new(),
-                        conflict_buyer: false,
-                        conflict_time: false,
-                    });
-                    drafts.len() - 1
-                }
-            };
-            let d = &mut drafts[k];
-            d.rows.push(r as u32);
+            let k = *by_id.entry(id).or_insert_with(|| {
+                drafts.push(Draft {
+                    id,
+                    buyer: None,
+                    paid: None,
+                    created: None,
+                    amount: 0.0,
+                    len: 0,
+                    conflict_buyer: false,
+                    conflict_time: false,
+                });
+                drafts.len() as u32 - 1
+            });
+            let d = &mut drafts[k as usize];
+            d.len += 1;
             match (d.buyer, buyer) {
                 (None, b) => d.buyer = b,
                 (Some(a), Some(b)) if a != b => d.conflict_buyer = true,
@@ -325,43 +331,78 @@ impl Orders {
             earliest(&mut d.paid, p, &mut d.conflict_time);
             earliest(&mut d.created, c, &mut d.conflict_time);
             d.amount += amount;
-            d.lines.push(line);
+            entries.push((k, r as u32, line));
         }
+        drop(by_id);
 
+        let time_of = |d: &Draft| if paid.is_some() { d.paid } else { d.created };
+        // Orders without a time are not orders: every row of theirs is
+        // excluded, in row order.
+        let (reason, col) = if paid.is_some() {
+            (Reason::Unpaid, paid.as_ref().map(|p| p.col))
+        } else {
+            (Reason::MissingTime, created.as_ref().map(|c| c.col))
+        };
+        for &(k, r, _) in &entries {
+            if time_of(&drafts[k as usize]).is_none() {
+                out.ledger.exclude(
+                    table.row_number(r as usize),
+                    col.map(|c| header_of(table, c)),
+                    reason,
+                    "",
+                );
+            }
+        }
+        let mut kept: Vec<u32> = (0..drafts.len() as u32)
+            .filter(|&k| time_of(&drafts[k as usize]).is_some())
+            .collect();
+        // Ids are unique, so an unstable sort is deterministic.
+        kept.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&drafts[a as usize], &drafts[b as usize]);
+            time_of(a).cmp(&time_of(b)).then_with(|| a.id.cmp(b.id))
+        });
+
+        // Lay the rows out grouped by order, in the orders' sorted order.
+        const DROPPED: u32 = u32::MAX;
+        let mut start_of = vec![DROPPED; drafts.len()];
+        let mut next = 0u32;
+        out.orders.reserve_exact(kept.len());
+        out.id_ends.reserve_exact(kept.len());
         let mut conflicts_buyer = Vec::new();
         let mut conflicts_time = Vec::new();
-        for (d, id) in drafts.into_iter().zip(ids) {
-            let time = if paid.is_some() { d.paid } else { d.created };
-            let Some(time) = time else {
-                let (reason, col) = if paid.is_some() {
-                    (Reason::Unpaid, paid.as_ref().map(|p| p.col))
-                } else {
-                    (Reason::MissingTime, created.as_ref().map(|c| c.col))
-                };
-                for &r in &d.rows {
-                    out.ledger.exclude(
-                        table.row_number(r as usize),
-                        col.map(|c| header_of(table, c)),
-                        reason,
-                        "",
-                    );
-                }
-                continue;
-            };
-            if d.conflict_buyer {
-                conflicts_buyer.push(id.to_string());
-            }
-            if d.conflict_time {
-                conflicts_time.push(id.to_string());
-            }
+        for &k in &kept {
+            let d = &drafts[k as usize];
+            let Some(time) = time_of(d) else { continue };
+            start_of[k as usize] = next;
+            out.id_text.push_str(d.id);
+            out.id_ends.push(out.id_text.len() as u32);
             out.orders.push(Order {
-                id: id.to_string(),
                 buyer: d.buyer,
                 time,
                 amount: d.amount,
-                rows: d.rows,
-                lines: d.lines,
+                start: next,
+                len: d.len,
+                id: out.orders.len() as u32,
             });
+            next += d.len;
+            if d.conflict_buyer {
+                conflicts_buyer.push(d.id);
+            }
+            if d.conflict_time {
+                conflicts_time.push(d.id);
+            }
+        }
+        out.order_rows = vec![0; next as usize];
+        out.order_lines = vec![Line::default(); next as usize];
+        // Entries are in row order, so each order's rows stay in file order.
+        let mut fill = start_of;
+        for (k, r, line) in entries {
+            let at = &mut fill[k as usize];
+            if *at != DROPPED {
+                out.order_rows[*at as usize] = r;
+                out.order_lines[*at as usize] = line;
+                *at += 1;
+            }
         }
         for (list, what) in [
             (conflicts_buyer, "buyers (the first is used)"),
@@ -372,18 +413,56 @@ impl Orders {
                     "{}: {} orders have line items with different {what}, for example {}",
                     table.name(),
                     list.len(),
-                    list.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                    list.iter().take(3).copied().collect::<Vec<_>>().join(", ")
                 ));
             }
         }
-        out.orders
-            .sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
         Ok(out)
+    }
+
+    /// The order id as in the file.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间"], &[&["A7", "2024-03-01"]]);
+    /// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
+    /// assert_eq!(o.id(&o.orders[0]), "A7");
+    /// ```
+    pub fn id(&self, order: &Order) -> &str {
+        let i = order.id as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.id_ends[i - 1] as usize
+        };
+        &self.id_text[start..self.id_ends[i] as usize]
+    }
+
+    /// The table row indexes that make up an order, in file order.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "SKU"], &[
+    ///     &["A7", "2024-03-01", "s1"], &["B", "2024-03-02", "s1"], &["A7", "2024-03-01", "s2"],
+    /// ]);
+    /// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
+    /// assert_eq!(o.rows(&o.orders[0]), &[0, 2]);
+    /// assert_eq!(o.lines(&o.orders[0]).len(), 2);
+    /// ```
+    pub fn rows(&self, order: &Order) -> &[u32] {
+        &self.order_rows[order.start as usize..(order.start + order.len) as usize]
+    }
+
+    /// The lines of an order, one per row of [`Orders::rows`].
+    pub fn lines(&self, order: &Order) -> &[Line] {
+        &self.order_lines[order.start as usize..(order.start + order.len) as usize]
     }
 
     /// Total rows in the orders that were kept.
     pub fn rows_in_orders(&self) -> usize {
-        self.orders.iter().map(|o| o.rows.len()).sum()
+        self.order_rows.len()
     }
 
     /// The first and last order dates, if any.

@@ -461,19 +461,19 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
         let d = o.time.date();
         match o.buyer {
             None => {
-                for &r in &o.rows {
+                for &r in orders.rows(o) {
                     ledger.exclude(
                         orders.row_numbers[r as usize],
                         Some(buyer_col),
                         Reason::MissingBuyer,
-                        &o.id,
+                        orders.id(o),
                     );
                 }
                 continue;
             }
             Some(b) => {
                 if d < from || d > to {
-                    for &r in &o.rows {
+                    for &r in orders.rows(o) {
                         ledger.exclude(
                             orders.row_numbers[r as usize],
                             None,
@@ -591,7 +591,7 @@ fn breakdown(
     let mut seen: Vec<u32> = Vec::new();
     for p in purchases {
         seen.clear();
-        for l in &orders.orders[p.order as usize].lines {
+        for l in orders.lines(&orders.orders[p.order as usize]) {
             if let Some(v) = pick(l) {
                 if !seen.contains(&v) {
                     seen.push(v);

@@ -302,7 +302,7 @@ pub fn sell_through(
         let mut missing_at: HashMap<u32, usize> = HashMap::new();
         for order in &o.orders {
             let d = order.time.date();
-            for (&r, line) in order.rows.iter().zip(&order.lines) {
+            for (&r, line) in o.rows(order).iter().zip(o.lines(order)) {
                 let num = o.row_numbers[r as usize];
                 let outside = if d < from {
                     Some(Reason::OutsideWindow)

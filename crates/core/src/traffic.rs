@@ -803,7 +803,7 @@ pub fn flagship_aov(orders: &crate::Orders) -> Option<(String, f64)> {
     }
     let mut units = vec![0.0f64; orders.products.len()];
     for o in &orders.orders {
-        for l in &o.lines {
+        for l in orders.lines(o) {
             if let Some(p) = l.product {
                 units[p as usize] += l.quantity;
             }
@@ -820,7 +820,7 @@ pub fn flagship_aov(orders: &crate::Orders) -> Option<(String, f64)> {
     let mut revenue = 0.0;
     let mut buyers: Vec<u32> = Vec::new();
     for o in &orders.orders {
-        if o.lines.iter().any(|l| l.product == Some(best)) {
+        if orders.lines(o).iter().any(|l| l.product == Some(best)) {
             if let Some(b) = o.buyer {
                 revenue += o.amount;
                 buyers.push(b);
