@@ -35,6 +35,7 @@ mod sell_through;
 mod table;
 mod time;
 mod traffic;
+mod transfer;
 
 pub use activity::*;
 pub use benchmarks::*;

@@ -118,12 +118,50 @@ pub struct ReadResult {
 /// assert_eq!(r.table.cell(1, 1), "bob");
 /// ```
 pub fn read_bytes(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ReadResult, ReadError> {
+    read_bytes_with_progress(name, bytes, opts, &mut |_| {})
+}
+
+/// How far a read has got, for a progress bar.
+///
+/// # Example
+/// ```
+/// use opscalc_core::ReadProgress;
+/// let p = ReadProgress { bytes: 50, rows: 2 };
+/// assert_eq!(p.rows, 2);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadProgress {
+    /// Bytes of decoded text parsed so far.
+    pub bytes: usize,
+    /// Data rows read so far.
+    pub rows: usize,
+}
+
+/// [`read_bytes`], calling `progress` every few thousand rows so a worker
+/// can report how far it has got (and nothing else: no per-row calls).
+///
+/// # Example
+/// ```
+/// use opscalc_core::{read_bytes_with_progress, ReadOptions};
+/// let text: String = std::iter::once("id\n".to_string()).chain((0..20000).map(|i| format!("{i}\n"))).collect();
+/// let mut calls = Vec::new();
+/// let r = read_bytes_with_progress("big.csv", text.as_bytes(), &ReadOptions::default(), &mut |p| calls.push(p.rows)).unwrap();
+/// assert_eq!(r.table.len(), 20000);
+/// assert_eq!(calls.last(), Some(&20000));
+/// assert!(calls.len() >= 2);
+/// ```
+pub fn read_bytes_with_progress(
+    name: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> Result<ReadResult, ReadError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return read_spreadsheet(name, bytes, opts);
     }
     // Borrowed when the bytes are already UTF-8: no copy of a 100 MB file.
     let (text, encoding, mut warnings) = decode_cow(name, bytes, opts.encoding.as_deref())?;
-    let mut r = read_text(name, &text, opts.delimiter)?;
+    let mut r = read_text_with_progress(name, &text, opts.delimiter, progress)?;
     drop(text);
     r.encoding = encoding;
     warnings.append(&mut r.warnings);
@@ -298,6 +336,19 @@ fn count_outside_quotes(line: &str, d: u8) -> usize {
 /// assert_eq!(r.table.row_number(0), 2);
 /// ```
 pub fn read_text(name: &str, text: &str, delimiter: Option<u8>) -> Result<ReadResult, ReadError> {
+    read_text_with_progress(name, text, delimiter, &mut |_| {})
+}
+
+/// Rows between progress calls: often enough for a 100-250 ms cadence,
+/// rare enough to cost nothing.
+const PROGRESS_EVERY: usize = 16_384;
+
+fn read_text_with_progress(
+    name: &str,
+    text: &str,
+    delimiter: Option<u8>,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> Result<ReadResult, ReadError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let d = delimiter.unwrap_or_else(|| detect_delimiter(text));
     let mut rdr = csv::ReaderBuilder::new()
@@ -306,6 +357,8 @@ pub fn read_text(name: &str, text: &str, delimiter: Option<u8>) -> Result<ReadRe
         .delimiter(d)
         .from_reader(text.as_bytes());
     let mut rec = csv::ByteRecord::new();
+    // (byte offset, line number there) of the last record start.
+    let mut counted = (0usize, 1u32);
     let mut table: Option<Table> = None;
     let mut warnings = Vec::new();
     loop {
@@ -317,7 +370,17 @@ pub fn read_text(name: &str, text: &str, delimiter: Option<u8>) -> Result<ReadRe
                 return Err(ReadError::at(name, row, None, &e.to_string()));
             }
         }
-        let line = rec.position().map(|p| p.line() as u32).unwrap_or(0);
+        // The csv crate's own line count skips blank lines and miscounts
+        // CRLF files, so count newlines up to where the record starts.
+        // The reported start is where the previous record ended: step over
+        // the line breaks of any blank lines in between.
+        let mut start = rec.position().map_or(counted.0, |p| p.byte() as usize);
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        counted.1 += bytecount_newlines(&text.as_bytes()[counted.0.min(start)..start]);
+        counted.0 = counted.0.max(start);
+        let line = counted.1;
         if rec.len() > MAX_COLUMNS {
             return Err(ReadError::at(
                 name,
@@ -342,10 +405,22 @@ pub fn read_text(name: &str, text: &str, delimiter: Option<u8>) -> Result<ReadRe
                 t.reserve(text.len(), text.len() / per_row + 16);
                 table = Some(t);
             }
-            Some(t) => t.push_row(rec.iter().map(field), line),
+            Some(t) => {
+                t.push_row(rec.iter().map(field), line);
+                if t.len() % PROGRESS_EVERY == 0 {
+                    progress(ReadProgress {
+                        bytes: rec.position().map_or(0, |p| p.byte() as usize),
+                        rows: t.len(),
+                    });
+                }
+            }
         }
     }
     let table = table.ok_or_else(|| ReadError::file(name, "the file is empty: no header row"))?;
+    progress(ReadProgress {
+        bytes: text.len(),
+        rows: table.len(),
+    });
     if !table.overflow_rows.is_empty() {
         let (row, n) = table.overflow_rows[0];
         warnings.push(format!(
@@ -365,6 +440,10 @@ pub fn read_text(name: &str, text: &str, delimiter: Option<u8>) -> Result<ReadRe
         sheets: Vec::new(),
         warnings,
     })
+}
+
+fn bytecount_newlines(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| c == b'\n').count() as u32
 }
 
 /// Makes header names unique (`金额`, `金额 (2)`) and names blank ones, so
@@ -542,6 +621,17 @@ mod tests {
     fn headers_are_deduplicated_and_named() {
         let r = read_text("d.csv", "金额,金额,,x\n1,2,3,4\n", None).unwrap();
         assert_eq!(r.table.headers(), ["金额", "金额 (2)", "column 3", "x"]);
+    }
+
+    #[test]
+    fn row_numbers_count_blank_lines_and_crlf() {
+        let rows = |text: &str| {
+            let t = read_text("x", text, None).unwrap().table;
+            (0..t.len()).map(|r| t.row_number(r)).collect::<Vec<_>>()
+        };
+        assert_eq!(rows("a\n1\n\n2\n\n\n3\n"), [2, 4, 7]);
+        assert_eq!(rows("a\r\n1\r\n\r\n2\r\n"), [2, 4]);
+        assert_eq!(rows("\n\na,b\n1,\"x\r\ny\"\r\n2,z"), [4, 6]);
     }
 
     #[test]

@@ -124,6 +124,49 @@ impl Table {
         (0..self.headers.len()).map(move |c| self.cell(row, c))
     }
 
+    /// The table's parts, for [`crate::ReadResult::to_bytes`].
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn parts(&self) -> (&str, &[String], &str, &[u32], &[u32], &[(u32, usize)]) {
+        (
+            &self.name,
+            &self.headers,
+            &self.text,
+            &self.ends,
+            &self.row_numbers,
+            &self.overflow_rows,
+        )
+    }
+
+    /// A table from its parts, checked so that no later `cell` call can
+    /// slice out of bounds or inside a character.
+    pub(crate) fn from_parts(
+        name: String,
+        headers: Vec<String>,
+        text: String,
+        ends: Vec<u32>,
+        row_numbers: Vec<u32>,
+        overflow_rows: Vec<(u32, usize)>,
+    ) -> Result<Table, String> {
+        if ends.len() != row_numbers.len() * headers.len() {
+            return Err("cell count does not match rows x columns".into());
+        }
+        let mut prev = 0u32;
+        for &e in &ends {
+            if e < prev || e as usize > text.len() || !text.is_char_boundary(e as usize) {
+                return Err("cell offsets are out of order".into());
+            }
+            prev = e;
+        }
+        Ok(Table {
+            name,
+            headers,
+            text,
+            ends,
+            row_numbers,
+            overflow_rows,
+        })
+    }
+
     /// A row as one span of text plus the cell lengths, for hashing and
     /// comparing whole rows without walking cell by cell. Two rows are equal
     /// exactly when both parts are equal.
