@@ -98,6 +98,10 @@ pub struct Texts {
     pub text: &'static str,
     pub warnings: &'static str,
     pub reading: &'static str,
+    /// Cancel button of a running import.
+    pub cancel: &'static str,
+    /// Shown after an import was cancelled.
+    pub import_cancelled: &'static str,
     pub source_sample: &'static str,
     pub source_paste: &'static str,
     // Calculators
@@ -203,6 +207,8 @@ pub const ZH: Texts = Texts {
     text: "内容",
     warnings: "提示",
     reading: "正在读取…",
+    cancel: "取消",
+    import_cancelled: "已取消导入，之前的数据保持不变。",
     source_sample: "示例",
     source_paste: "粘贴的数据",
     settings: "设置",
@@ -307,6 +313,8 @@ pub const EN: Texts = Texts {
     text: "Text",
     warnings: "Notes",
     reading: "Reading…",
+    cancel: "Cancel",
+    import_cancelled: "Import cancelled; your previous data is unchanged.",
     source_sample: "sample",
     source_paste: "pasted data",
     settings: "Settings",

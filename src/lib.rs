@@ -5,6 +5,7 @@ pub mod browser;
 pub mod components;
 pub mod format;
 pub mod i18n;
+pub mod import_worker;
 pub mod metric_text;
 pub mod pages;
 pub mod panic;

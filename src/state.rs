@@ -2,6 +2,7 @@
 //! it: datasets, their mapping, and what is remembered in the browser.
 
 use crate::i18n::Lang;
+use crate::import_worker::FileRef;
 use leptos::prelude::*;
 use opscalc_core::{
     read_bytes, read_text, DateOrder, InputKind, Mapping, ReadError, ReadOptions, ReadResult, Role,
@@ -16,10 +17,6 @@ pub const SAMPLE_ACTIVITY: &str = include_str!("../samples/activity.csv");
 pub const SAMPLE_PRODUCTS: &str = include_str!("../samples/products.csv");
 /// Sample daily traffic per channel.
 pub const SAMPLE_TRAFFIC: &str = include_str!("../samples/traffic.csv");
-
-/// Files up to this size keep their bytes, to re-read them with another
-/// encoding or sheet without asking for the file again.
-pub const KEEP_BYTES_UP_TO: usize = 32 << 20;
 
 /// Where a dataset came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,9 +42,9 @@ pub struct Dataset {
     pub source: Source,
     /// The user's choice for ambiguous dates.
     pub date_order: Option<DateOrder>,
-    /// The raw bytes of an uploaded file, to read again with another
-    /// encoding or sheet without asking for the file again.
-    pub bytes: Option<Arc<Vec<u8>>>,
+    /// The browser's handle of an uploaded file, to read it again with
+    /// another encoding or sheet without asking for it again.
+    pub file: Option<FileRef>,
 }
 
 impl Dataset {
@@ -61,7 +58,35 @@ impl Dataset {
             mapping,
             source: Source::Sample,
             date_order: None,
-            bytes: None,
+            file: None,
+        }
+    }
+
+    /// A dataset from a table the import worker read.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{read_text, InputKind, Role};
+    /// use opscalc_web::state::{Dataset, Source};
+    /// let r = read_text("o.csv", "order id,buyer,paid at\n1,a,2024-01-01\n", None).unwrap();
+    /// let d = Dataset::from_read(InputKind::Orders, r, Source::File("o.csv".into()), None, |_| None);
+    /// assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
+    /// ```
+    pub fn from_read(
+        kind: InputKind,
+        read: ReadResult,
+        source: Source,
+        file: Option<FileRef>,
+        remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
+    ) -> Dataset {
+        let mapping = mapping_for(kind, &read, remembered(read.table.headers()).as_deref());
+        Dataset {
+            kind,
+            read,
+            mapping,
+            source,
+            date_order: None,
+            file,
         }
     }
 
@@ -83,18 +108,13 @@ impl Dataset {
         remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
     ) -> Result<Dataset, ReadError> {
         let read = read_bytes(name, &bytes, opts)?;
-        let mapping = mapping_for(kind, &read, remembered(read.table.headers()).as_deref());
-        // Large files are not kept twice in memory: re-reading them with
-        // another encoding or sheet asks for the file again.
-        let bytes = (bytes.len() <= KEEP_BYTES_UP_TO).then(|| Arc::new(bytes));
-        Ok(Dataset {
+        Ok(Dataset::from_read(
             kind,
             read,
-            mapping,
-            source: Source::File(name.to_string()),
-            date_order: None,
-            bytes,
-        })
+            Source::File(name.to_string()),
+            None,
+            remembered,
+        ))
     }
 
     /// Reads pasted text (Excel copies as TSV).
@@ -112,15 +132,13 @@ impl Dataset {
         remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
     ) -> Result<Dataset, ReadError> {
         let read = read_text("pasted text", text, None)?;
-        let mapping = mapping_for(kind, &read, remembered(read.table.headers()).as_deref());
-        Ok(Dataset {
+        Ok(Dataset::from_read(
             kind,
             read,
-            mapping,
-            source: Source::Paste,
-            date_order: None,
-            bytes: None,
-        })
+            Source::Paste,
+            None,
+            remembered,
+        ))
     }
 
     /// The file name (or a label) for messages.

@@ -3,9 +3,10 @@
 //! preview of the first 20 rows.
 
 use crate::browser::{load, save};
+use crate::import_worker::{ImportProgress, ImportRequest};
 use crate::state::{sample, use_app, Dataset, Source};
 use leptos::prelude::*;
-use opscalc_core::{DateOrder, InputKind, Mapping, ReadOptions, Role};
+use opscalc_core::{DateOrder, InputKind, Mapping, Role};
 
 fn role_label(role: Role, lang: crate::i18n::Lang) -> String {
     let zh = match role {
@@ -84,6 +85,32 @@ fn kind_label(kind: InputKind, lang: crate::i18n::Lang) -> &'static str {
     }
 }
 
+/// "12.4 / 123.6 MB · 98,304 rows · 412,000 rows/s"
+fn progress_text(p: Option<ImportProgress>, lang: crate::i18n::Lang) -> String {
+    let Some(p) = p else {
+        return String::new();
+    };
+    let zh = lang == crate::i18n::Lang::Zh;
+    let mb = |b: f64| format!("{:.1}", b / 1e6);
+    let phase = match (p.phase.as_str(), zh) {
+        ("read", true) => "读取文件",
+        ("read", false) => "reading",
+        ("", true) => "启动中",
+        ("", false) => "starting",
+        (_, true) => "解析",
+        (_, false) => "parsing",
+    };
+    format!(
+        "{phase} {} / {} MB · {} {} · {} {}",
+        mb(p.bytes.min(p.total)),
+        mb(p.total),
+        crate::format::group(&(p.rows as u64).to_string()),
+        if zh { "行" } else { "rows" },
+        crate::format::group(&(p.rows_per_second() as u64).to_string()),
+        if zh { "行/秒" } else { "rows/s" },
+    )
+}
+
 fn memory_key(d: &Dataset) -> String {
     format!(
         "opscalc.mapping.{:?}.{}",
@@ -121,13 +148,38 @@ pub fn ImportPanel(
             Mapping::signature(headers)
         ))
     };
-    let read_with = move |name: String, bytes: Vec<u8>, sheet: Option<String>| {
-        let opts = ReadOptions {
-            encoding: (!encoding.get_untracked().is_empty()).then(|| encoding.get_untracked()),
-            delimiter: None,
-            sheet,
-        };
-        accept(Dataset::from_file(kind, &name, bytes, &opts, remembered));
+    // Reads a file in the import worker; the page's data changes only
+    // when the whole file has been read.
+    let progress = RwSignal::new(None::<ImportProgress>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let import = move |file: web_sys::File, sheet: Option<String>| {
+        let name = file.name();
+        let file_ref = crate::import_worker::keep_file(file.clone());
+        busy.set(true);
+        notice.set(None);
+        progress.set(Some(ImportProgress::default()));
+        crate::import_worker::start(
+            file,
+            ImportRequest {
+                encoding: encoding.get_untracked(),
+                sheet: sheet.unwrap_or_default(),
+            },
+            move |p| progress.set(Some(p)),
+            move |result| {
+                busy.set(false);
+                progress.set(None);
+                match result {
+                    Ok(read) => accept(Ok(Dataset::from_read(
+                        kind,
+                        read,
+                        Source::File(name),
+                        Some(file_ref),
+                        remembered,
+                    ))),
+                    Err(m) => error.set(Some(m)),
+                }
+            },
+        );
     };
 
     let on_file = move |ev: leptos::ev::Event| {
@@ -141,17 +193,16 @@ pub fn ImportPanel(
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             return;
         };
-        let name = file.name();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let file = gloo::file::File::from(file);
-            match gloo::file::futures::read_as_bytes(&file).await {
-                Ok(bytes) => read_with(name, bytes, None),
-                Err(e) => error.set(Some(format!("{name}: cannot read the file: {e}"))),
-            }
-            busy.set(false);
-        });
+        import(file, None);
         input.set_value("");
+    };
+
+    let on_cancel = move |_| {
+        if crate::import_worker::cancel() {
+            busy.set(false);
+            progress.set(None);
+            notice.set(Some(t().import_cancelled));
+        }
     };
 
     let on_paste = move |_| {
@@ -164,13 +215,14 @@ pub fn ImportPanel(
 
     let reread = move |sheet: Option<String>| {
         let d = data.get_untracked();
-        match (d.bytes.clone(), &d.source) {
-            (Some(bytes), _) => read_with(d.name().to_string(), (*bytes).clone(), sheet),
-            (None, Source::File(name)) => error.set(Some(format!(
-                "{name}: choose the file again to read it with this setting (large files are not kept twice in memory)"
-            ))),
-            // Samples and pastes are text already; the setting applies to files.
-            (None, _) => {}
+        // Samples and pastes are text already; the setting applies to files.
+        if let (Some(f), Source::File(name)) = (d.file, &d.source) {
+            match crate::import_worker::kept_file(f) {
+                Some(file) => import(file, sheet),
+                None => error.set(Some(format!(
+                    "{name}: choose the file again to read it with this setting"
+                ))),
+            }
         }
     };
 
@@ -256,10 +308,17 @@ pub fn ImportPanel(
                         <option value="mdy">{move || t().month_first}</option>
                     </select>
                 </label>
-                <Show when=move || busy.get()>
-                    <span class="busy">{move || t().reading}</span>
-                </Show>
             </div>
+            <Show when=move || busy.get()>
+                <div class="import-progress" data-testid="import-progress" role="status">
+                    <progress max="100" value=move || progress.with(|p| p.as_ref().map_or(0.0, ImportProgress::percent))></progress>
+                    <span class="progress-text">{move || progress_text(progress.get(), app.lang.get())}</span>
+                    <button class="secondary" on:click=on_cancel data-testid="import-cancel">{move || t().cancel}</button>
+                </div>
+            </Show>
+            <Show when=move || notice.with(Option::is_some)>
+                <div class="notice" role="status" data-testid="import-notice">{move || notice.get().unwrap_or_default()}</div>
+            </Show>
             <details class="paste">
                 <summary>{move || t().paste}</summary>
                 <textarea

@@ -13,28 +13,43 @@ impl ReadResult {
     /// ```
     /// use opscalc_core::{read_text, ReadResult};
     /// let r = read_text("o.csv", "id,买家\n1,amy\n2,\n", None).unwrap();
-    /// let back = ReadResult::from_bytes(&r.to_bytes()).unwrap();
-    /// assert_eq!(back, r);
+    /// let bytes = r.to_bytes();
+    /// assert_eq!(bytes.len(), r.encoded_len());
+    /// assert_eq!(ReadResult::from_bytes(&bytes).unwrap(), r);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let (name, headers, text, ends, row_numbers, overflow) = self.table.parts();
-        let mut out = Vec::with_capacity(64 + text.len() + 4 * (ends.len() + row_numbers.len()));
-        out.extend_from_slice(MAGIC);
-        put_str(&mut out, name);
-        put_strs(&mut out, headers);
-        put_str(&mut out, text);
-        put_u32s(&mut out, ends);
-        put_u32s(&mut out, row_numbers);
-        put_u32(&mut out, overflow.len() as u32);
-        for &(row, n) in overflow {
-            put_u32(&mut out, row);
-            put_u32(&mut out, n as u32);
-        }
-        put_str(&mut out, &self.encoding);
-        put_u32(&mut out, self.delimiter.map_or(u32::MAX, u32::from));
-        put_strs(&mut out, &self.sheets);
-        put_strs(&mut out, &self.warnings);
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.write_to(&mut |piece| out.extend_from_slice(piece));
         out
+    }
+
+    /// The length of [`ReadResult::to_bytes`], to size a buffer first.
+    pub fn encoded_len(&self) -> usize {
+        let mut n = 0;
+        self.write_to(&mut |piece| n += piece.len());
+        n
+    }
+
+    /// Writes the encoding piece by piece, so a worker can copy a 100 MB
+    /// table straight into a transferable buffer without a second copy in
+    /// its own memory.
+    pub fn write_to(&self, out: &mut dyn FnMut(&[u8])) {
+        let (name, headers, text, ends, row_numbers, overflow) = self.table.parts();
+        out(MAGIC);
+        put_str(out, name);
+        put_strs(out, headers);
+        put_str(out, text);
+        put_u32s(out, ends);
+        put_u32s(out, row_numbers);
+        out(&(overflow.len() as u32).to_le_bytes());
+        for &(row, n) in overflow {
+            out(&row.to_le_bytes());
+            out(&(n as u32).to_le_bytes());
+        }
+        put_str(out, &self.encoding);
+        out(&self.delimiter.map_or(u32::MAX, u32::from).to_le_bytes());
+        put_strs(out, &self.sheets);
+        put_strs(out, &self.warnings);
     }
 
     /// Decodes what [`ReadResult::to_bytes`] wrote; anything else is an
@@ -46,8 +61,22 @@ impl ReadResult {
     /// assert!(ReadResult::from_bytes(b"not a table").is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<ReadResult, String> {
-        let mut r = Reader { bytes, at: 0 };
-        if r.take(MAGIC.len())? != MAGIC {
+        ReadResult::read_from(bytes.len(), &mut |at, out| {
+            out.copy_from_slice(&bytes[at..at + out.len()])
+        })
+    }
+
+    /// Decodes from a buffer that is not in this program's memory (a
+    /// worker's transferred buffer): `copy(at, out)` fills `out` from
+    /// offset `at`, and is only asked for ranges inside `len`.
+    pub fn read_from(
+        len: usize,
+        copy: &mut dyn FnMut(usize, &mut [u8]),
+    ) -> Result<ReadResult, String> {
+        let mut r = Reader { len, at: 0, copy };
+        let mut magic = [0u8; 8];
+        r.fill(&mut magic)?;
+        if &magic != MAGIC {
             return Err("not an OpsCalc table buffer".into());
         }
         let name = r.string()?;
@@ -56,7 +85,7 @@ impl ReadResult {
         let ends = r.u32s()?;
         let row_numbers = r.u32s()?;
         let n = r.u32()? as usize;
-        let mut overflow = Vec::with_capacity(n.min(bytes.len() / 8));
+        let mut overflow = Vec::with_capacity(n.min(len / 8));
         for _ in 0..n {
             overflow.push((r.u32()?, r.u32()? as usize));
         }
@@ -67,7 +96,7 @@ impl ReadResult {
         };
         let sheets = r.strings()?;
         let warnings = r.strings()?;
-        if r.at != bytes.len() {
+        if r.at != len {
             return Err("trailing bytes after the table".into());
         }
         let table = Table::from_parts(name, headers, text, ends, row_numbers, overflow)?;
@@ -81,68 +110,92 @@ impl ReadResult {
     }
 }
 
-fn put_u32(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_le_bytes());
+fn put_str(out: &mut dyn FnMut(&[u8]), s: &str) {
+    out(&(s.len() as u32).to_le_bytes());
+    out(s.as_bytes());
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_u32(out, s.len() as u32);
-    out.extend_from_slice(s.as_bytes());
-}
-
-fn put_strs(out: &mut Vec<u8>, list: &[String]) {
-    put_u32(out, list.len() as u32);
+fn put_strs(out: &mut dyn FnMut(&[u8]), list: &[String]) {
+    out(&(list.len() as u32).to_le_bytes());
     for s in list {
         put_str(out, s);
     }
 }
 
-fn put_u32s(out: &mut Vec<u8>, list: &[u32]) {
-    put_u32(out, list.len() as u32);
-    for &v in list {
-        put_u32(out, v);
+fn put_u32s(out: &mut dyn FnMut(&[u8]), list: &[u32]) {
+    out(&(list.len() as u32).to_le_bytes());
+    // In blocks: one call per 64 KiB, not per number.
+    let mut block = Vec::with_capacity(BLOCK * 4);
+    for chunk in list.chunks(BLOCK) {
+        block.clear();
+        for v in chunk {
+            block.extend_from_slice(&v.to_le_bytes());
+        }
+        out(&block);
     }
 }
 
+const BLOCK: usize = 16_384;
+
 struct Reader<'a> {
-    bytes: &'a [u8],
+    len: usize,
     at: usize,
+    copy: &'a mut dyn FnMut(usize, &mut [u8]),
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+impl Reader<'_> {
+    fn fill(&mut self, out: &mut [u8]) -> Result<(), String> {
         let end = self
             .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
+            .checked_add(out.len())
+            .filter(|&e| e <= self.len)
             .ok_or("the table buffer is cut short")?;
-        let s = &self.bytes[self.at..end];
+        (self.copy)(self.at, out);
         self.at = end;
-        Ok(s)
+        Ok(())
     }
 
     fn u32(&mut self) -> Result<u32, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        let mut b = [0u8; 4];
+        self.fill(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    /// A length, checked against what is left before allocating for it.
+    fn count(&mut self, size: usize) -> Result<usize, String> {
+        let n = self.u32()? as usize;
+        match n.checked_mul(size) {
+            Some(b) if b <= self.len - self.at => Ok(n),
+            _ => Err("the table buffer is cut short".into()),
+        }
     }
 
     fn string(&mut self) -> Result<String, String> {
-        let n = self.u32()? as usize;
-        let b = self.take(n)?;
-        String::from_utf8(b.to_vec()).map_err(|_| "text in the table buffer is not UTF-8".into())
+        let n = self.count(1)?;
+        let mut b = vec![0u8; n];
+        self.fill(&mut b)?;
+        String::from_utf8(b).map_err(|_| "text in the table buffer is not UTF-8".into())
     }
 
     fn strings(&mut self) -> Result<Vec<String>, String> {
-        let n = self.u32()? as usize;
+        let n = self.count(4)?;
         (0..n).map(|_| self.string()).collect()
     }
 
     fn u32s(&mut self) -> Result<Vec<u32>, String> {
-        let n = self.u32()? as usize;
-        let b = self.take(n.checked_mul(4).ok_or("the table buffer is cut short")?)?;
-        Ok(b.chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        let n = self.count(4)?;
+        let mut out = Vec::with_capacity(n);
+        let mut block = vec![0u8; BLOCK * 4];
+        while out.len() < n {
+            let k = (n - out.len()).min(BLOCK);
+            self.fill(&mut block[..k * 4])?;
+            out.extend(
+                block[..k * 4]
+                    .chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            );
+        }
+        Ok(out)
     }
 }
 

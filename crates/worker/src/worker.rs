@@ -1,0 +1,141 @@
+//! The worker's message loop (wasm only).
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use opscalc_core::{read_bytes_with_progress, ReadOptions};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+/// Bytes read per `FileReaderSync` call: big enough to be fast, small
+/// enough for a smooth progress bar.
+const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+/// Milliseconds between progress messages.
+const PROGRESS_MS: f64 = 150.0;
+/// wasm32 memory stops at 4 GB and a file needs about twice its size while
+/// it is parsed.
+const MAX_FILE_BYTES: f64 = 1.5e9;
+
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let out = scope.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+        let data = ev.data();
+        let id = get(&data, "id").as_f64().unwrap_or(0.0);
+        let result = get(&data, "file")
+            .dyn_into::<File>()
+            .map_err(|_| "no file was given to the import worker".to_string())
+            .and_then(|file| import(&out, id, &file, &data));
+        match result {
+            Ok((buffer, read_ms, parse_ms)) => {
+                let msg = message("done", id);
+                set(&msg, "buffer", &buffer);
+                set(&msg, "readMs", &read_ms.into());
+                set(&msg, "parseMs", &parse_ms.into());
+                let transfer = Array::of1(&buffer);
+                let _ = out.post_message_with_transfer(&msg, &transfer);
+            }
+            Err(e) => {
+                let msg = message("error", id);
+                set(&msg, "message", &e.into());
+                let _ = out.post_message(&msg);
+            }
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    // Messages sent before the wasm has loaded would be lost: say when ready.
+    let _ = scope.post_message(&message("ready", 0.0));
+}
+
+/// Reads, parses and encodes one file; returns the buffer and timings.
+fn import(
+    out: &DedicatedWorkerGlobalScope,
+    id: f64,
+    file: &File,
+    data: &JsValue,
+) -> Result<(JsValue, f64, f64), String> {
+    let name = file.name();
+    let total = file.size();
+    if total > MAX_FILE_BYTES {
+        return Err(format!(
+            "{name}: the file is {:.0} MB; the browser can read files up to {:.0} MB. Use the opscalc command line for bigger files.",
+            total / 1e6,
+            MAX_FILE_BYTES / 1e6
+        ));
+    }
+    let opts = ReadOptions {
+        encoding: get(data, "encoding").as_string().filter(|s| !s.is_empty()),
+        delimiter: None,
+        sheet: get(data, "sheet").as_string().filter(|s| !s.is_empty()),
+    };
+    let started = js_sys::Date::now();
+    let mut last = started;
+    let mut report = |phase: &str, bytes: f64, rows: f64, force: bool| {
+        let now = js_sys::Date::now();
+        if force || now - last >= PROGRESS_MS {
+            last = now;
+            let msg = message("progress", id);
+            set(&msg, "phase", &phase.into());
+            set(&msg, "bytes", &bytes.into());
+            set(&msg, "total", &total.into());
+            set(&msg, "rows", &rows.into());
+            let _ = out.post_message(&msg);
+        }
+    };
+
+    let reader = FileReaderSync::new().map_err(|_| cannot_read(&name))?;
+    let mut bytes = vec![0u8; total as usize];
+    let mut at = 0.0;
+    while at < total {
+        let end = (at + CHUNK).min(total);
+        let blob = file
+            .slice_with_f64_and_f64(at, end)
+            .map_err(|_| cannot_read(&name))?;
+        let chunk = reader
+            .read_as_array_buffer(&blob)
+            .map_err(|_| cannot_read(&name))?;
+        Uint8Array::new(&chunk).copy_to(&mut bytes[at as usize..end as usize]);
+        at = end;
+        report("read", at, 0.0, false);
+    }
+    let read_ms = js_sys::Date::now() - started;
+
+    let result = read_bytes_with_progress(&name, &bytes, &opts, &mut |p| {
+        report("parse", p.bytes as f64, p.rows as f64, false)
+    })
+    .map_err(|e| e.to_string())?;
+    // The table holds its own copy of the text: free the file's bytes
+    // before the buffer for the page is filled.
+    drop(bytes);
+    report("parse", total, result.table.len() as f64, true);
+    let parse_ms = js_sys::Date::now() - started - read_ms;
+
+    let buffer = Uint8Array::new_with_length(result.encoded_len() as u32);
+    let mut offset = 0u32;
+    result.write_to(&mut |piece| {
+        buffer
+            .subarray(offset, offset + piece.len() as u32)
+            .copy_from(piece);
+        offset += piece.len() as u32;
+    });
+    Ok((buffer.buffer().into(), read_ms, parse_ms))
+}
+
+fn cannot_read(name: &str) -> String {
+    format!("{name}: the browser could not read the file (was it moved or deleted?)")
+}
+
+fn message(kind: &str, id: f64) -> Object {
+    let msg = Object::new();
+    set(&msg, "type", &kind.into());
+    set(&msg, "id", &id.into());
+    msg
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &key.into(), value);
+}

@@ -1,0 +1,91 @@
+// The import worker as a person meets it: a big file shows a progress bar
+// with bytes, rows and rows/s; Cancel stops it and keeps the data already
+// on screen; the next import works; a re-read with another encoding uses the
+// kept file handle.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startServer, launch, openPage, ready, shots, metric, repo } from "./helpers.mjs";
+
+let server, browser, big;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  // About 70 MB: long enough to parse that Cancel lands mid-import.
+  big = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-")), "big-orders.csv");
+  const out = fs.createWriteStream(big);
+  out.write("订单编号,买家会员名,订单付款时间,买家实际支付金额\n");
+  let chunk = "";
+  for (let i = 0; i < 1_500_000; i++) {
+    chunk += `${100000000 + i},buyer_${i % 90000},2024-0${1 + (i % 9)}-1${i % 10} 10:00:00,${(i % 500) + 0.5}\n`;
+    if (chunk.length > 1 << 20) {
+      out.write(chunk);
+      chunk = "";
+    }
+  }
+  out.end(chunk);
+  await new Promise((r) => out.on("finish", r));
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  if (big) fs.rmSync(path.dirname(big), { recursive: true, force: true });
+});
+
+const fixture = (name) => path.join(repo, "tests/fixtures", name);
+
+test("a big file shows progress; Cancel keeps the previous data; the next import works", async () => {
+  const { page, errors, context } = await openPage(browser, server.url);
+  await page.goto(server.url + "/repurchase");
+  await ready(page);
+  assert.equal(await metric(page, "buyers"), 155); // the sample
+  const summary = page.locator('[data-testid="data-summary"]');
+  const before = await summary.textContent();
+
+  await page.setInputFiles('[data-testid="file-input"]', big);
+  const progress = page.locator('[data-testid="import-progress"]');
+  await progress.waitFor();
+  // Wait for a real progress message from the worker (rows counted).
+  await page.waitForFunction(() => /[1-9][\d,]* 行/.test(document.querySelector('[data-testid="import-progress"]')?.textContent ?? ""), null, { timeout: 30000 });
+  const text = await progress.textContent();
+  assert.match(text, /MB · [\d,]+ 行 · [\d,]+ 行\/秒/);
+  assert.ok(Number(await progress.locator("progress").getAttribute("value")) > 0);
+  await page.screenshot({ path: path.join(shots, "import-progress.png") });
+
+  await page.locator('[data-testid="import-cancel"]').click();
+  await page.locator('[data-testid="import-notice"]').waitFor();
+  assert.equal(await progress.count(), 0);
+  // Nothing arrives later: the worker was terminated, not merely ignored.
+  await page.waitForTimeout(1500);
+  assert.equal(await summary.textContent(), before);
+  assert.equal(await metric(page, "buyers"), 155);
+
+  // A fresh worker serves the next import.
+  await page.setInputFiles('[data-testid="file-input"]', fixture("orders-small.csv"));
+  await summary.filter({ hasText: "orders-small.csv" }).waitFor();
+  assert.equal(await metric(page, "buyers"), 3);
+  assert.equal(await page.locator('[data-testid="import-notice"]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("choosing an encoding reads the kept file again", async () => {
+  const { page, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/repurchase");
+  await ready(page);
+  const summary = page.locator('[data-testid="data-summary"]');
+  await page.setInputFiles('[data-testid="file-input"]', fixture("orders-small-gbk.csv"));
+  await summary.filter({ hasText: "GB18030" }).waitFor();
+  // Forcing UTF-8 reads the same file again (garbled, with a warning);
+  // choosing GB18030 reads it right again. No file dialog either time.
+  const encoding = page.locator("section.import select").first();
+  await encoding.selectOption("utf-8");
+  await summary.filter({ hasText: "UTF-8" }).waitFor();
+  await encoding.selectOption("gb18030");
+  await summary.filter({ hasText: "GB18030" }).waitFor();
+  assert.equal(await metric(page, "buyers"), 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
