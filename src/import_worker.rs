@@ -179,6 +179,19 @@ mod imp {
                     elapsed_ms: js_sys::Date::now() - started,
                 }),
                 Some("done") => {
+                    // For the benchmark: the worker's peak memory and timings.
+                    if let Some(w) = web_sys::window() {
+                        let stats = Object::new();
+                        for k in ["memoryBytes", "readMs", "parseMs"] {
+                            let _ = Reflect::set(&stats, &k.into(), &get(k));
+                        }
+                        let _ = Reflect::set(
+                            &stats,
+                            &"totalMs".into(),
+                            &(js_sys::Date::now() - started).into(),
+                        );
+                        let _ = Reflect::set(&w, &"opscalcLastImport".into(), &stats);
+                    }
                     let buffer = Uint8Array::new(&get("buffer"));
                     let len = buffer.length() as usize;
                     // Copied in pieces straight into the table's own

@@ -353,14 +353,21 @@ impl Orders {
                 );
             }
         }
-        let mut kept: Vec<u32> = (0..drafts.len() as u32)
-            .filter(|&k| time_of(&drafts[k as usize]).is_some())
+        // Sort by time on plain (seconds, index) pairs, then order only the
+        // runs with equal times by id: far fewer cache misses than comparing
+        // drafts (and their id strings) throughout.
+        let mut keyed: Vec<(i64, u32)> = drafts
+            .iter()
+            .enumerate()
+            .filter_map(|(k, d)| Some((time_of(d)?.0, k as u32)))
             .collect();
-        // Ids are unique, so an unstable sort is deterministic.
-        kept.sort_unstable_by(|&a, &b| {
-            let (a, b) = (&drafts[a as usize], &drafts[b as usize]);
-            time_of(a).cmp(&time_of(b)).then_with(|| a.id.cmp(b.id))
-        });
+        keyed.sort_unstable();
+        for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                run.sort_unstable_by(|a, b| drafts[a.1 as usize].id.cmp(drafts[b.1 as usize].id));
+            }
+        }
+        let kept: Vec<u32> = keyed.into_iter().map(|(_, k)| k).collect();
 
         // Lay the rows out grouped by order, in the orders' sorted order.
         const DROPPED: u32 = u32::MAX;

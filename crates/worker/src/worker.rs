@@ -31,6 +31,13 @@ pub fn start() {
                 set(&msg, "buffer", &buffer);
                 set(&msg, "readMs", &read_ms.into());
                 set(&msg, "parseMs", &parse_ms.into());
+                // wasm memory only grows, so its size now is the peak.
+                let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+                let bytes = memory
+                    .buffer()
+                    .unchecked_into::<js_sys::ArrayBuffer>()
+                    .byte_length();
+                set(&msg, "memoryBytes", &f64::from(bytes).into());
                 let transfer = Array::of1(&buffer);
                 let _ = out.post_message_with_transfer(&msg, &transfer);
             }
