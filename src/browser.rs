@@ -187,6 +187,34 @@ pub fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Runs `f` and records how long it took under `window.opscalcTimings[name]`
+/// (milliseconds), for the benchmark; timing is all it does.
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let clock = || perf.as_ref().map_or_else(js_sys::Date::now, |p| p.now());
+        let t0 = clock();
+        let out = f();
+        let ms = clock() - t0;
+        if let Some(w) = web_sys::window() {
+            let key = wasm_bindgen::JsValue::from_str("opscalcTimings");
+            let timings = js_sys::Reflect::get(&w, &key)
+                .ok()
+                .filter(|v| v.is_object())
+                .unwrap_or_else(|| js_sys::Object::new().into());
+            let _ = js_sys::Reflect::set(&timings, &name.into(), &ms.into());
+            let _ = js_sys::Reflect::set(&w, &key, &timings);
+        }
+        out
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = name;
+        f()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -174,15 +174,18 @@ pub fn RepurchasePage() -> impl IntoView {
                 date_order: d.date_order,
                 ..order_opts
             };
-            Orders::build(&d.read.table, &d.mapping, &opts)
-                .map(|o| Shared(std::sync::Arc::new(o)))
-                .map_err(|e| e.to_string())
+            crate::browser::timed("orders_build", || {
+                Orders::build(&d.read.table, &d.mapping, &opts)
+            })
+            .map(|o| Shared(std::sync::Arc::new(o)))
+            .map_err(|e| e.to_string())
         })
     });
     let result = Memo::new(move |_| {
         let (_, opts) = settings.with(RepurchaseSettings::options)?;
         let o = orders.get()?;
-        repurchase(&o, &opts).map(|r| Shared(std::sync::Arc::new(r)))
+        crate::browser::timed("repurchase_views", || repurchase(&o, &opts))
+            .map(|r| Shared(std::sync::Arc::new(r)))
     });
     let ok = move || result.with(|r| r.is_ok());
     let metrics = Signal::derive(move || {

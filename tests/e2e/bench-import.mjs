@@ -30,7 +30,8 @@ const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).me
 const wasmBytes = await page.evaluate(() => window.opscalcWasmMemory?.buffer?.byteLength ?? null);
 const longest = await page.evaluate(() => window.__longest);
 const worker = await page.evaluate(() => window.opscalcLastImport ?? null);
+const timings = await page.evaluate(() => window.opscalcTimings ?? {});
 const values = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-metric]")].map((e) => [e.dataset.metric, e.dataset.value])));
-console.log(JSON.stringify({ file: name, bytes: size, ms, mb_per_s: +(size / 1e6 / (ms / 1000)).toFixed(1), wasm_memory_mb: wasmBytes && +(wasmBytes / 1e6).toFixed(1), js_heap_mb: +(metrics.JSHeapUsedSize / 1e6).toFixed(1), longest_task_ms: Math.round(longest), worker_memory_mb: worker && +(worker.memoryBytes / 1e6).toFixed(1), worker_read_ms: worker && Math.round(worker.readMs), worker_parse_ms: worker && Math.round(worker.parseMs), worker_total_ms: worker && Math.round(worker.totalMs), metrics: values }));
+console.log(JSON.stringify({ file: name, bytes: size, ms, mb_per_s: +(size / 1e6 / (ms / 1000)).toFixed(1), wasm_memory_mb: wasmBytes && +(wasmBytes / 1e6).toFixed(1), js_heap_mb: +(metrics.JSHeapUsedSize / 1e6).toFixed(1), longest_task_ms: Math.round(longest), worker_memory_mb: worker && +(worker.memoryBytes / 1e6).toFixed(1), worker_read_ms: worker && Math.round(worker.readMs), worker_parse_ms: worker && Math.round(worker.parseMs), worker_total_ms: worker && Math.round(worker.totalMs), page_orders_build_ms: timings.orders_build && Math.round(timings.orders_build), page_repurchase_views_ms: timings.repurchase_views && Math.round(timings.repurchase_views), metrics: values }));
 await browser.close();
 server.stop();
