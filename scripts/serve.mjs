@@ -44,7 +44,9 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, {
     "Content-Type": types[ext] || "application/octet-stream",
     "Content-Security-Policy": csp,
-    "Cache-Control": ext === ".html" ? "no-cache" : "public, max-age=31536000, immutable",
+    // Only Trunk's content-hashed files may be cached for good; the worker,
+    // sw.js, the manifest and index.html must be checked on every load.
+    "Cache-Control": /-[0-9a-f]{16}(_bg)?\.\w+$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
     "X-Content-Type-Options": "nosniff",
   });
   fs.createReadStream(file).pipe(res);

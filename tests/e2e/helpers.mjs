@@ -23,9 +23,9 @@ async function freePort() {
   });
 }
 
-export async function startServer() {
+export async function startServer(dir = path.join(repo, "dist")) {
   const port = await freePort();
-  const proc = spawn("node", [path.join(repo, "scripts/serve.mjs"), path.join(repo, "dist"), String(port)], {
+  const proc = spawn("node", [path.join(repo, "scripts/serve.mjs"), dir, String(port)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise((resolve, reject) => {
