@@ -11,7 +11,7 @@ use opscalc_core::ReadResult;
 /// ```
 /// use opscalc_web::import_worker::ImportProgress;
 /// let p = ImportProgress { phase: "parse".into(), bytes: 50e6, total: 100e6, rows: 400_000.0, elapsed_ms: 2000.0 };
-/// assert_eq!(p.percent(), 50.0);
+/// assert_eq!(p.percent(), 55.0); // reading is the first tenth, parsing the rest
 /// assert_eq!(p.rows_per_second(), 200_000.0);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
