@@ -187,3 +187,40 @@ async fn import_panel_reads_a_paste_and_keeps_data_on_bad_input() {
         .unchecked_into();
     assert_eq!(select.value(), "1");
 }
+
+#[wasm_bindgen_test]
+async fn heatmap_cells_carry_raw_shares_and_pick_their_cohort() {
+    use opscalc_web::components::charts::Heatmap;
+    let picked = RwSignal::new(None::<(String, usize)>);
+    let (el, _) = mount(Lang::En, move || {
+        let rows = Signal::derive(|| {
+            vec![
+                ("2024-01".to_string(), 3, vec![1.0, 0.0, 1.0 / 3.0]),
+                ("2024-02".to_string(), 1, vec![1.0, 1.0]),
+            ]
+        });
+        let pick = Callback::new(move |p: (String, usize)| picked.set(Some(p)));
+        view! {
+            <Heatmap row_header="Cohort".to_string() size_header="Users".to_string() rows=rows metric="retention_cohort" on_pick=pick />
+        }
+        .into_any()
+    });
+    settle().await;
+    let cell = r#"[data-metric="retention_cohort"][data-cohort="2024-01"][data-k="2"]"#;
+    // The raw share, not the rounded 33.3% shown.
+    assert_eq!(
+        attr(&el, cell, "data-value").as_deref(),
+        Some("0.3333333333333333")
+    );
+    assert_eq!(text(&el, cell), "33.3%");
+    assert_eq!(
+        el.query_selector_all("[data-metric=\"retention_cohort\"]")
+            .unwrap()
+            .length(),
+        5
+    );
+    let td: web_sys::HtmlElement = el.query_selector(cell).unwrap().unwrap().unchecked_into();
+    td.click();
+    settle().await;
+    assert_eq!(picked.get_untracked(), Some(("2024-01".to_string(), 2)));
+}

@@ -232,7 +232,10 @@ fn shorten(s: &str, n: usize) -> String {
     }
 }
 
-/// A cohort heatmap: rows of shares coloured by value.
+/// A cohort heatmap: rows of shares coloured by value. With `metric`, each
+/// cell carries `data-metric`, `data-value` (the unrounded share),
+/// `data-cohort` and `data-k`; with `on_pick`, clicking a cell passes its
+/// (cohort label, k) on, for a drill-down.
 #[component]
 pub fn Heatmap(
     /// Column header of the row labels.
@@ -244,10 +247,16 @@ pub fn Heatmap(
     /// (label, size, shares by offset).
     #[prop(into)]
     rows: Signal<Vec<(String, u64, Vec<f64>)>>,
+    /// The `data-metric` key of the cells.
+    #[prop(optional)]
+    metric: Option<&'static str>,
+    /// Called with (cohort label, k) when a cell is clicked.
+    #[prop(optional)]
+    on_pick: Option<Callback<(String, usize)>>,
 ) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="heatmap">
+            <table class="heatmap" class:pickable=on_pick.is_some()>
                 <thead>
                     <tr>
                         <th>{move || row_header.get()}</th>
@@ -265,10 +274,29 @@ pub fn Heatmap(
                             .map(|(label, size, shares)| {
                                 let cells = shares
                                     .into_iter()
-                                    .map(|s| {
+                                    .enumerate()
+                                    .map(|(k, s)| {
                                         let alpha = (0.08 + s * 0.92).clamp(0.0, 1.0);
                                         let style = format!("background: rgba(37, 99, 235, {alpha:.2}); color: {}", if s > 0.5 { "#fff" } else { "inherit" });
-                                        view! { <td class="heat" style=style>{format!("{:.1}%", s * 100.0)}</td> }
+                                        let cohort = label.clone();
+                                        let pick = move |_| {
+                                            if let Some(cb) = on_pick {
+                                                cb.run((cohort.clone(), k));
+                                            }
+                                        };
+                                        view! {
+                                            <td
+                                                class="heat"
+                                                style=style
+                                                data-metric=metric
+                                                data-value=metric.map(|_| s.to_string())
+                                                data-cohort=metric.map(|_| label.clone())
+                                                data-k=metric.map(|_| k.to_string())
+                                                on:click=pick
+                                            >
+                                                {format!("{:.1}%", s * 100.0)}
+                                            </td>
+                                        }
                                     })
                                     .collect_view();
                                 view! {

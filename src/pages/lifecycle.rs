@@ -1,13 +1,14 @@
 //! Return visits and lifecycle (回流率, 留存, 用户生命周期), spec section 3.
 
 use crate::browser::{param, query_params, replace_query};
-use crate::components::charts::{BarChart, Heatmap, LineChart};
+use crate::components::charts::{BarChart, LineChart};
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole};
+use crate::pages::retention::RetentionPanel;
 use crate::state::{use_app, Shared, Source};
 use leptos::prelude::*;
 use opscalc_core::{
@@ -112,6 +113,12 @@ const STAGE_KEYS: &[&str] = &[
     "stage_mature",
     "stage_dormant",
     "stage_churned",
+    // The shares carry the formula with the user's numbers (stage / all users).
+    "stage_new_share",
+    "stage_growing_share",
+    "stage_mature_share",
+    "stage_dormant_share",
+    "stage_churned_share",
 ];
 
 fn stage_name(s: Stage, lang: crate::i18n::Lang) -> &'static str {
@@ -166,11 +173,29 @@ pub fn LifecyclePage() -> impl IntoView {
         let a = activity.get()?;
         reflow(&a, &opts).map(|r| Shared(Arc::new(r)))
     });
+    // Nor are the sample orders joined to the user's own activity: without
+    // orders of their own, nobody has bought.
+    let own_activity_sample_orders = move || {
+        app.activity.with(|a| a.source != Source::Sample)
+            && app.orders.with(|o| o.source == Source::Sample)
+    };
+    let life_orders = Memo::new(move |_| {
+        if own_activity_sample_orders() {
+            return Ok(Shared(Arc::new(Orders::default())));
+        }
+        orders.get()
+    });
     let life_result = Memo::new(move |_| {
         let opts = settings.with(LifecycleSettings::lifecycle_options)?;
-        let o = orders.get()?;
         let a = activity.get().ok();
-        lifecycle(&o, a.as_deref(), &opts).map(|l| Shared(Arc::new(l)))
+        let o = life_orders.get()?;
+        let mut l = lifecycle(&o, a.as_deref(), &opts)?;
+        if own_activity_sample_orders() {
+            l.report.warnings.push(
+                "no orders file: nobody has bought, so every user is new (导入期) or churned (流失期); import orders for the other stages".into(),
+            );
+        }
+        Ok(Shared(Arc::new(l)))
     });
 
     let rf = move |f: fn(&Reflow) -> Vec<opscalc_core::Metric>| {
@@ -371,7 +396,7 @@ pub fn LifecyclePage() -> impl IntoView {
             .ok()
             .flatten()
             .unwrap_or(b - 30);
-        let o = orders.get().ok()?;
+        let o = life_orders.get().ok()?;
         let act = activity.get().ok();
         Some((a, b, lifecycle_transitions(&o, act.as_deref(), a, b, &opts)))
     });
@@ -472,10 +497,7 @@ pub fn LifecyclePage() -> impl IntoView {
                     <summary>{move || if zh() { "流失用户明细（召回名单）" } else { "Churned users (recall list)" }}</summary>
                     <DataTable headers=reflow_user_headers rows=reflow_users filename="churned-users.csv" />
                 </details>
-                <section class="panel">
-                    <h3>{move || if zh() { "留存（按首次活跃周期）" } else { "Retention (by period of first activity)" }}</h3>
-                    <Heatmap row_header=Signal::derive(move || if zh() { "首次活跃".to_string() } else { "First active".to_string() }) size_header=Signal::derive(move || if zh() { "人数".to_string() } else { "Users".to_string() }) rows=retention_rows />
-                </section>
+                <RetentionPanel activity=activity period=Signal::derive(move || settings.with(|s| s.period)) cohorts=retention_rows />
                 <h2>{move || if zh() { "用户生命周期" } else { "Lifecycle stages" }}</h2>
                 <div class="cards">{metric_cards(STAGE_KEYS, life_metrics)}</div>
                 <section class="panel">

@@ -4,5 +4,6 @@ pub mod home;
 pub mod lifecycle;
 pub mod not_found;
 pub mod repurchase;
+pub mod retention;
 pub mod sell_through;
 pub mod traffic;

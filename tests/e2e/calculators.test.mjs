@@ -116,10 +116,61 @@ test("lifecycle: uploaded activity gives the hand-worked reflow rate", async () 
   assert.equal(await metric(page, "churned_users"), 3);
   assert.equal(await metric(page, "reflowed_users"), 1);
   assert.ok(close(await metric(page, "reflow_rate"), 1 / 3));
-  // The lifecycle stage counts of the sample orders plus this activity add up.
-  let total = 0;
-  for (const k of ["stage_new", "stage_growing", "stage_mature", "stage_dormant", "stage_churned"]) total += await metric(page, k);
-  assert.ok(total > 0);
+  // Retention over all the data (last date 03-10). Month cohorts: 2024-01
+  // {u1, u2, u5} active in Jan 3, Feb 0, Mar 1 (u1 on 03-10); 2024-02 {u3},
+  // back in March; 2024-03 {u4}.
+  const cell = (c, k) => page.locator(`[data-metric="retention_cohort"][data-cohort="${c}"][data-k="${k}"]`);
+  assert.equal(await cell("2024-01", 0).getAttribute("data-value"), "1");
+  assert.equal(await cell("2024-01", 1).getAttribute("data-value"), "0");
+  assert.ok(close(Number(await cell("2024-01", 2).getAttribute("data-value")), 1 / 3));
+  assert.equal(await cell("2024-02", 1).getAttribute("data-value"), "1");
+  // Day 30: u3 (03-26) and u4 (04-01) lie beyond the data; u1 (01-31),
+  // u2 (03-01) and u5 (02-14) were not active on their day 30: 0 / 3.
+  assert.equal(await metric(page, "retention_day_30"), 0);
+  const d30 = page.locator(".card", { has: page.locator('[data-metric="retention_day_30"]') });
+  assert.match(await d30.locator(".metric-formula").textContent(), /= 0 \/ 3 = 0\.0%/);
+
+  // Clicking a cohort cell drills down to its users: numerator and denominator.
+  await cell("2024-01", 2).click();
+  const summary = page.locator('[data-testid="retention-drill-summary"]');
+  await summary.filter({ hasText: "1 / 3" }).waitFor();
+  assert.match(await summary.textContent(), /首次活跃 2024-01，\+2 期: 已留存 \/ 可判断的用户 = 1 \/ 3/);
+  const users = page.locator('[data-testid="retention-users"] tbody tr');
+  assert.deepEqual(await users.allInnerTexts(), ["u1\t2024-01-01\t2024-03\t是", "u2\t2024-01-31\t2024-03\t否", "u5\t2024-01-15\t2024-03\t否"]);
+  await page.check('[data-testid="drill-retained"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="retention-users"] tbody tr').length === 1);
+  // Day-30 retention's rows, searched and downloaded.
+  await page.check('[data-testid="drill-retention_day_30"]');
+  await page.check('[data-testid="drill-judged"]');
+  await summary.filter({ hasText: "0 / 3" }).waitFor();
+  const drill = page.locator('[data-testid="retention-drill"]');
+  await drill.locator('input[type="search"]').fill("u5");
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="retention-users"] tbody tr').length === 1);
+  const [retDownload] = await Promise.all([page.waitForEvent("download"), drill.locator("button", { hasText: "下载 CSV" }).click()]);
+  assert.equal(retDownload.suggestedFilename(), "retention-users.csv");
+  const retCsv = fs.readFileSync(await retDownload.path(), "utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+  assert.equal(retCsv.length, 2);
+  assert.equal(retCsv[1], "u5,2024-01-15,2024-02-14,否");
+  await page.screenshot({ path: path.join(shots, "lifecycle-retention.png"), fullPage: true });
+
+  // Lifecycle of this activity alone (the sample orders are not joined to
+  // it): as of 03-10 with 30 churn days, u2 (01-31) and u5 (01-15) churned;
+  // u1, u3, u4 have not bought: new.
+  assert.equal(await metric(page, "stage_new"), 3);
+  assert.equal(await metric(page, "stage_churned"), 2);
+  assert.equal(await metric(page, "stage_growing"), 0);
+  assert.ok(close(await metric(page, "stage_churned_share"), 0.4));
+  const share = page.locator(".card", { has: page.locator('[data-metric="stage_churned_share"]') });
+  assert.match(await share.locator(".metric-formula").textContent(), /流失期 \/ 全部用户 = 2 \/ 5 = 40\.0%/);
+  // The churned list is the recall list an operator downloads.
+  await page.check('[data-testid="stage-churned"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="stage-users"] tbody tr').length === 2);
+  const stagePanel = page.locator("section.panel", { has: page.locator('[data-testid="stage-users"]') });
+  const [lcDownload] = await Promise.all([page.waitForEvent("download"), stagePanel.locator("button", { hasText: "下载 CSV" }).click()]);
+  const lcCsv = fs.readFileSync(await lcDownload.path(), "utf8");
+  assert.match(lcCsv, /u2,流失期,0,,2024-01-31/);
+  assert.match(lcCsv, /u5,流失期,0,,2024-01-15/);
+  assert.doesNotMatch(lcCsv, /u1,/);
   await page.screenshot({ path: path.join(shots, "lifecycle-upload.png"), fullPage: false });
   assert.deepEqual(errors, []);
   await context.close();

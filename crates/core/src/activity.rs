@@ -188,8 +188,10 @@ impl Activity {
 
     fn set_events(&mut self, mut events: Vec<(DateTime, u32, u32)>) {
         events.sort_unstable();
-        self.events = events.iter().map(|&(t, u, _)| (u, t)).collect();
         self.event_rows = events.iter().map(|&(_, _, r)| r).collect();
+        // Same size and alignment: collected in place, so millions of rows
+        // do not hold two copies of the events at once.
+        self.events = events.into_iter().map(|(t, u, _)| (u, t)).collect();
     }
 
     /// The first and last activity dates (registrations not included).

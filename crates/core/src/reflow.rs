@@ -1,7 +1,8 @@
 //! Return visits (回流率) and retention (留存), spec section 3.
 
 use crate::activity::UserDays;
-use crate::{Activity, CohortRow, Date, DateTime, Metric, Period, Report, RowCounts};
+use crate::retention::{cohorts, day_retention};
+use crate::{Activity, Date, DateTime, Metric, Period, Report, Retention, RowCounts};
 
 /// Settings of the return-visit calculator.
 ///
@@ -49,16 +50,6 @@ pub struct ReflowRow {
     pub reflowed_users: u64,
 }
 
-/// Retention cohorts: users by period of first activity, and how many of
-/// them were active k periods later.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Retention {
-    /// The cohorts' period.
-    pub period: Period,
-    /// One row per period with new users; `month` holds the period label.
-    pub cohorts: Vec<CohortRow>,
-}
-
 /// One churned user, for drill-downs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReflowUser {
@@ -89,13 +80,6 @@ pub struct Reflow {
     /// then by id.
     pub users: Vec<ReflowUser>,
 }
-
-/// Day-k retention figures reported.
-pub const RETENTION_DAYS: [(i32, &str); 3] = [
-    (1, "retention_day_1"),
-    (7, "retention_day_7"),
-    (30, "retention_day_30"),
-];
 
 /// The return-visit metrics from counts a learner enters by hand.
 ///
@@ -218,6 +202,8 @@ pub fn reflow(activity: &Activity, opts: &ReflowOptions) -> Result<Reflow, Strin
         })
         .collect();
 
+    let (retention, too_long) = cohorts(&days, opts.period);
+    warnings.extend(too_long);
     let mut report = reflow_manual(churned, reflowed);
     report.metrics.extend(day_retention(&days));
     report.rows = RowCounts::from_ledger(&activity.ledger);
@@ -227,7 +213,7 @@ pub fn reflow(activity: &Activity, opts: &ReflowOptions) -> Result<Reflow, Strin
         to,
         report,
         periods,
-        retention: cohorts(&days, opts.period),
+        retention,
         users,
     })
 }
@@ -271,105 +257,6 @@ fn window_counts(days: &UserDays, starts: &[Date], to: Date, n: i32) -> Vec<(u64
             (run as u64, reflowed[j])
         })
         .collect()
-}
-
-/// Day-1, day-7 and day-30 retention over all the data.
-fn day_retention(days: &UserDays) -> Vec<Metric> {
-    let last = (0..days.len())
-        .filter_map(|u| days.of(u).last().copied())
-        .max();
-    RETENTION_DAYS
-        .iter()
-        .map(|&(k, key)| {
-            let (mut num, mut den) = (0u64, 0u64);
-            for u in 0..days.len() {
-                let d = days.of(u);
-                let Some(&f) = d.first() else { continue };
-                // Users whose day f+k is not yet in the data cannot be judged.
-                if last.is_none_or(|l| f + k > l) {
-                    continue;
-                }
-                den += 1;
-                if d.binary_search(&(f + k)).is_ok() {
-                    num += 1;
-                }
-            }
-            let m = Metric::ratio(key, num as f64, den as f64);
-            if den == 0 {
-                m.withhold(format!(
-                    "{key}: not available because no user was first seen {k} or more days before the last date in the data"
-                ))
-            } else {
-                m
-            }
-        })
-        .collect()
-}
-
-fn cohorts(days: &UserDays, period: Period) -> Retention {
-    let firsts = (0..days.len()).filter_map(|u| days.of(u).first().copied());
-    let (Some(min), Some(max)) = (
-        firsts.clone().min(),
-        (0..days.len())
-            .filter_map(|u| days.of(u).last().copied())
-            .max(),
-    ) else {
-        return Retention {
-            period,
-            cohorts: Vec::new(),
-        };
-    };
-    let base = period.start(min);
-    let index = |d: Date| -> usize {
-        match period {
-            Period::Day => (d.0 - base.0) as usize,
-            Period::Week => ((d.0 - base.0) / 7) as usize,
-            Period::Month => base.months_until(d) as usize,
-        }
-    };
-    let n = index(max) + 1;
-    // A stray far-off date (9999-12-31 as "never") would make the matrix
-    // quadratic in time; past the cap the table is left out, with a warning.
-    if n > crate::MAX_COHORT_PERIODS {
-        return Retention {
-            period,
-            cohorts: Vec::new(),
-        };
-    }
-    // Rows are allocated only for cohorts that exist, so long day-period
-    // data does not cost a full square matrix.
-    let mut rows: Vec<Option<(u64, Vec<u64>)>> = vec![None; n];
-    for u in 0..days.len() {
-        let d = days.of(u);
-        let Some(&f) = d.first() else { continue };
-        let c = index(f);
-        let row = rows[c].get_or_insert_with(|| (0, vec![0; n - c]));
-        row.0 += 1;
-        let mut prev = usize::MAX;
-        for &x in d {
-            let k = index(x) - c;
-            if k != prev {
-                row.1[k] += 1;
-                prev = k;
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut start = base;
-    for row in rows {
-        if let Some((size, active)) = row {
-            out.push(CohortRow {
-                month: period.label(start),
-                size,
-                active,
-            });
-        }
-        start = period.next(start);
-    }
-    Retention {
-        period,
-        cohorts: out,
-    }
 }
 
 #[cfg(test)]

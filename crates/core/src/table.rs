@@ -167,19 +167,19 @@ impl Table {
         })
     }
 
-    /// A row as one span of text plus the cell lengths, for hashing and
-    /// comparing whole rows without walking cell by cell. Two rows are equal
-    /// exactly when both parts are equal.
-    pub(crate) fn row_key(&self, row: usize) -> (&str, impl Iterator<Item = u32> + Clone + '_) {
+    /// A row's text (its cells stored back to back), the byte offset where
+    /// it starts, and its cells' end offsets: a whole row at once, for
+    /// duplicate screening without a pass per cell.
+    pub(crate) fn row_raw(&self, row: usize) -> (&str, usize, &[u32]) {
         let w = self.headers.len();
-        let first = row * w;
-        let start = if first == 0 { 0 } else { self.ends[first - 1] };
-        let ends = &self.ends[first..first + w];
-        let end = ends.last().copied().unwrap_or(start);
-        (
-            &self.text[start as usize..end as usize],
-            ends.iter().map(move |e| e - start),
-        )
+        let ends = &self.ends[row * w..(row + 1) * w];
+        let start = if row * w == 0 {
+            0
+        } else {
+            self.ends[row * w - 1] as usize
+        };
+        let end = ends.last().map_or(start, |&e| e as usize);
+        (&self.text[start..end], start, ends)
     }
 
     /// The row number in the file (the header is row 1 in a plain file).

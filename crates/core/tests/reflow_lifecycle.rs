@@ -220,6 +220,170 @@ fn day_k_retention_leaves_out_users_beyond_the_data() {
     assert_eq!((m.numerator, m.denominator), (Some(2.0), Some(3.0)));
 }
 
+/// (user, target, returned) of a retention drill-down.
+fn drill(a: &Activity, period: Period, f: RetentionFigure) -> Vec<(String, String, bool)> {
+    retention_users(a, period, &f)
+        .into_iter()
+        .map(|r| (r.user, r.target, r.returned))
+        .collect()
+}
+
+fn rows(list: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
+    list.iter()
+        .map(|&(u, t, b)| (u.to_string(), t.to_string(), b))
+        .collect()
+}
+
+#[test]
+fn retention_drill_down_lists_numerator_and_denominator() {
+    let a = retention_fixture();
+    // Day 1 (see above): u1 Jan 2, u3 Jan 6, u5 Feb 6 back; u2 (Jan 2) and
+    // u4 (Jan 21) not; u6 left out. Retained first, then by id.
+    assert_eq!(
+        drill(&a, Period::Month, RetentionFigure::Day(1)),
+        rows(&[
+            ("u1", "2024-01-02", true),
+            ("u3", "2024-01-06", true),
+            ("u5", "2024-02-06", true),
+            ("u2", "2024-01-02", false),
+            ("u4", "2024-01-21", false),
+        ])
+    );
+    // Day 30: u1 (Jan 31) and u3 (Feb 4) of u1, u2, u3.
+    assert_eq!(
+        drill(&a, Period::Month, RetentionFigure::Day(30)),
+        rows(&[
+            ("u1", "2024-01-31", true),
+            ("u3", "2024-02-04", true),
+            ("u2", "2024-01-31", false),
+        ])
+    );
+    // Cohort 2024-01, one month later: only u3 was active in February.
+    let jan = |k| RetentionFigure::Cohort {
+        cohort: "2024-01".into(),
+        k,
+    };
+    assert_eq!(
+        drill(&a, Period::Month, jan(1)),
+        rows(&[
+            ("u3", "2024-02", true),
+            ("u1", "2024-02", false),
+            ("u2", "2024-02", false),
+            ("u4", "2024-02", false),
+        ])
+    );
+    // Week cohort of 2024-01-15 (u4, first seen Jan 20), one week later:
+    // Jan 27 falls in the week of Jan 22.
+    let week = RetentionFigure::Cohort {
+        cohort: "2024-01-15".into(),
+        k: 1,
+    };
+    assert_eq!(
+        drill(&a, Period::Week, week),
+        rows(&[("u4", "2024-01-22", true)])
+    );
+    assert!(drill(&a, Period::Month, jan(5)).iter().all(|r| !r.2));
+    let none = RetentionFigure::Cohort {
+        cohort: "2023-12".into(),
+        k: 0,
+    };
+    assert!(drill(&a, Period::Month, none).is_empty());
+    // The first row of users carries the first-seen day.
+    let first = &retention_users(&a, Period::Month, &RetentionFigure::Day(7))[0];
+    assert_eq!(
+        (first.user.as_str(), first.first_seen),
+        ("u1", d("2024-01-01"))
+    );
+}
+
+#[test]
+fn registrations_are_not_visits_for_reflow_and_retention() {
+    let a = activity(&[
+        &["r1", "", "2024-01-01"],                 // signed up, never visited
+        &["r2", "", "2024-01-01"],                 // signed up long before...
+        &["r2", "2024-03-05", "2024-01-01"],       // ...first visit in the window
+        &["r3", "2024-01-10", "2023-12-01"],       // visited Jan 10: churned
+        &["r3", "2024-03-20", ""],                 // back
+        &["r4", "2024-03-01 00:00", "2024-03-01"], // first seen on `from`
+    ]);
+    let opts = ReflowOptions {
+        from: Some(d("2024-03-01")),
+        to: Some(d("2024-03-31")),
+        ..Default::default()
+    };
+    let r = reflow(&a, &opts).unwrap();
+    // Only r3 had a visit before Mar 1 (Jan 10, 51 days): churned and back.
+    // r1 and r2 only signed up before the window; r4 is new on Mar 1.
+    assert_eq!(r.report.value("churned_users"), Some(1.0));
+    assert_eq!(r.report.value("reflow_rate"), Some(1.0));
+    assert_eq!(r.users[0].user, "r3");
+    // Cohorts count first visits, not sign-ups: January r3, March r2, r4.
+    let sizes: Vec<(&str, u64)> = r
+        .retention
+        .cohorts
+        .iter()
+        .map(|c| (c.month.as_str(), c.size))
+        .collect();
+    assert_eq!(sizes, [("2024-01", 1), ("2024-03", 2)]);
+    assert_eq!(
+        a.registered[a.users.get("r3").unwrap() as usize],
+        Some(d("2023-12-01"))
+    );
+}
+
+#[test]
+fn churn_days_7_boundary_and_the_window_opening() {
+    // from = 2024-03-01, churn_days 7: churned when last seen on or before
+    // Feb 23 (Mar 1 - 7; 2024 is a leap year, so Feb has 29 days).
+    let a = activity(&[
+        &["x", "2024-02-23 23:59:59", ""], // exactly 7 days: churned
+        &["x", "2024-03-01 00:00", ""],    // back at the first second: reflowed
+        &["y", "2024-02-24 00:00", ""],    // 6 days: not churned
+        &["y", "2024-03-02", ""],
+        &["z", "2024-02-01", ""],          // churned
+        &["z", "2024-03-07 23:59:59", ""], // back at the last second of `to`
+        &["w", "2024-02-10", ""],          // churned
+        &["w", "2024-03-08 00:00", ""],    // back one second after `to`: no
+        &["v", "2024-02-29 23:59", ""],    // the day before `from`: not churned
+    ]);
+    let opts = ReflowOptions {
+        churn_days: 7,
+        from: Some(d("2024-03-01")),
+        to: Some(d("2024-03-07")),
+        ..Default::default()
+    };
+    let r = reflow(&a, &opts).unwrap();
+    let got: Vec<(&str, bool)> = r
+        .users
+        .iter()
+        .map(|u| (u.user.as_str(), u.reflowed))
+        .collect();
+    assert_eq!(got, [("x", true), ("z", true), ("w", false)]);
+    assert_eq!(r.report.value("churned_users"), Some(3.0));
+    assert_eq!(r.report.value("reflowed_users"), Some(2.0));
+    assert!(close(r.report.value("reflow_rate"), 2.0 / 3.0));
+    assert_eq!(r.users[0].last_before, d("2024-02-23"));
+    // The data starts Feb 1, 29 days before: no short-history warning for 7.
+    assert!(r.report.warnings.iter().all(|w| !w.contains("less than")));
+    // With 30 churn days the cut-off is Jan 31, before the data's first day
+    // (Feb 1): nobody has churned, and the history is too short: a warning.
+    let r = reflow(
+        &a,
+        &ReflowOptions {
+            churn_days: 30,
+            ..opts.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(r.report.value("churned_users"), Some(0.0));
+    assert_eq!(r.report.value("reflow_rate"), None);
+    assert!(r
+        .report
+        .warnings
+        .iter()
+        .any(|w| w.contains("less than 30 days")));
+}
+
 #[test]
 fn retention_cohorts_by_month_and_week() {
     let a = retention_fixture();
@@ -442,6 +606,33 @@ fn lifecycle_default_as_of_is_last_date_and_keys_are_in_order() {
 }
 
 #[test]
+fn registration_column_in_lifecycle() {
+    // As of Jun 30 with churn_days 30: churned when last active on or
+    // before May 31. A sign-up is a row of the activity file: activity.
+    let o = orders(&[&["1", "r3", "2024-06-10"]]);
+    let a = activity(&[
+        &["r1", "", "2024-05-31"], // signed up exactly 30 days ago only: churned
+        &["r2", "", "2024-06-01"], // 29 days ago: new
+        &["r3", "2024-06-20", "2024-01-01"], // signed up in January, bought Jun 10, visited Jun 20: growing
+    ]);
+    let l = lifecycle(&o, Some(&a), &lc_opts("2024-06-30")).unwrap();
+    let got: Vec<(&str, Stage, Option<Date>, Date)> = l
+        .users
+        .iter()
+        .map(|u| (u.user.as_str(), u.stage, u.registered, u.last_activity))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("r2", Stage::New, Some(d("2024-06-01")), d("2024-06-01")),
+            ("r3", Stage::Growing, Some(d("2024-01-01")), d("2024-06-20")),
+            ("r1", Stage::Churned, Some(d("2024-05-31")), d("2024-05-31")),
+        ]
+    );
+    assert_eq!(l.report.value("stage_new_share"), Some(1.0 / 3.0));
+}
+
+#[test]
 fn registration_after_as_of_is_excluded() {
     let o = orders(&[&["1", "amy", "2024-06-01"]]);
     let a = activity(&[&["bob", "", "2024-06-10"]]);
@@ -583,6 +774,22 @@ proptest! {
             let own = reflow(&a, &ReflowOptions { from: Some(p.from), to: Some(p.to), ..opts.clone() }).unwrap();
             prop_assert_eq!(own.report.value("churned_users"), Some(p.churned_users as f64));
             prop_assert_eq!(own.report.value("reflowed_users"), Some(p.reflowed_users as f64));
+        }
+        // Each retention figure drills down to its denominator as rows and
+        // its numerator as the retained rows.
+        for &(k, key) in &RETENTION_DAYS {
+            let m = r.report.get(key).unwrap();
+            let list = retention_users(&a, opts.period, &RetentionFigure::Day(k));
+            prop_assert_eq!(m.denominator, Some(list.len() as f64));
+            prop_assert_eq!(m.numerator, Some(list.iter().filter(|x| x.returned).count() as f64));
+        }
+        for c in &r.retention.cohorts {
+            for (k, &n) in c.active.iter().enumerate() {
+                let f = RetentionFigure::Cohort { cohort: c.month.clone(), k };
+                let list = retention_users(&a, opts.period, &f);
+                prop_assert_eq!(list.len() as u64, c.size);
+                prop_assert_eq!(list.iter().filter(|x| x.returned).count() as u64, n);
+            }
         }
         // Row order does not matter.
         let b = activity_of(&shuffled(&rows, seed));
