@@ -748,13 +748,20 @@ impl SheetCells {
         // Stable: of two cells at one place (a hostile file), the later wins.
         self.cells.sort_by_key(|&(r, c, _)| (r, c));
         let c0 = self.cells.iter().map(|c| c.1).min().unwrap_or(0);
-        let width = self.cells.iter().map(|c| c.1 - c0 + 1).max().unwrap_or(0) as usize;
-        if width > MAX_COLUMNS {
+        // u64: a corrupt reference can put a cell at column u32::MAX.
+        let width = self
+            .cells
+            .iter()
+            .map(|c| u64::from(c.1 - c0) + 1)
+            .max()
+            .unwrap_or(0);
+        if width > MAX_COLUMNS as u64 {
             return Err(ReadError::file(
                 name,
                 format!("{width} columns; at most {MAX_COLUMNS} are supported"),
             ));
         }
+        let width = width as usize;
         let mut warnings = Vec::new();
         let mut table: Option<Table> = None;
         let mut row_cells: Vec<String> = vec![String::new(); width];
