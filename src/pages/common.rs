@@ -2,7 +2,7 @@
 
 use crate::browser::download;
 use crate::components::metric_card::MetricCard;
-use crate::state::Shared;
+use crate::state::{Dataset, Shared};
 use leptos::prelude::*;
 use opscalc_core::{Date, Metric};
 
@@ -21,6 +21,19 @@ pub fn metric_cards(keys: &'static [&'static str], metrics: Signal<Vec<Metric>>)
             view! { <MetricCard metric=m /> }
         })
         .collect_view()
+}
+
+/// What the reader noticed about the files behind a page (undecodable
+/// bytes, an unbalanced quote, renamed duplicate columns, spreadsheet error
+/// cells), followed by the calculator's own warnings: the quality panel
+/// shows both, so a hostile or damaged file is named in the UI as in the CLI.
+pub fn with_read_warnings(datasets: &[RwSignal<Dataset>], own: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = datasets
+        .iter()
+        .flat_map(|d| d.with(|d| d.read.warnings.clone()))
+        .collect();
+    out.extend(own);
+    out
 }
 
 /// A signal of something computed from a successful result, or its

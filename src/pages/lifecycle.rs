@@ -7,7 +7,7 @@ use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::metric_text::metric_text;
-use crate::pages::common::{metric_cards, opt_date, svg_download, whole};
+use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
 use crate::pages::retention::RetentionPanel;
 use crate::state::{use_app, Shared, Source};
 use leptos::prelude::*;
@@ -405,11 +405,12 @@ pub fn LifecyclePage() -> impl IntoView {
         activity.with(|a| a.as_ref().map(|a| a.ledger.clone()).unwrap_or_default())
     });
     let activity_warnings = Signal::derive(move || {
-        let mut w = reflow_result.with(|r| {
+        let mut w = with_read_warnings(&[app.activity, app.orders], Vec::new());
+        w.extend(reflow_result.with(|r| {
             r.as_ref()
                 .map(|r| r.report.warnings.clone())
                 .unwrap_or_default()
-        });
+        }));
         w.extend(life_result.with(|r| {
             r.as_ref()
                 .map(|l| l.report.warnings.clone())

@@ -6,7 +6,7 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
-use crate::pages::common::{metric_cards, ok_or_default, svg_download};
+use crate::pages::common::{metric_cards, ok_or_default, svg_download, with_read_warnings};
 use crate::state::{lines, use_app, Shared};
 use leptos::prelude::*;
 use opscalc_core::{
@@ -199,11 +199,14 @@ pub fn RepurchasePage() -> impl IntoView {
         result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default())
     });
     let warnings = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| r.report.warnings.clone())
-                .unwrap_or_default()
-        })
+        with_read_warnings(
+            &[app.orders],
+            result.with(|r| {
+                r.as_ref()
+                    .map(|r| r.report.warnings.clone())
+                    .unwrap_or_default()
+            }),
+        )
     });
 
     // Window defaults shown in the date inputs.

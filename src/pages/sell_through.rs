@@ -7,7 +7,9 @@ use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::metric_text::metric_text;
-use crate::pages::common::{metric_cards, opt_date, svg_download, today, whole};
+use crate::pages::common::{
+    metric_cards, opt_date, svg_download, today, whole, with_read_warnings,
+};
 use crate::state::{lines, use_app, Shared, Source};
 use leptos::prelude::*;
 use opscalc_core::{
@@ -289,11 +291,14 @@ pub fn SellThroughPage() -> impl IntoView {
         })
     });
     let warnings = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| r.report.warnings.clone())
-                .unwrap_or_default()
-        })
+        with_read_warnings(
+            &[app.products, app.orders],
+            result.with(|r| {
+                r.as_ref()
+                    .map(|r| r.report.warnings.clone())
+                    .unwrap_or_default()
+            }),
+        )
     });
     let no_warnings = Signal::derive(Vec::new);
     let window_text = move || {

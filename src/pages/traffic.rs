@@ -8,7 +8,7 @@ use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::format::{metric_value, number};
 use crate::metric_text::metric_text;
-use crate::pages::common::{metric_cards, opt_date, svg_download, whole};
+use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
 use crate::state::{use_app, Shared};
 use leptos::prelude::*;
 use opscalc_core::{
@@ -430,11 +430,14 @@ pub fn TrafficPage() -> impl IntoView {
         result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default())
     });
     let warnings = Signal::derive(move || {
-        result.with(|r| {
-            r.as_ref()
-                .map(|r| r.report.warnings.clone())
-                .unwrap_or_default()
-        })
+        with_read_warnings(
+            &[app.traffic],
+            result.with(|r| {
+                r.as_ref()
+                    .map(|r| r.report.warnings.clone())
+                    .unwrap_or_default()
+            }),
+        )
     });
 
     view! {

@@ -43,7 +43,19 @@ fn main() {
         Some(other) => Err(format!("unknown command \"{other}\"; see opscalc --help")),
     };
     match result {
-        Ok(out) => print!("{out}"),
+        Ok(out) => {
+            // A closed pipe (`opscalc ... | head`) is the reader's choice,
+            // not an error to panic over.
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+                .is_err()
+            {
+                std::process::exit(0);
+            }
+        }
         Err(e) => {
             eprintln!("opscalc: {e}");
             std::process::exit(2);

@@ -115,14 +115,32 @@ impl TimeColumn {
     }
 }
 
-/// Reads a number cell: `Ok(None)` when empty, `Err(())` when not a number.
+/// Largest amount or count a cell may hold. Beyond it an f64 no longer
+/// holds cents exactly, and a few such cells (`1e308`) would sum to
+/// infinity; no shop export has one, so it is a broken or hostile cell.
+pub const MAX_CELL_NUMBER: f64 = 1e15;
+
+/// Reads a number cell: `Ok(None)` when empty, `Err(())` when not a number
+/// or beyond ±[`MAX_CELL_NUMBER`].
+///
+/// # Example
+/// ```
+/// use opscalc_core::{number_cell, Table};
+/// let t = Table::from_rows("t", &["n"], &[&["-12.5"], &["1e308"], &[""]]);
+/// assert_eq!(number_cell(&t, 0, 0), Ok(Some(-12.5)));
+/// assert_eq!(number_cell(&t, 1, 0), Err(()));
+/// assert_eq!(number_cell(&t, 2, 0), Ok(None));
+/// ```
 #[allow(clippy::result_unit_err)]
 pub fn number_cell(table: &Table, row: usize, col: usize) -> Result<Option<f64>, ()> {
     let s = table.cell(row, col);
     if s.trim().is_empty() {
         return Ok(None);
     }
-    parse_number(s).map(Some).ok_or(())
+    match parse_number(s) {
+        Some(v) if v.abs() <= MAX_CELL_NUMBER => Ok(Some(v)),
+        _ => Err(()),
+    }
 }
 
 /// Marks blank rows and exact duplicate rows in the ledger; returns, per

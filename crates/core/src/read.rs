@@ -11,6 +11,15 @@ pub const MAX_COLUMNS: usize = 4096;
 /// Largest total decompressed size accepted for a spreadsheet (zip) file.
 pub const MAX_XLSX_DECOMPRESSED: u128 = 1 << 30;
 
+/// Most cells (rows × columns) a table may have. Short rows are padded to
+/// the header's width, so without this a 2 MB file (a 4,000-column header,
+/// then a million one-character lines) would ask for 16 GB.
+pub const MAX_CELLS: usize = 50_000_000;
+
+/// Longest header a column may have, in bytes: a longer one means the file
+/// is not a table (a 50 MB line without a delimiter, a binary file).
+pub const MAX_HEADER_BYTES: usize = 1024;
+
 /// An error that stops a whole file from being read, with the position
 /// where there is one.
 ///
@@ -357,30 +366,31 @@ fn read_text_with_progress(
         .delimiter(d)
         .from_reader(text.as_bytes());
     let mut rec = csv::ByteRecord::new();
-    // (byte offset, line number there) of the last record start.
-    let mut counted = (0usize, 1u32);
     let mut table: Option<Table> = None;
     let mut warnings = Vec::new();
+    let mut lines = LineNumbers::new(text);
+    let has_nul = text.as_bytes().contains(&0);
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let row = e.position().map(|p| p.line() as u32);
+                let row = e.position().map(|p| lines.line(p));
                 return Err(ReadError::at(name, row, None, &e.to_string()));
             }
         }
-        // The csv crate's own line count skips blank lines and miscounts
-        // CRLF files, so count newlines up to where the record starts.
-        // The reported start is where the previous record ended: step over
-        // the line breaks of any blank lines in between.
-        let mut start = rec.position().map_or(counted.0, |p| p.byte() as usize);
-        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
-            start += 1;
+        let line = rec.position().map(|p| lines.line(p)).unwrap_or(0);
+        if has_nul {
+            if let Some(col) = rec.iter().position(|f| f.contains(&0)) {
+                let column = table.as_ref().and_then(|t| t.headers().get(col));
+                return Err(ReadError::at(
+                    name,
+                    Some(line),
+                    column.map(String::as_str),
+                    "the file contains NUL bytes, so it is not a text table (a binary file, or UTF-16 saved without a BOM?); choose the encoding or save it again as CSV",
+                ));
+            }
         }
-        counted.1 += bytecount_newlines(&text.as_bytes()[counted.0.min(start)..start]);
-        counted.0 = counted.0.max(start);
-        let line = counted.1;
         if rec.len() > MAX_COLUMNS {
             return Err(ReadError::at(
                 name,
@@ -398,7 +408,8 @@ fn read_text_with_progress(
                 if rec.iter().all(|f| field(f).trim().is_empty()) {
                     continue;
                 }
-                let headers = dedupe_headers(rec.iter().map(|f| field(f).trim().to_string()));
+                let raw: Vec<&str> = rec.iter().map(|f| field(f).trim()).collect();
+                let headers = header_row(name, line, &raw, &mut warnings)?;
                 let mut t = Table::new(name, headers);
                 // Estimate rows from the header line's share of the text.
                 let per_row = (rec.as_slice().len() + rec.len()).max(8);
@@ -406,6 +417,7 @@ fn read_text_with_progress(
                 table = Some(t);
             }
             Some(t) => {
+                check_cells(name, line, t.len() + 1, t.headers().len())?;
                 t.push_row(rec.iter().map(field), line);
                 if t.len() % PROGRESS_EVERY == 0 {
                     progress(ReadProgress {
@@ -442,18 +454,134 @@ fn read_text_with_progress(
     })
 }
 
-fn bytecount_newlines(b: &[u8]) -> u32 {
-    b.iter().filter(|&&c| c == b'\n').count() as u32
+/// Row numbers as a text editor counts lines: `\n`, `\r\n` and a lone `\r`
+/// each end one. The csv crate's own line count is wrong for two of the
+/// three: after `\r\n` it records the next record's start before counting
+/// the `\n` (so every row of a Windows file came out one too low), and it
+/// never counts a lone `\r` (so every row of an old Mac file was "row 1").
+/// Counting `\n` up to each record's first byte is one pass over the text;
+/// lone CRs are rare, so they are listed once and counted in.
+struct LineNumbers<'a> {
+    text: &'a [u8],
+    /// Bytes counted so far, and the `\n`s among them.
+    pos: usize,
+    newlines: usize,
+    lone_crs: Vec<usize>,
+    crs_seen: usize,
 }
 
-/// Makes header names unique (`金额`, `金额 (2)`) and names blank ones, so
-/// every column can be mapped and mentioned in messages.
+impl<'a> LineNumbers<'a> {
+    fn new(text: &'a str) -> LineNumbers<'a> {
+        let b = text.as_bytes();
+        let lone_crs = text
+            .match_indices('\r')
+            .map(|(i, _)| i)
+            .filter(|&i| b.get(i + 1) != Some(&b'\n'))
+            .collect();
+        LineNumbers {
+            text: b,
+            pos: 0,
+            newlines: 0,
+            lone_crs,
+            crs_seen: 0,
+        }
+    }
+
+    /// The line where a record starts; positions come in increasing order.
+    fn line(&mut self, p: &csv::Position) -> u32 {
+        // The recorded start may sit before the line end that precedes the
+        // record; the record itself begins after it.
+        let mut start = (p.byte() as usize).min(self.text.len()).max(self.pos);
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        self.newlines += self.text[self.pos..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.pos = start;
+        while self.crs_seen < self.lone_crs.len() && self.lone_crs[self.crs_seen] < start {
+            self.crs_seen += 1;
+        }
+        (1 + self.newlines + self.crs_seen).min(u32::MAX as usize) as u32
+    }
+}
+
+/// A cell's text; input is valid UTF-8 and delimiters are ASCII, so every
+/// field is too.
 fn field(b: &[u8]) -> &str {
     std::str::from_utf8(b).unwrap_or("")
 }
 
+/// Checks a header row and makes its names unique, with a warning naming
+/// the duplicates (so the user knows why a column is called `金额 (2)`).
+fn header_row(
+    name: &str,
+    line: u32,
+    cells: &[&str],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, ReadError> {
+    if let Some((i, h)) = cells
+        .iter()
+        .enumerate()
+        .find(|(_, h)| h.len() > MAX_HEADER_BYTES)
+    {
+        return Err(ReadError::at(
+            name,
+            Some(line),
+            None,
+            &format!(
+                "header {} is {} bytes long; at most {MAX_HEADER_BYTES} are supported (is this really a table?)",
+                i + 1,
+                h.len()
+            ),
+        ));
+    }
+    let headers = dedupe_headers(cells.iter().map(|c| c.to_string()));
+    let renamed: Vec<String> = cells
+        .iter()
+        .zip(&headers)
+        .filter(|(c, h)| !c.is_empty() && **c != h.as_str())
+        .map(|(c, h)| format!("\"{h}\" (another \"{c}\")"))
+        .collect();
+    if !renamed.is_empty() {
+        let more = match renamed.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        warnings.push(format!(
+            "{name}: row {line} repeats column names; renamed {}{more}",
+            renamed[..renamed.len().min(5)].join(", ")
+        ));
+    }
+    Ok(headers)
+}
+
+/// Fails once a table would hold more than [`MAX_CELLS`] cells.
+fn check_cells(name: &str, line: u32, rows: usize, width: usize) -> Result<(), ReadError> {
+    if rows.saturating_mul(width) > MAX_CELLS {
+        return Err(ReadError::at(
+            name,
+            Some(line),
+            None,
+            &format!(
+                "the table is over {MAX_CELLS} cells ({rows} rows × {width} columns so far); split the file"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Makes header names unique (`金额`, `金额 (2)`) and names blank ones, so
+/// every column can be mapped and mentioned in messages. Linear in the
+/// number of columns: a header row of 4,096 copies of one name must not
+/// take minutes.
 fn dedupe_headers(names: impl Iterator<Item = String>) -> Vec<String> {
+    use std::collections::{HashMap, HashSet};
     let mut out: Vec<String> = Vec::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    // The next suffix to try for each base name.
+    let mut next: HashMap<String, usize> = HashMap::new();
     for (i, n) in names.enumerate() {
         let base = if n.is_empty() {
             format!("column {}", i + 1)
@@ -461,21 +589,29 @@ fn dedupe_headers(names: impl Iterator<Item = String>) -> Vec<String> {
             n
         };
         let mut name = base.clone();
-        let mut k = 2;
-        while out.contains(&name) {
-            name = format!("{base} ({k})");
-            k += 1;
+        if taken.contains(&name) {
+            let k = next.entry(base.clone()).or_insert(2);
+            loop {
+                name = format!("{base} ({k})");
+                *k += 1;
+                if !taken.contains(&name) {
+                    break;
+                }
+            }
         }
+        taken.insert(name.clone());
         out.push(name);
     }
     out
 }
 
 fn read_spreadsheet(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ReadResult, ReadError> {
-    use calamine::{Data, Reader};
+    use calamine::Reader;
     use std::io::Cursor;
+    let open_err =
+        |e: &dyn fmt::Display| ReadError::file(name, format!("cannot read the spreadsheet: {e}"));
     if bytes.starts_with(b"PK") {
-        let archive = zip::ZipArchive::new(Cursor::new(bytes))
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| ReadError::file(name, format!("not a valid XLSX (zip) file: {e}")))?;
         match archive.decompressed_size() {
             Some(n) if n <= MAX_XLSX_DECOMPRESSED => {}
@@ -496,82 +632,254 @@ fn read_spreadsheet(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Read
                 ))
             }
         }
-    }
-    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| ReadError::file(name, format!("cannot read the spreadsheet: {e}")))?;
-    let sheets = wb.sheet_names();
-    let sheet = match &opts.sheet {
-        Some(s) if sheets.contains(s) => s.clone(),
-        Some(s) => {
-            return Err(ReadError::file(
-                name,
-                format!("no sheet named \"{s}\"; sheets: {}", sheets.join(", ")),
-            ))
+        check_dimensions(name, &mut archive)?;
+        if archive.index_for_name("xl/workbook.xml").is_some() {
+            // XLSX: read the cells as they come instead of through a dense
+            // range, so a sheet with one cell in A1 and one in XFD1048576
+            // costs two cells, not seventeen billion.
+            let mut wb: calamine::Xlsx<_> =
+                calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| open_err(&e))?;
+            let sheets = wb.sheet_names();
+            let sheet = pick_sheet(name, &sheets, opts)?;
+            let mut cells = SheetCells::default();
+            let mut reader = wb.worksheet_cells_reader(&sheet).map_err(|e| {
+                ReadError::file(name, format!("cannot read sheet \"{sheet}\": {e}"))
+            })?;
+            while let Some(c) = reader
+                .next_cell()
+                .map_err(|e| ReadError::file(name, format!("cannot read sheet \"{sheet}\": {e}")))?
+            {
+                let (row, col) = c.get_position();
+                cells.push(name, row, col, &calamine::Data::from(c.get_value().clone()))?;
+            }
+            drop(reader);
+            return cells.into_result(name, &sheet, sheets, opts);
         }
-        None => sheets
-            .first()
-            .cloned()
-            .ok_or_else(|| ReadError::file(name, "the spreadsheet has no sheets"))?,
-    };
+    }
+    // XLS and ODS go through calamine's dense range.
+    let mut wb =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_err(&e))?;
+    let sheets = wb.sheet_names();
+    let sheet = pick_sheet(name, &sheets, opts)?;
     let range = wb
         .worksheet_range(&sheet)
         .map_err(|e| ReadError::file(name, format!("cannot read sheet \"{sheet}\": {e}")))?;
-    if range.width() > MAX_COLUMNS {
-        return Err(ReadError::file(
-            name,
-            format!(
-                "{} columns; at most {MAX_COLUMNS} are supported",
-                range.width()
-            ),
-        ));
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut cells = SheetCells::default();
+    for (r, c, v) in range.used_cells() {
+        cells.push(name, r0 + r as u32, c0 + c as u32, v)?;
     }
-    let first_row = range.start().map(|(r, _)| r).unwrap_or(0);
-    let mut table: Option<Table> = None;
-    let mut cells: Vec<String> = Vec::with_capacity(range.width());
-    for (i, row) in range.rows().enumerate() {
-        cells.clear();
-        cells.extend(row.iter().map(|c| match c {
-            Data::Empty => String::new(),
+    cells.into_result(name, &sheet, sheets, opts)
+}
+
+fn pick_sheet(name: &str, sheets: &[String], opts: &ReadOptions) -> Result<String, ReadError> {
+    match &opts.sheet {
+        Some(s) if sheets.contains(s) => Ok(s.clone()),
+        Some(s) => Err(ReadError::file(
+            name,
+            format!("no sheet named \"{s}\"; sheets: {}", sheets.join(", ")),
+        )),
+        None => sheets
+            .first()
+            .cloned()
+            .ok_or_else(|| ReadError::file(name, "the spreadsheet has no sheets")),
+    }
+}
+
+/// Rejects a worksheet whose `<dimension ref="B2:A1">` runs backwards:
+/// calamine subtracts the corners unchecked, which panics in a debug build
+/// (found by the read_xlsx fuzz target). Only the start of each sheet is
+/// looked at, where Excel writes the element.
+fn check_dimensions(
+    name: &str,
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+) -> Result<(), ReadError> {
+    use std::io::Read;
+    for i in 0..archive.len() {
+        let Ok(f) = archive.by_index(i) else { continue };
+        let part = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        if !(part.starts_with("xl/worksheets/") && part.ends_with(".xml")) {
+            continue;
+        }
+        let mut head = Vec::new();
+        if f.take(1 << 16).read_to_end(&mut head).is_err() {
+            continue;
+        }
+        let head = String::from_utf8_lossy(&head);
+        for (at, _) in head.match_indices("dimension") {
+            let tag = &head[at..];
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            let Some(v) = tag.split_once("ref=").map(|(_, v)| v) else {
+                continue;
+            };
+            let q = v.chars().next().unwrap_or('"');
+            let v = v.trim_start_matches(q);
+            let v = &v[..v.find(q).unwrap_or(v.len())];
+            if let Some((a, b)) = v.split_once(':') {
+                if let (Some(a), Some(b)) = (cell_ref(a), cell_ref(b)) {
+                    if b.0 < a.0 || b.1 < a.1 {
+                        return Err(ReadError::file(
+                            name,
+                            format!("the sheet {part} declares a backwards range \"{v}\"; save it again from Excel"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `B12` as (row 11, column 1), like calamine reads it.
+fn cell_ref(s: &str) -> Option<(u64, u64)> {
+    let s = s.trim().trim_start_matches('$');
+    let letters = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let digits = s[letters..].trim_start_matches('$');
+    if letters == 0
+        || letters > 3
+        || digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let col = s[..letters].bytes().fold(0u64, |n, b| {
+        n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let row: u64 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+/// The non-empty cells of a sheet, gathered in any order, then laid out as
+/// a table: the first non-blank row is the header, blank rows are skipped
+/// (as the CSV reader skips blank lines), and row numbers are the sheet's.
+#[derive(Default)]
+struct SheetCells {
+    cells: Vec<(u32, u32, String)>,
+    errors: usize,
+    first_error: Option<(u32, u32, String)>,
+}
+
+impl SheetCells {
+    fn push(
+        &mut self,
+        name: &str,
+        row: u32,
+        col: u32,
+        v: &calamine::Data,
+    ) -> Result<(), ReadError> {
+        use calamine::Data;
+        let text = match v {
+            Data::Empty => return Ok(()),
             Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
             Data::Float(f) => format_float(*f),
             Data::Int(i) => i.to_string(),
             Data::Bool(b) => b.to_string(),
-            Data::Error(e) => e.to_string(),
+            Data::Error(e) => {
+                self.errors += 1;
+                if self.first_error.is_none() {
+                    self.first_error = Some((row, col, e.to_string()));
+                }
+                e.to_string()
+            }
             Data::DateTime(dt) if dt.is_datetime() => {
                 let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
                 format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
             }
             Data::DateTime(dt) => format_float(dt.as_f64()),
-        }));
-        let number = first_row + i as u32 + 1;
-        match &mut table {
-            None => {
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                let headers = dedupe_headers(cells.iter().map(|c| c.trim().to_string()));
-                table = Some(Table::new(name, headers));
-            }
-            Some(t) => t.push_row(cells.iter().map(String::as_str), number),
+        };
+        if self.cells.len() >= MAX_CELLS {
+            return Err(ReadError::at(
+                name,
+                Some(row.saturating_add(1)),
+                None,
+                &format!("the sheet has over {MAX_CELLS} cells; split the file"),
+            ));
         }
+        self.cells.push((row, col, text));
+        Ok(())
     }
-    let table = table.ok_or_else(|| {
-        ReadError::file(name, format!("sheet \"{sheet}\" is empty: no header row"))
-    })?;
-    let mut warnings = Vec::new();
-    if sheets.len() > 1 && opts.sheet.is_none() {
-        warnings.push(format!(
-            "{name}: read the first sheet \"{sheet}\" of {}; pick another if needed",
-            sheets.len()
-        ));
+
+    fn into_result(
+        mut self,
+        name: &str,
+        sheet: &str,
+        sheets: Vec<String>,
+        opts: &ReadOptions,
+    ) -> Result<ReadResult, ReadError> {
+        // Stable: of two cells at one place (a hostile file), the later wins.
+        self.cells.sort_by_key(|&(r, c, _)| (r, c));
+        let c0 = self.cells.iter().map(|c| c.1).min().unwrap_or(0);
+        // u64: a corrupt reference can put a cell at column u32::MAX.
+        let width = self
+            .cells
+            .iter()
+            .map(|c| u64::from(c.1 - c0) + 1)
+            .max()
+            .unwrap_or(0);
+        if width > MAX_COLUMNS as u64 {
+            return Err(ReadError::file(
+                name,
+                format!("{width} columns; at most {MAX_COLUMNS} are supported"),
+            ));
+        }
+        let width = width as usize;
+        let mut warnings = Vec::new();
+        let mut table: Option<Table> = None;
+        let mut row_cells: Vec<String> = vec![String::new(); width];
+        let mut i = 0;
+        while i < self.cells.len() {
+            let r = self.cells[i].0;
+            row_cells.iter_mut().for_each(String::clear);
+            while i < self.cells.len() && self.cells[i].0 == r {
+                let (_, c, text) = &mut self.cells[i];
+                row_cells[(*c - c0) as usize] = std::mem::take(text);
+                i += 1;
+            }
+            if row_cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let number = r.saturating_add(1);
+            match &mut table {
+                None => {
+                    let raw: Vec<&str> = row_cells.iter().map(|c| c.trim()).collect();
+                    let headers = header_row(name, number, &raw, &mut warnings)?;
+                    table = Some(Table::new(name, headers));
+                }
+                Some(t) => {
+                    check_cells(name, number, t.len() + 1, width)?;
+                    t.push_row(row_cells.iter().map(String::as_str), number);
+                }
+            }
+        }
+        let table = table.ok_or_else(|| {
+            ReadError::file(name, format!("sheet \"{sheet}\" is empty: no header row"))
+        })?;
+        if let Some((r, c, e)) = &self.first_error {
+            let column = table
+                .headers()
+                .get((c - c0) as usize)
+                .cloned()
+                .unwrap_or_default();
+            warnings.push(format!(
+                "{name}: {} cells hold spreadsheet errors (first: row {}, column {column}: {e}); they are read as text, so they count as unreadable values",
+                self.errors,
+                r + 1
+            ));
+        }
+        if sheets.len() > 1 && opts.sheet.is_none() {
+            warnings.push(format!(
+                "{name}: read the first sheet \"{sheet}\" of {}; pick another if needed",
+                sheets.len()
+            ));
+        }
+        Ok(ReadResult {
+            table,
+            encoding: "xlsx".into(),
+            delimiter: None,
+            sheets,
+            warnings,
+        })
     }
-    Ok(ReadResult {
-        table,
-        encoding: "xlsx".into(),
-        delimiter: None,
-        sheets,
-        warnings,
-    })
 }
 
 /// Formats a spreadsheet number the way the user typed it: `12`, not `12.0`.

@@ -556,7 +556,11 @@ impl TrafficTable {
             };
             let mut c = TrafficCounts::default();
             for &(role, col) in &counts {
-                match number_cell(table, r, col) {
+                // Counts, money spent and paid are never negative here.
+                match number_cell(table, r, col).and_then(|v| match v {
+                    Some(x) if x < 0.0 => Err(()),
+                    v => Ok(v),
+                }) {
                     Ok(v) => {
                         // Paid columns are blank on organic rows by nature,
                         // and their rates pair columns blank together.

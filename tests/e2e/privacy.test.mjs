@@ -1,0 +1,130 @@
+// Privacy: a full session (import, every calculator, every export) makes
+// no request beyond the local server, the page's CSP forbids remote
+// connections, and the built app carries no telemetry endpoint.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { startServer, launch, openPage, ready, metric, repo } from "./helpers.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const fixture = (name) => path.join(repo, "tests/fixtures", name);
+
+// Clicks every visible download button on the page; returns the file names.
+async function downloadAll(page) {
+  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+  const buttons = page.locator("button").filter({ hasText: /下载|Download/ });
+  const names = [];
+  const n = await buttons.count();
+  for (let i = 0; i < n; i++) {
+    const b = buttons.nth(i);
+    if (!(await b.isVisible())) continue;
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), b.click()]);
+    names.push(download.suggestedFilename());
+  }
+  return names;
+}
+
+test("a full session sends nothing beyond the local server", async () => {
+  const { page, requests, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
+  const response = await page.goto(server.url + "/");
+  await ready(page);
+  const csp = response.headers()["content-security-policy"];
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /connect-src 'self'/);
+
+  const downloads = [];
+  const sessions = [
+    // Values as `opscalc` gives for the same files.
+    ["/repurchase", "Orders", "orders-small.csv", "buyers", 3],
+    ["/lifecycle", "Activity", "activity-small.csv", "churned_users", null],
+    ["/sell-through", "Products", "products-unknown.csv", "all_skus", 11],
+    ["/traffic", "TrafficTable", "pageviews-small.csv", "pv", 7],
+  ];
+  for (const [route, kind, file, key, value] of sessions) {
+    await page.goto(server.url + route);
+    await ready(page);
+    const panel = page.locator(`section[data-kind="${kind}"]`);
+    await panel.locator('[data-testid="file-input"]').setInputFiles(fixture(file));
+    await panel.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor({ timeout: 30000 });
+    // The calculator ran on the imported file.
+    const v = await metric(page, key);
+    if (value === null) assert.equal(typeof v, "number", route);
+    else assert.equal(v, value, route);
+    downloads.push(...(await downloadAll(page)));
+  }
+  assert.equal(await page.evaluate(() => location.pathname), "/traffic");
+  // Every kind of export was exercised: tables, charts, excluded rows.
+  assert.ok(downloads.some((n) => n.endsWith(".svg")), downloads.join());
+  assert.ok(downloads.includes("excluded-rows.csv"), downloads.join());
+  assert.ok(downloads.filter((n) => n.endsWith(".csv")).length >= 4, downloads.join());
+
+  const origin = new URL(server.url).origin;
+  const elsewhere = requests.filter((u) => !(u.startsWith(origin + "/") || u.startsWith("data:") || u.startsWith("blob:")));
+  assert.deepEqual(elsewhere, []);
+  assert.ok(requests.length > 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the CSP blocks a remote connection even if code tried one", async () => {
+  const { page, context } = await openPage(browser, server.url);
+  const answered = [];
+  const failed = {};
+  page.on("response", (r) => answered.push(r.url()));
+  page.on("requestfailed", (r) => (failed[r.url()] = r.failure()?.errorText));
+  await page.goto(server.url + "/");
+  await ready(page);
+  const result = await page.evaluate(async () => {
+    const violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    let fetched = "sent";
+    try {
+      await fetch("https://telemetry.example/collect", { method: "POST", body: "x" });
+    } catch (e) {
+      fetched = "blocked";
+    }
+    const img = new Image();
+    img.src = "https://tracker.example/pixel.gif";
+    await new Promise((r) => setTimeout(r, 500));
+    return { fetched, violations };
+  });
+  // The browser refused both on the page's policy, before any connection.
+  assert.equal(result.fetched, "blocked");
+  assert.ok(result.violations.includes("connect-src https://telemetry.example/collect"), result.violations.join());
+  assert.ok(result.violations.includes("img-src https://tracker.example/pixel.gif"), result.violations.join());
+  assert.equal(failed["https://tracker.example/pixel.gif"], "csp");
+  assert.deepEqual(
+    answered.filter((u) => u.includes(".example")),
+    [],
+  );
+  await context.close();
+});
+
+test("the built app names no remote endpoint and no way to send one", () => {
+  const dist = path.join(repo, "dist");
+  const html = fs.readFileSync(path.join(dist, "index.html"), "utf8");
+  assert.match(html, /http-equiv="Content-Security-Policy"/);
+  assert.match(html, /connect-src 'self'/);
+  // XML namespaces, and a documentation link inside a wasm-bindgen error
+  // message, are the only URLs the page and scripts may contain.
+  const allowed = /^(https?:\/\/www\.w3\.org\/|https:\/\/developer\.mozilla\.org\/)/;
+  for (const f of fs.readdirSync(dist).filter((f) => /\.(js|html|css)$/.test(f))) {
+    const text = fs.readFileSync(path.join(dist, f), "utf8");
+    const urls = (text.match(/https?:\/\/[^\s"'`)<>]+/g) || []).filter((u) => !allowed.test(u));
+    assert.deepEqual(urls, [], f);
+    // No beacon, socket or XHR; the one fetch loads the app's own wasm.
+    assert.deepEqual(text.match(/sendBeacon|WebSocket|XMLHttpRequest|EventSource/g) || [], [], f);
+    assert.ok((text.match(/fetch\(/g) || []).length <= 1, f);
+    if (text.includes("fetch(")) assert.match(text, /module_or_path = fetch\(module_or_path\)/, f);
+  }
+});
