@@ -44,6 +44,18 @@ pub fn browser_language() -> String {
     }
 }
 
+/// Puts text on the clipboard (the promise is not awaited: the button
+/// shows "copied" at once, and a refused permission leaves the text
+/// selectable on the page).
+pub fn copy_text(text: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = text;
+}
+
 /// Offers text as a file download (UTF-8).
 pub fn download(filename: &str, mime: &str, content: &str) {
     #[cfg(target_arch = "wasm32")]

@@ -7,3 +7,4 @@ pub mod metric_card;
 pub mod mode_switch;
 pub mod nav;
 pub mod quality_panel;
+pub mod sql_panel;

@@ -6,14 +6,16 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
+use crate::components::sql_panel::SqlPanel;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
 use crate::pages::retention::RetentionPanel;
 use crate::state::{use_app, Shared, Source};
 use leptos::prelude::*;
 use opscalc_core::{
-    lifecycle, lifecycle_transitions, reflow, reflow_manual, Activity, InputKind, LifecycleOptions,
-    OrderOptions, Orders, Period, Reflow, ReflowOptions, Stage,
+    lifecycle, lifecycle_sql, lifecycle_transitions, reflow, reflow_manual, reflow_sql, Activity,
+    ActivitySql, Dialect, InputKind, LifecycleOptions, OrderOptions, Orders, Period, Reflow,
+    ReflowOptions, SqlFile, Stage,
 };
 use std::sync::Arc;
 
@@ -196,6 +198,37 @@ pub fn LifecyclePage() -> impl IntoView {
             );
         }
         Ok(Shared(Arc::new(l)))
+    });
+
+    // Return visits, then lifecycle: the page's two families, as two queries.
+    let sql = Callback::new(move |dialect: Dialect| {
+        let reflow_opts = settings.with(LifecycleSettings::reflow_options)?;
+        let life_opts = settings.with(LifecycleSettings::lifecycle_options)?;
+        let order_opts = OrderOptions::default();
+        let orders_as_activity = sample_activity_with_own_orders();
+        app.orders.with(|o| {
+            app.activity.with(|a| {
+                let of = SqlFile {
+                    path: o.name(),
+                    headers: o.read.table.headers(),
+                    mapping: &o.mapping,
+                };
+                let act = if orders_as_activity {
+                    ActivitySql::Orders(of, &order_opts)
+                } else {
+                    ActivitySql::Activity(SqlFile {
+                        path: a.name(),
+                        headers: a.read.table.headers(),
+                        mapping: &a.mapping,
+                    })
+                };
+                Ok(format!(
+                    "{}\n{}",
+                    reflow_sql(dialect, &act, &reflow_opts)?,
+                    lifecycle_sql(dialect, &of, &order_opts, Some(&act), &life_opts)?
+                ))
+            })
+        })
     });
 
     let rf = move |f: fn(&Reflow) -> Vec<opscalc_core::Metric>| {
@@ -535,6 +568,7 @@ pub fn LifecyclePage() -> impl IntoView {
                 </section>
                 <QualityPanel ledger=activity_ledger warnings=activity_warnings />
                 <QualityPanel ledger=orders_ledger warnings=no_warnings />
+                <SqlPanel sql=sql />
             </Show>
         </section>
     }

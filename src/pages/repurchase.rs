@@ -6,12 +6,14 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
+use crate::components::sql_panel::SqlPanel;
 use crate::pages::common::{metric_cards, ok_or_default, svg_download, with_read_warnings};
 use crate::state::{lines, use_app, Shared};
 use leptos::prelude::*;
 use opscalc_core::{
-    repurchase, Date, Dimension, InputKind, OrderOptions, Orders, Period, Repurchase,
-    RepurchaseCounts, RepurchaseOptions, DEFAULT_CANCELLED_STATUSES, DEFAULT_REFUNDED_STATUSES,
+    repurchase, repurchase_sql, Date, Dialect, Dimension, InputKind, OrderOptions, Orders, Period,
+    Repurchase, RepurchaseCounts, RepurchaseOptions, SqlFile, DEFAULT_CANCELLED_STATUSES,
+    DEFAULT_REFUNDED_STATUSES,
 };
 
 /// The page's settings, mirrored in the URL query.
@@ -209,6 +211,18 @@ pub fn RepurchasePage() -> impl IntoView {
         )
     });
 
+    let sql = Callback::new(move |dialect: Dialect| {
+        let (order_opts, opts) = settings.with(RepurchaseSettings::options)?;
+        app.orders.with(|d| {
+            let f = SqlFile {
+                path: d.name(),
+                headers: d.read.table.headers(),
+                mapping: &d.mapping,
+            };
+            repurchase_sql(dialect, &f, &order_opts, &opts)
+        })
+    });
+
     // Window defaults shown in the date inputs.
     let window = move || {
         result.with(|r| {
@@ -290,6 +304,7 @@ pub fn RepurchasePage() -> impl IntoView {
                     <RepurchaseViews result=result />
                 </Show>
                 <QualityPanel ledger=ledger warnings=warnings />
+                <SqlPanel sql=sql />
             </Show>
         </section>
     }

@@ -6,6 +6,7 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
+use crate::components::sql_panel::SqlPanel;
 use crate::metric_text::metric_text;
 use crate::pages::common::{
     metric_cards, opt_date, svg_download, today, whole, with_read_warnings,
@@ -13,8 +14,9 @@ use crate::pages::common::{
 use crate::state::{lines, use_app, Shared, Source};
 use leptos::prelude::*;
 use opscalc_core::{
-    sell_through, InputKind, OrderOptions, Orders, ProductOptions, Products, SellThroughCounts,
-    SellThroughOptions, DEFAULT_ONLINE_STATUSES, DEFAULT_WAREHOUSE_STATUSES,
+    sell_through, sell_through_sql, Dialect, InputKind, OrderOptions, Orders, ProductOptions,
+    Products, SellThroughCounts, SellThroughOptions, SqlFile, DEFAULT_ONLINE_STATUSES,
+    DEFAULT_WAREHOUSE_STATUSES,
 };
 use std::sync::Arc;
 
@@ -129,6 +131,39 @@ pub fn SellThroughPage() -> impl IntoView {
             Orders::build(&d.read.table, &d.mapping, &opts)
                 .map(|o| Some(Shared(Arc::new(o))))
                 .map_err(|e| e.to_string())
+        })
+    });
+    let sql = Callback::new(move |dialect: Dialect| {
+        let s = settings.get();
+        let opts = SellThroughOptions {
+            as_of: opt_date(&s.as_of, "as of")?,
+            window_days: whole(&s.window_days, "window days")?,
+            today: None,
+        };
+        let product_opts = ProductOptions {
+            online_statuses: lines(&s.online),
+            warehouse_statuses: lines(&s.warehouse),
+            date_order: None,
+        };
+        let own_products_sample_orders = app.products.with(|p| p.source != Source::Sample)
+            && app.orders.with(|o| o.source == Source::Sample);
+        let use_orders = s.use_orders && !own_products_sample_orders;
+        let order_opts = OrderOptions::default();
+        app.products.with(|p| {
+            app.orders.with(|o| {
+                let pf = SqlFile {
+                    path: p.name(),
+                    headers: p.read.table.headers(),
+                    mapping: &p.mapping,
+                };
+                let of = SqlFile {
+                    path: o.name(),
+                    headers: o.read.table.headers(),
+                    mapping: &o.mapping,
+                };
+                let orders = use_orders.then_some((&of, &order_opts));
+                sell_through_sql(dialect, &pf, &product_opts, orders, &opts)
+            })
         })
     });
     let result = Memo::new(move |_| {
@@ -396,6 +431,7 @@ pub fn SellThroughPage() -> impl IntoView {
                 </Show>
                 <QualityPanel ledger=products_ledger warnings=warnings />
                 <QualityPanel ledger=orders_ledger warnings=no_warnings />
+                <SqlPanel sql=sql />
             </Show>
         </section>
     }

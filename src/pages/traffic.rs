@@ -6,15 +6,17 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
+use crate::components::sql_panel::SqlPanel;
 use crate::format::{metric_value, number};
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
 use crate::state::{use_app, Shared};
 use leptos::prelude::*;
 use opscalc_core::{
-    decompose_revenue, diagnose, evaluate_benchmarks, flagship_aov, parse_number, split_periods,
-    traffic_from_pageviews, traffic_from_table, Bands, BenchmarkResult, Diagnosis, InputKind,
-    Mapping, OrderOptions, Orders, PageViews, Role, TrafficCounts, TrafficOptions, TrafficTable,
+    decompose_revenue, diagnose, evaluate_benchmarks, flagship_aov, pageviews_sql, parse_number,
+    split_periods, traffic_from_pageviews, traffic_from_table, traffic_table_sql, Bands,
+    BenchmarkResult, Diagnosis, Dialect, InputKind, Mapping, OrderOptions, Orders, PageViews, Role,
+    SqlFile, TrafficCounts, TrafficOptions, TrafficTable,
 };
 use std::sync::Arc;
 
@@ -270,6 +272,22 @@ pub fn TrafficPage() -> impl IntoView {
             .map_err(|e| e.to_string())
         })
     });
+    let sql = Callback::new(move |dialect: Dialect| {
+        let opts = options()?;
+        app.traffic.with(|d| {
+            let headers = d.read.table.headers();
+            let log = log_mapping(headers, &d.mapping);
+            let f = SqlFile {
+                path: d.name(),
+                headers,
+                mapping: log.as_ref().unwrap_or(&d.mapping),
+            };
+            match log {
+                Some(_) => pageviews_sql(dialect, &f, &opts),
+                None => traffic_table_sql(dialect, &f, &opts),
+            }
+        })
+    });
     let metrics = Signal::derive(move || {
         result.with(|r| {
             r.as_ref()
@@ -514,6 +532,7 @@ pub fn TrafficPage() -> impl IntoView {
                     </section>
                 </Show>
                 <QualityPanel ledger=ledger warnings=warnings />
+                <SqlPanel sql=sql />
             </Show>
         </section>
     }

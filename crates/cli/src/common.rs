@@ -3,8 +3,48 @@
 
 use crate::args::Args;
 use opscalc_core::{
-    read_bytes, DateOrder, InputKind, Mapping, ReadOptions, ReadResult, Report, Table,
+    read_bytes, DateOrder, Dialect, InputKind, Mapping, ReadOptions, ReadResult, Report, Table,
 };
+use std::io::Read;
+
+/// `--sql duckdb|spark`: print the query instead of computing.
+pub fn sql_dialect(args: &Args) -> Result<Option<Dialect>, String> {
+    args.value("sql")
+        .map(|v| {
+            Dialect::parse(v).ok_or_else(|| format!("--sql: expected duckdb or spark, got \"{v}\""))
+        })
+        .transpose()
+}
+
+/// Bytes read for `--sql`: the header row is all the query needs, and the
+/// file may be far too large to read (that is why SQL is wanted).
+const HEAD_BYTES: u64 = 1 << 20;
+
+/// Reads the start of a file (whole lines, up to 1 MiB) for its header
+/// row; spreadsheets are read whole.
+pub fn load_head(path: &str, args: &Args) -> Result<ReadResult, String> {
+    let cannot = |e: std::io::Error| format!("{path}: cannot read the file: {e}");
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(cannot)?
+        .take(HEAD_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    let is_zip_or_ole = bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    if is_zip_or_ole {
+        bytes = std::fs::read(path).map_err(cannot)?;
+    } else if bytes.len() as u64 == HEAD_BYTES {
+        if let Some(end) = bytes.iter().rposition(|&b| b == b'\n') {
+            bytes.truncate(end + 1);
+        }
+    }
+    let opts = ReadOptions {
+        encoding: args.value("encoding").map(str::to_string),
+        delimiter: None,
+        sheet: args.value("sheet").map(str::to_string),
+    };
+    read_bytes(path, &bytes, &opts).map_err(|e| e.to_string())
+}
 
 /// Reads a file with `--encoding`, `--sheet`; warnings go to `warnings`.
 pub fn load(path: &str, args: &Args, warnings: &mut Vec<String>) -> Result<ReadResult, String> {
@@ -17,6 +57,26 @@ pub fn load(path: &str, args: &Args, warnings: &mut Vec<String>) -> Result<ReadR
     let r = read_bytes(path, &bytes, &opts).map_err(|e| e.to_string())?;
     warnings.extend(r.warnings.iter().cloned());
     Ok(r)
+}
+
+/// What the SQL's reader needs to know about a file: the generated SQL
+/// reads UTF-8 CSV, so a spreadsheet is refused and another encoding gets
+/// a warning comment.
+pub fn sql_note(read: &ReadResult) -> Result<String, String> {
+    let name = read.table.name();
+    if !read.sheets.is_empty() {
+        return Err(format!(
+            "{name}: --sql reads CSV files; save the sheet as CSV (UTF-8) first"
+        ));
+    }
+    Ok(if read.encoding.eq_ignore_ascii_case("utf-8") {
+        String::new()
+    } else {
+        format!(
+            "-- warning: {name} is {}; the SQL engines read UTF-8, so convert it first (iconv -f {} -t UTF-8)\n",
+            read.encoding, read.encoding
+        )
+    })
 }
 
 /// Detects roles and applies `--map ROLE=HEADER` overrides.

@@ -22,6 +22,8 @@ usage:
 
 every command also takes --encoding LABEL (utf-8, gbk, utf-16le, ...), --sheet NAME,
 --date-order dmy|mdy and --map ROLE=HEADER. FILE may be CSV, TSV, TXT or XLSX.
+--sql duckdb|spark prints the command's metrics as one SQL query over the CSV file
+(same settings, your column names) instead of computing them; see docs/SCALING.md.
 ";
 
 fn main() {

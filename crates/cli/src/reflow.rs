@@ -3,7 +3,8 @@
 use crate::args::Args;
 use crate::common::{self, format_value};
 use opscalc_core::{
-    reflow, Activity, InputKind, OrderOptions, Orders, Period, ReflowOptions, Role,
+    reflow, reflow_sql, Activity, ActivitySql, InputKind, Mapping, OrderOptions, Orders, Period,
+    ReflowOptions, Role, SqlFile, Table,
 };
 
 const VALUED: &[&str] = &[
@@ -15,6 +16,7 @@ const VALUED: &[&str] = &[
     "encoding",
     "sheet",
     "date-order",
+    "sql",
 ];
 const FLAGS: &[&str] = &["json"];
 
@@ -32,6 +34,25 @@ pub fn run(argv: &[String]) -> Result<String, String> {
                 .ok_or_else(|| format!("--period: expected month, week or day, got \"{p}\""))?,
         },
     };
+    if let Some(dialect) = common::sql_dialect(&args)? {
+        let read = common::load_head(path, &args)?;
+        let note = common::sql_note(&read)?;
+        let order_opts = OrderOptions {
+            date_order: common::date_order(&args)?,
+            ..OrderOptions::default()
+        };
+        let (kind, mapping) = activity_mapping(&read.table, &args.values("map"))?;
+        let f = SqlFile {
+            path,
+            headers: read.table.headers(),
+            mapping: &mapping,
+        };
+        let a = match kind {
+            InputKind::Orders => ActivitySql::Orders(f, &order_opts),
+            _ => ActivitySql::Activity(f),
+        };
+        return Ok(note + &reflow_sql(dialect, &a, &opts)?);
+    }
     let mut warnings = Vec::new();
     let activity = load_activity(path, &args, &args.values("map"), &mut warnings)?;
     let mut r = reflow(&activity, &opts)?;
@@ -91,14 +112,10 @@ pub fn maps_for(kind: InputKind, maps: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Reads an activity file; an orders file (user and time roles not found,
-/// orders roles found) is read as paid orders, each an activity event.
-pub fn load_activity(
-    path: &str,
-    args: &Args,
-    maps: &[String],
-    warnings: &mut Vec<String>,
-) -> Result<Activity, String> {
+/// Whether a table is read as activity or as orders (an orders file whose
+/// paid orders are the visits), with its mapping: the rule `load_activity`
+/// applies.
+pub fn activity_mapping(table: &Table, maps: &[String]) -> Result<(InputKind, Mapping), String> {
     for m in maps {
         let key = m.split_once('=').map_or(m.as_str(), |(k, _)| k).trim();
         if let Some(r) = Role::from_key(key) {
@@ -110,9 +127,6 @@ pub fn load_activity(
             }
         }
     }
-    let read = common::load(path, args, warnings)?;
-    let table = &read.table;
-    let date_order = common::date_order(args)?;
     let m = common::mapping(
         table,
         InputKind::Activity,
@@ -122,16 +136,34 @@ pub fn load_activity(
         let om = common::mapping(table, InputKind::Orders, &maps_for(InputKind::Orders, maps))?;
         let has_time = om.get(Role::PaidAt).is_some() || om.get(Role::CreatedAt).is_some();
         if om.get(Role::OrderId).is_some() && om.get(Role::BuyerId).is_some() && has_time {
-            let opts = OrderOptions {
-                date_order,
-                ..OrderOptions::default()
-            };
-            let orders = Orders::build(table, &om, &opts).map_err(|e| e.to_string())?;
-            warnings.push(format!(
-                "{path}: read as orders: each paid order is a visit by its buyer"
-            ));
-            return Ok(Activity::from_orders(&orders));
+            return Ok((InputKind::Orders, om));
         }
+    }
+    Ok((InputKind::Activity, m))
+}
+
+/// Reads an activity file; an orders file (user and time roles not found,
+/// orders roles found) is read as paid orders, each an activity event.
+pub fn load_activity(
+    path: &str,
+    args: &Args,
+    maps: &[String],
+    warnings: &mut Vec<String>,
+) -> Result<Activity, String> {
+    let read = common::load(path, args, warnings)?;
+    let table = &read.table;
+    let date_order = common::date_order(args)?;
+    let (kind, m) = activity_mapping(table, maps)?;
+    if kind == InputKind::Orders {
+        let opts = OrderOptions {
+            date_order,
+            ..OrderOptions::default()
+        };
+        let orders = Orders::build(table, &m, &opts).map_err(|e| e.to_string())?;
+        warnings.push(format!(
+            "{path}: read as orders: each paid order is a visit by its buyer"
+        ));
+        return Ok(Activity::from_orders(&orders));
     }
     Activity::build(table, &m, date_order).map_err(|e| e.to_string())
 }

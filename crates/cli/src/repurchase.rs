@@ -3,7 +3,8 @@
 use crate::args::Args;
 use crate::common::{self, format_value};
 use opscalc_core::{
-    repurchase, Dimension, InputKind, OrderOptions, Orders, Period, RepurchaseOptions,
+    repurchase, repurchase_sql, Dimension, InputKind, OrderOptions, Orders, Period,
+    RepurchaseOptions, SqlFile,
 };
 
 const VALUED: &[&str] = &[
@@ -16,21 +17,18 @@ const VALUED: &[&str] = &[
     "encoding",
     "sheet",
     "date-order",
+    "sql",
 ];
 const FLAGS: &[&str] = &["merge-same-day", "exclude-refunded", "json"];
 
 pub fn run(argv: &[String]) -> Result<String, String> {
     let args = Args::parse(argv, VALUED, FLAGS)?;
     let path = args.file("ORDERS")?;
-    let mut warnings = Vec::new();
-    let read = common::load(path, &args, &mut warnings)?;
-    let mapping = common::mapping(&read.table, InputKind::Orders, &args.values("map"))?;
     let order_opts = OrderOptions {
         exclude_refunded: args.flag("exclude-refunded"),
         date_order: common::date_order(&args)?,
         ..OrderOptions::default()
     };
-    let orders = Orders::build(&read.table, &mapping, &order_opts).map_err(|e| e.to_string())?;
     let opts = RepurchaseOptions {
         from: args.date("from")?,
         to: args.date("to")?,
@@ -50,6 +48,21 @@ pub fn run(argv: &[String]) -> Result<String, String> {
             })
             .transpose()?,
     };
+    if let Some(dialect) = common::sql_dialect(&args)? {
+        let read = common::load_head(path, &args)?;
+        let note = common::sql_note(&read)?;
+        let mapping = common::mapping(&read.table, InputKind::Orders, &args.values("map"))?;
+        let f = SqlFile {
+            path,
+            headers: read.table.headers(),
+            mapping: &mapping,
+        };
+        return Ok(note + &repurchase_sql(dialect, &f, &order_opts, &opts)?);
+    }
+    let mut warnings = Vec::new();
+    let read = common::load(path, &args, &mut warnings)?;
+    let mapping = common::mapping(&read.table, InputKind::Orders, &args.values("map"))?;
+    let orders = Orders::build(&read.table, &mapping, &order_opts).map_err(|e| e.to_string())?;
     let mut r = repurchase(&orders, &opts)?;
     r.report.warnings.splice(0..0, warnings);
     let json = args.flag("json");

@@ -3,8 +3,9 @@
 use crate::args::Args;
 use crate::common::{self, format_value, trim_num};
 use opscalc_core::{
-    missing_role, norm_status, read_bytes, sell_through, Date, InputKind, OrderOptions, Orders,
-    ProductOptions, Products, ReadOptions, Role, SellThrough, SellThroughOptions,
+    missing_role, norm_status, read_bytes, sell_through, sell_through_sql, Date, InputKind,
+    OrderOptions, Orders, ProductOptions, Products, ReadOptions, Role, SellThrough,
+    SellThroughOptions, SqlFile,
 };
 
 const VALUED: &[&str] = &[
@@ -21,6 +22,7 @@ const VALUED: &[&str] = &[
     "orders-sheet",
     "date-order",
     "unsold-csv",
+    "sql",
 ];
 const FLAGS: &[&str] = &["exclude-refunded", "json"];
 
@@ -31,9 +33,6 @@ pub fn run(argv: &[String]) -> Result<String, String> {
     let args = Args::parse(argv, VALUED, FLAGS)?;
     let path = args.file("PRODUCTS")?;
     let date_order = common::date_order(&args)?;
-    let mut warnings = Vec::new();
-    let read = common::load(path, &args, &mut warnings)?;
-    let mapping = common::mapping(&read.table, InputKind::Products, &args.values("map"))?;
     let mut product_opts = ProductOptions {
         date_order,
         ..ProductOptions::default()
@@ -48,6 +47,46 @@ pub fn run(argv: &[String]) -> Result<String, String> {
         reclassify(&mut product_opts.online_statuses, &v);
         product_opts.warehouse_statuses.push(v);
     }
+    if let Some(dialect) = common::sql_dialect(&args)? {
+        let opts = SellThroughOptions {
+            as_of: args.date("as-of")?,
+            window_days: args.number("window-days")?.unwrap_or(30),
+            today: None,
+        };
+        let read = common::load_head(path, &args)?;
+        let mut note = common::sql_note(&read)?;
+        let mapping = common::mapping(&read.table, InputKind::Products, &args.values("map"))?;
+        let f = SqlFile {
+            path,
+            headers: read.table.headers(),
+            mapping: &mapping,
+        };
+        let order_opts = OrderOptions {
+            exclude_refunded: args.flag("exclude-refunded"),
+            date_order,
+            ..OrderOptions::default()
+        };
+        let orders = match args.value("orders") {
+            Some(op) => {
+                let read = common::load_head(op, &args)?;
+                note.push_str(&common::sql_note(&read)?);
+                let m =
+                    common::mapping(&read.table, InputKind::Orders, &args.values("orders-map"))?;
+                Some((op, read, m))
+            }
+            None => None,
+        };
+        let of = orders.as_ref().map(|(op, read, m)| SqlFile {
+            path: op,
+            headers: read.table.headers(),
+            mapping: m,
+        });
+        let o = of.as_ref().map(|f| (f, &order_opts));
+        return Ok(note + &sell_through_sql(dialect, &f, &product_opts, o, &opts)?);
+    }
+    let mut warnings = Vec::new();
+    let read = common::load(path, &args, &mut warnings)?;
+    let mapping = common::mapping(&read.table, InputKind::Products, &args.values("map"))?;
     let products =
         Products::build(&read.table, &mapping, &product_opts).map_err(|e| e.to_string())?;
 

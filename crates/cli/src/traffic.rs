@@ -3,8 +3,9 @@
 use crate::args::Args;
 use crate::common::{self, format_value, trim_num};
 use opscalc_core::{
-    parse_number, traffic_from_pageviews, traffic_from_table, InputKind, Mapping, PageViews, Role,
-    Table, TrafficOptions, TrafficResult, TrafficTable,
+    pageviews_sql, parse_number, traffic_from_pageviews, traffic_from_table, traffic_table_sql,
+    InputKind, Mapping, PageViews, Role, SqlFile, Table, TrafficOptions, TrafficResult,
+    TrafficTable,
 };
 
 const VALUED: &[&str] = &[
@@ -15,6 +16,7 @@ const VALUED: &[&str] = &[
     "encoding",
     "sheet",
     "date-order",
+    "sql",
 ];
 const FLAGS: &[&str] = &["json"];
 
@@ -52,8 +54,12 @@ pub fn run(argv: &[String]) -> Result<String, String> {
         })
         .transpose()?;
     let date_order = common::date_order(&args)?;
+    let dialect = common::sql_dialect(&args)?;
     let mut warnings = Vec::new();
-    let read = common::load(path, &args, &mut warnings)?;
+    let read = match dialect {
+        Some(_) => common::load_head(path, &args)?,
+        None => common::load(path, &args, &mut warnings)?,
+    };
     let maps = args.values("map");
     let kind = match args.value("kind") {
         None => detect(&read.table, &maps)?,
@@ -66,6 +72,24 @@ pub fn run(argv: &[String]) -> Result<String, String> {
         flagship_aov,
         ..TrafficOptions::default()
     };
+    if let Some(dialect) = dialect {
+        let note = common::sql_note(&read)?;
+        let input = match kind {
+            Kind::Log => InputKind::PageViews,
+            Kind::Table => InputKind::TrafficTable,
+        };
+        let m = common::mapping(&read.table, input, &maps)?;
+        let f = SqlFile {
+            path,
+            headers: read.table.headers(),
+            mapping: &m,
+        };
+        let sql = match kind {
+            Kind::Log => pageviews_sql(dialect, &f, &opts)?,
+            Kind::Table => traffic_table_sql(dialect, &f, &opts)?,
+        };
+        return Ok(note + &sql);
+    }
     let mut r = match kind {
         Kind::Log => {
             let m: Mapping = common::mapping(&read.table, InputKind::PageViews, &maps)?;

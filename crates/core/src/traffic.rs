@@ -396,7 +396,7 @@ pub struct TrafficTable {
 }
 
 /// Cell values that mark a totals row, which would count everything twice.
-const TOTAL_LABELS: &[&str] = &[
+pub(crate) const TOTAL_LABELS: &[&str] = &[
     "合计",
     "总计",
     "汇总",
