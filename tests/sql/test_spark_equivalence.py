@@ -28,6 +28,9 @@ def setUpModule():
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "2")
+        # The plans of these queries are large; 1 GB (the default) runs
+        # out over a few hundred of them.
+        .config("spark.driver.memory", "3g")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate()
     )
@@ -47,8 +50,12 @@ def execute(sql):
     df = None
     for s in statements:
         df = SPARK.sql(s)
-    row = df.collect()[0]
-    return row.asDict()
+    row = df.collect()[0].asDict()
+    # Views of earlier cases would otherwise stay in the session.
+    for view in SPARK.catalog.listTables():
+        if view.isTemporary:
+            SPARK.catalog.dropTempView(view.name)
+    return row
 
 
 class SparkEquivalence(unittest.TestCase):
