@@ -2,28 +2,20 @@
 // through the file input, a paste, settings, downloads, manual mode. Values
 // are read from data-metric / data-value and were worked out by hand (see
 // crates/core/tests/repurchase.rs for the orders fixture's arithmetic).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { startServer, launch, openPage, ready, shots, offsite, metric, repo } from "./helpers.mjs";
+import { openPage, ready, shots, offsite, metric, repo, serveAndLaunch } from "./helpers.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = serveAndLaunch();
 
 const fixture = (name) => path.join(repo, "tests/fixtures", name);
 const close = (a, b) => Math.abs(a - b) < 1e-12;
 
 test("repurchase: sample, GBK upload, settings in the URL, excluded rows download", async () => {
-  const { page, requests, errors, context } = await openPage(browser, server.url);
-  await page.goto(server.url + "/repurchase");
+  const { page, requests, errors, context } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url + "/repurchase");
   await ready(page);
   // The built-in sample computes at once (values checked against `opscalc repurchase samples/orders.csv`).
   assert.equal(await metric(page, "buyers"), 155);
@@ -63,14 +55,14 @@ test("repurchase: sample, GBK upload, settings in the URL, excluded rows downloa
   assert.match(csv, /orders-small-gbk\.csv,10,订单状态,refunded/);
 
   await page.screenshot({ path: path.join(shots, "repurchase-upload.png"), fullPage: false });
-  assert.deepEqual(offsite(requests, server.url), []);
+  assert.deepEqual(offsite(requests, env.server.url), []);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test("repurchase: paste from Excel, a bad date is a clear message, manual mode", async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
-  await page.goto(server.url + "/repurchase?from=2024-03-02");
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  await page.goto(env.server.url + "/repurchase?from=2024-03-02");
   await ready(page);
   await page.locator("details.paste summary").click();
   await page.fill('[data-testid="paste-area"]', "Order ID\tCustomer ID\tPaid at\nA\tamy\t2024-03-01\nB\tamy\t2024-03-05\nC\tbob\t2024-03-06\n");
@@ -105,8 +97,8 @@ test("repurchase: paste from Excel, a bad date is a clear message, manual mode",
 });
 
 test("lifecycle: uploaded activity gives the hand-worked reflow rate", async () => {
-  const { page, context, errors } = await openPage(browser, server.url);
-  await page.goto(server.url + "/lifecycle?from=2024-03-01&to=2024-03-31&churn=30");
+  const { page, context, errors } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url + "/lifecycle?from=2024-03-01&to=2024-03-31&churn=30");
   await ready(page);
   await page.locator('[data-metric="reflow_rate"]').waitFor();
   await page.locator('section[data-kind="Activity"] [data-testid="file-input"]').setInputFiles(fixture("activity-small.csv"));
@@ -177,8 +169,8 @@ test("lifecycle: uploaded activity gives the hand-worked reflow rate", async () 
 });
 
 test("sell-through: sample, 10-SKU minimum in manual mode", async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
-  await page.goto(server.url + "/sell-through");
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  await page.goto(env.server.url + "/sell-through");
   await ready(page);
   assert.equal(await metric(page, "online_skus"), 18);
   assert.equal(await metric(page, "warehouse_skus"), 6);
@@ -199,8 +191,8 @@ test("sell-through: sample, 10-SKU minimum in manual mode", async () => {
 });
 
 test("traffic: sample benchmarks and manual mode diagnosis", async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
-  await page.goto(server.url + "/traffic");
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  await page.goto(env.server.url + "/traffic");
   await ready(page);
   const bounce = await metric(page, "bounce_rate");
   assert.ok(bounce > 0 && bounce < 1);
@@ -222,8 +214,8 @@ test("traffic: sample benchmarks and manual mode diagnosis", async () => {
 });
 
 test("sell-through: an unknown status is asked about, never guessed", async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(server.url + "/sell-through");
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url + "/sell-through");
   await ready(page);
   await page.locator('section[data-kind="Products"] [data-testid="file-input"]').setInputFiles(fixture("products-unknown.csv"));
   await page.locator('section[data-kind="Products"] [data-testid="data-summary"]').filter({ hasText: "products-unknown.csv" }).waitFor();
@@ -239,8 +231,8 @@ test("sell-through: an unknown status is asked about, never guessed", async () =
 });
 
 test("traffic: a page-view log is split into visits, and edited bands are remembered", async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
-  await page.goto(server.url + "/traffic");
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  await page.goto(env.server.url + "/traffic");
   await ready(page);
   await page.setInputFiles('[data-testid="file-input"]', fixture("pageviews-small.csv"));
   await page.locator('[data-testid="data-summary"]').filter({ hasText: "pageviews-small.csv" }).waitFor();

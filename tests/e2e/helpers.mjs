@@ -2,6 +2,7 @@
 // port, launch Debian's Chromium through playwright-core, and record every
 // request so a test can prove nothing leaves the machine.
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -80,4 +81,19 @@ export async function metric(page, key) {
 
 export function offsite(requests, base) {
   return requests.filter((u) => !u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:"));
+}
+
+// For a test file: serve dist/ and launch Chromium once, before its tests,
+// and clean up after them. Fields are set when the tests run.
+export function serveAndLaunch() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
 }

@@ -1,21 +1,13 @@
 // Privacy: a full session (import, every calculator, every export) makes
 // no request beyond the local server, the page's CSP forbids remote
 // connections, and the built app carries no telemetry endpoint.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { startServer, launch, openPage, ready, metric, repo } from "./helpers.mjs";
+import { openPage, ready, metric, repo, serveAndLaunch } from "./helpers.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = serveAndLaunch();
 
 const fixture = (name) => path.join(repo, "tests/fixtures", name);
 
@@ -35,8 +27,8 @@ async function downloadAll(page) {
 }
 
 test("a full session sends nothing beyond the local server", async () => {
-  const { page, requests, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
-  const response = await page.goto(server.url + "/");
+  const { page, requests, errors, context } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  const response = await page.goto(env.server.url + "/");
   await ready(page);
   const csp = response.headers()["content-security-policy"];
   assert.match(csp, /default-src 'self'/);
@@ -51,7 +43,7 @@ test("a full session sends nothing beyond the local server", async () => {
     ["/traffic", "TrafficTable", "pageviews-small.csv", "pv", 7],
   ];
   for (const [route, kind, file, key, value] of sessions) {
-    await page.goto(server.url + route);
+    await page.goto(env.server.url + route);
     await ready(page);
     const panel = page.locator(`section[data-kind="${kind}"]`);
     await panel.locator('[data-testid="file-input"]').setInputFiles(fixture(file));
@@ -68,7 +60,7 @@ test("a full session sends nothing beyond the local server", async () => {
   assert.ok(downloads.includes("excluded-rows.csv"), downloads.join());
   assert.ok(downloads.filter((n) => n.endsWith(".csv")).length >= 4, downloads.join());
 
-  const origin = new URL(server.url).origin;
+  const origin = new URL(env.server.url).origin;
   const elsewhere = requests.filter((u) => !(u.startsWith(origin + "/") || u.startsWith("data:") || u.startsWith("blob:")));
   assert.deepEqual(elsewhere, []);
   assert.ok(requests.length > 0);
@@ -77,12 +69,12 @@ test("a full session sends nothing beyond the local server", async () => {
 });
 
 test("the CSP blocks a remote connection even if code tried one", async () => {
-  const { page, context } = await openPage(browser, server.url);
+  const { page, context } = await openPage(env.browser, env.server.url);
   const answered = [];
   const failed = {};
   page.on("response", (r) => answered.push(r.url()));
   page.on("requestfailed", (r) => (failed[r.url()] = r.failure()?.errorText));
-  await page.goto(server.url + "/");
+  await page.goto(env.server.url + "/");
   await ready(page);
   const result = await page.evaluate(async () => {
     const violations = [];

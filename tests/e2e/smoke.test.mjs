@@ -1,19 +1,11 @@
 // Opens every route as a person would, checks its content, screenshots it,
 // and fails on any request that is not to the local server.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { startServer, launch, openPage, ready, shots, offsite, metric } from "./helpers.mjs";
+import { openPage, ready, shots, offsite, metric, serveAndLaunch } from "./helpers.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = serveAndLaunch();
 
 const routes = [
   ["/", "home", "运营计算器"],
@@ -25,20 +17,20 @@ const routes = [
 
 for (const [route, name, text] of routes) {
   test(`route ${route} renders in zh with no off-site request`, async () => {
-    const { page, requests, errors, context } = await openPage(browser, server.url);
-    await page.goto(server.url + route);
+    const { page, requests, errors, context } = await openPage(env.browser, env.server.url);
+    await page.goto(env.server.url + route);
     await ready(page);
     await page.locator("h1, h2, .metric-name", { hasText: text }).first().waitFor({ timeout: 15000 });
     await page.screenshot({ path: path.join(shots, `${name}-zh.png`), fullPage: true });
-    assert.deepEqual(offsite(requests, server.url), []);
+    assert.deepEqual(offsite(requests, env.server.url), []);
     assert.deepEqual(errors, []);
     await context.close();
   });
 }
 
 test("english, phone width, dark mode", async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: "en-US", width: 390, height: 844, colorScheme: "dark" });
-  await page.goto(server.url + "/repurchase");
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: "en-US", width: 390, height: 844, colorScheme: "dark" });
+  await page.goto(env.server.url + "/repurchase");
   await ready(page);
   await page.getByText("User repurchase rate").first().waitFor();
   // Sample data: every headline metric has a value or an explained n/a.
@@ -48,8 +40,8 @@ test("english, phone width, dark mode", async () => {
 });
 
 test("language choice is remembered across reloads", async () => {
-  const { page, context } = await openPage(browser, server.url, { locale: "zh-CN" });
-  await page.goto(server.url + "/");
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: "zh-CN" });
+  await page.goto(env.server.url + "/");
   await ready(page);
   await page.selectOption('[data-testid="lang-switch"]', "en");
   await page.getByText("Repurchase").first().waitFor();
@@ -61,8 +53,8 @@ test("language choice is remembered across reloads", async () => {
 });
 
 test("unknown route shows the 404 page", async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(server.url + "/no-such-page");
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url + "/no-such-page");
   await ready(page);
   await page.getByText("404").waitFor();
   await context.close();

@@ -1,19 +1,11 @@
 // The "Show SQL" panel: each calculator shows its metrics as one query with
 // the user's own column names and settings, in DuckDB and Spark dialects.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { startServer, launch, openPage, ready, shots, offsite } from "./helpers.mjs";
+import { openPage, ready, shots, offsite, serveAndLaunch } from "./helpers.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = serveAndLaunch();
 
 async function openSql(page) {
   const panel = page.locator('[data-testid="sql-panel"]');
@@ -23,8 +15,8 @@ async function openSql(page) {
 }
 
 test("show SQL: the user's column names and settings, both dialects, on every calculator", async () => {
-  const { page, requests, errors } = await openPage(browser, server.url);
-  await page.goto(server.url + "/repurchase?merge=1&lookback=30");
+  const { page, requests, errors } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url + "/repurchase?merge=1&lookback=30");
   await ready(page);
   const sql = await openSql(page);
   let text = await sql.textContent();
@@ -45,11 +37,11 @@ test("show SQL: the user's column names and settings, both dialects, on every ca
   await page.screenshot({ path: path.join(shots, "sql-panel-spark.png"), fullPage: false });
 
   for (const [route, key] of [["/lifecycle", "stage_churned_share"], ["/sell-through", "sell_through_rate"], ["/traffic", "bounce_rate"]]) {
-    await page.goto(server.url + route);
+    await page.goto(env.server.url + route);
     await ready(page);
     const s = await openSql(page);
     assert.match(await s.textContent(), new RegExp(`AS ${key}`), route);
   }
   assert.deepEqual(errors, []);
-  assert.deepEqual(offsite(requests, server.url), []);
+  assert.deepEqual(offsite(requests, env.server.url), []);
 });
