@@ -2,28 +2,14 @@
 //! with the user's column names and settings. (That the query computes the
 //! same numbers is proven on real engines by tests/sql/.)
 
+mod common;
 use std::path::PathBuf;
-use std::process::Command;
 
 fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("opscalc-sql-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
+    common::temp_file("sql-cli", name, text)
 }
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_opscalc"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use common::run;
 
 fn sql(args: &[&str]) -> String {
     let (code, out, err) = run(args);
