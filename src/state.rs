@@ -4,9 +4,7 @@
 use crate::i18n::Lang;
 use crate::import_worker::FileRef;
 use leptos::prelude::*;
-use opscalc_core::{
-    read_bytes, read_text, DateOrder, InputKind, Mapping, ReadError, ReadOptions, ReadResult, Role,
-};
+use opscalc_core::{read_text, DateOrder, InputKind, Mapping, ReadError, ReadResult, Role};
 use std::sync::Arc;
 
 /// Built-in sample files, so every calculator shows results at once.
@@ -88,33 +86,6 @@ impl Dataset {
             date_order: None,
             file,
         }
-    }
-
-    /// Reads an uploaded file. `remembered` looks up a mapping the user
-    /// chose before for the same headers; it wins over detection.
-    ///
-    /// # Example
-    /// ```
-    /// use opscalc_core::{InputKind, ReadOptions, Role};
-    /// use opscalc_web::state::Dataset;
-    /// let d = Dataset::from_file(InputKind::Orders, "o.csv", b"order id,buyer,paid at\n1,a,2024-01-01\n".to_vec(), &ReadOptions::default(), |_| None).unwrap();
-    /// assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
-    /// ```
-    pub fn from_file(
-        kind: InputKind,
-        name: &str,
-        bytes: Vec<u8>,
-        opts: &ReadOptions,
-        remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
-    ) -> Result<Dataset, ReadError> {
-        let read = read_bytes(name, &bytes, opts)?;
-        Ok(Dataset::from_read(
-            kind,
-            read,
-            Source::File(name.to_string()),
-            None,
-            remembered,
-        ))
     }
 
     /// Reads pasted text (Excel copies as TSV).
