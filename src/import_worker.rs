@@ -3,6 +3,7 @@
 //! doing) and the worker's memory goes back to the system when it is done.
 //! The page only ever receives the parsed table, as one transferred buffer.
 
+use crate::engine::Encoded;
 use opscalc_core::ReadResult;
 
 /// How far an import has got.
@@ -122,7 +123,7 @@ mod imp {
         file: File,
         request: ImportRequest,
         on_progress: impl Fn(ImportProgress) + 'static,
-        on_done: impl FnOnce(Result<ReadResult, String>) + 'static,
+        on_done: impl FnOnce(Result<(ReadResult, Encoded), String>) + 'static,
     ) {
         cancel();
         let name = file.name();
@@ -137,11 +138,11 @@ mod imp {
         };
         let started = js_sys::Date::now();
         let done = std::rc::Rc::new(RefCell::new(Some(
-            Box::new(on_done) as Box<dyn FnOnce(Result<ReadResult, String>)>
+            Box::new(on_done) as Box<dyn FnOnce(Result<(ReadResult, Encoded), String>)>
         )));
         let finish = {
             let done = done.clone();
-            move |r: Result<ReadResult, String>| {
+            move |r: Result<(ReadResult, Encoded), String>| {
                 // Stop the worker first so its memory is released.
                 RUNNING.with(|c| {
                     if let Some(r) = c.borrow_mut().take() {
@@ -200,7 +201,9 @@ mod imp {
                         buffer
                             .subarray(at as u32, (at + out.len()) as u32)
                             .copy_to(out)
-                    });
+                    })
+                    // The same buffer goes on to the engine, moved, not copied.
+                    .map(|r| (r, Encoded(buffer.buffer())));
                     if let Some(f) = fin.borrow_mut().take() {
                         f(result);
                     }
@@ -260,7 +263,7 @@ pub fn start(
     file: web_sys::File,
     request: ImportRequest,
     on_progress: impl Fn(ImportProgress) + 'static,
-    on_done: impl FnOnce(Result<ReadResult, String>) + 'static,
+    on_done: impl FnOnce(Result<(ReadResult, Encoded), String>) + 'static,
 ) {
     #[cfg(target_arch = "wasm32")]
     imp::start(file, request, on_progress, on_done);

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod engine;
 pub mod format;
 pub mod i18n;
 pub mod import_worker;

@@ -1,10 +1,13 @@
 //! Shared app state (the [`AppState`] context) and the plain logic behind
 //! it: datasets, their mapping, and what is remembered in the browser.
 
+use crate::engine::Encoded;
 use crate::i18n::Lang;
 use crate::import_worker::FileRef;
 use leptos::prelude::*;
-use opscalc_core::{read_text, DateOrder, InputKind, Mapping, ReadError, ReadResult, Role};
+use opscalc_core::{
+    read_text, DateOrder, InputKind, Mapping, ReadError, ReadResult, Role, TableRef,
+};
 use std::sync::Arc;
 
 /// Built-in sample files, so every calculator shows results at once.
@@ -32,8 +35,11 @@ pub enum Source {
 pub struct Dataset {
     /// What the table holds.
     pub kind: InputKind,
-    /// The table and what the reader detected.
-    pub read: ReadResult,
+    /// The table and what the reader detected (shared: the engine's copy
+    /// is restored from it if the engine worker restarts).
+    pub read: Arc<ReadResult>,
+    /// The engine's id for this table.
+    pub table_id: u32,
     /// Which column plays which role.
     pub mapping: Mapping,
     /// Where it came from.
@@ -50,9 +56,11 @@ impl Dataset {
     pub fn sample(kind: InputKind, name: &str, text: &str) -> Dataset {
         let read = read_text(name, text, None).expect("built-in samples are valid CSV");
         let mapping = Mapping::detect(kind, read.table.headers());
+        let (read, table_id) = engine_table(kind, read, None);
         Dataset {
             kind,
             read,
+            table_id,
             mapping,
             source: Source::Sample,
             date_order: None,
@@ -67,7 +75,7 @@ impl Dataset {
     /// use opscalc_core::{read_text, InputKind, Role};
     /// use opscalc_web::state::{Dataset, Source};
     /// let r = read_text("o.csv", "order id,buyer,paid at\n1,a,2024-01-01\n", None).unwrap();
-    /// let d = Dataset::from_read(InputKind::Orders, r, Source::File("o.csv".into()), None, |_| None);
+    /// let d = Dataset::from_read(InputKind::Orders, r, Source::File("o.csv".into()), None, None, |_| None);
     /// assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
     /// ```
     pub fn from_read(
@@ -75,12 +83,15 @@ impl Dataset {
         read: ReadResult,
         source: Source,
         file: Option<FileRef>,
+        encoded: Option<Encoded>,
         remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
     ) -> Dataset {
         let mapping = mapping_for(kind, &read, remembered(read.table.headers()).as_deref());
+        let (read, table_id) = engine_table(kind, read, encoded);
         Dataset {
             kind,
             read,
+            table_id,
             mapping,
             source,
             date_order: None,
@@ -108,8 +119,17 @@ impl Dataset {
             read,
             Source::Paste,
             None,
+            None,
             remembered,
         ))
+    }
+
+    /// This table and its mapping, as the engine names them.
+    pub fn table_ref(&self) -> TableRef {
+        TableRef {
+            id: self.table_id,
+            mapping: self.mapping.clone(),
+        }
     }
 
     /// The file name (or a label) for messages.
@@ -124,6 +144,18 @@ impl Dataset {
             .map(|(r, c)| (r.key().to_string(), self.read.table.headers()[c].clone()))
             .collect()
     }
+}
+
+/// Shares a new table and gives it to the engine under a fresh id.
+fn engine_table(
+    kind: InputKind,
+    read: ReadResult,
+    encoded: Option<Encoded>,
+) -> (Arc<ReadResult>, u32) {
+    let read = Arc::new(read);
+    let id = crate::engine::next_table_id();
+    crate::engine::put(id, kind, &read, encoded);
+    (read, id)
 }
 
 /// Detects the mapping, then applies a remembered one for these headers.

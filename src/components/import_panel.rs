@@ -169,11 +169,12 @@ pub fn ImportPanel(
                 busy.set(false);
                 progress.set(None);
                 match result {
-                    Ok(read) => accept(Ok(Dataset::from_read(
+                    Ok((read, encoded)) => accept(Ok(Dataset::from_read(
                         kind,
                         read,
                         Source::File(name),
                         Some(file_ref),
+                        Some(encoded),
                         remembered,
                     ))),
                     Err(m) => error.set(Some(m)),

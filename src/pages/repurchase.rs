@@ -7,12 +7,13 @@ use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::components::sql_panel::SqlPanel;
+use crate::engine::{computed, Computed};
 use crate::pages::common::{metric_cards, ok_or_default, svg_download, with_read_warnings};
 use crate::state::{lines, use_app, Shared};
 use leptos::prelude::*;
 use opscalc_core::{
-    repurchase, repurchase_sql, Date, Dialect, Dimension, InputKind, OrderOptions, Orders, Period,
-    Repurchase, RepurchaseCounts, RepurchaseOptions, SqlFile, DEFAULT_CANCELLED_STATUSES,
+    repurchase_sql, Date, Dialect, Dimension, InputKind, OrderOptions, Period, Repurchase,
+    RepurchaseCounts, RepurchaseOptions, Request, Response, SqlFile, DEFAULT_CANCELLED_STATUSES,
     DEFAULT_REFUNDED_STATUSES,
 };
 
@@ -169,27 +170,25 @@ pub fn RepurchasePage() -> impl IntoView {
     let manual = RwSignal::new(false);
     Effect::new(move |_| replace_query(&settings.with(RepurchaseSettings::to_query)));
 
-    let orders = Memo::new(move |_| {
-        let (order_opts, _) = settings.with(RepurchaseSettings::options)?;
-        app.orders.with(|d| {
-            let opts = OrderOptions {
+    // The orders are built and the views computed in the engine worker;
+    // the page sends the table's id, mapping and settings.
+    let request = Memo::new(move |_| {
+        let (order_opts, opts) = settings.with(RepurchaseSettings::options)?;
+        Ok(app.orders.with(|d| Request::Repurchase {
+            orders: d.table_ref(),
+            order_options: OrderOptions {
                 date_order: d.date_order,
                 ..order_opts
-            };
-            crate::browser::timed("orders_build", || {
-                Orders::build(&d.read.table, &d.mapping, &opts)
-            })
-            .map(|o| Shared(std::sync::Arc::new(o)))
-            .map_err(|e| e.to_string())
-        })
+            },
+            options: opts,
+        }))
     });
-    let result = Memo::new(move |_| {
-        let (_, opts) = settings.with(RepurchaseSettings::options)?;
-        let o = orders.get()?;
-        crate::browser::timed("repurchase_views", || repurchase(&o, &opts))
-            .map(|r| Shared(std::sync::Arc::new(r)))
+    let Computed { result, busy } = computed(request, |r| match r {
+        Response::Repurchase(r) => Some(r),
+        _ => None,
     });
     let ok = move || result.with(|r| r.is_ok());
+    let failed = move || result.with(|r| matches!(r, Err(e) if !e.is_empty()));
     let metrics = Signal::derive(move || {
         result.with(|r| {
             r.as_ref()
@@ -294,10 +293,10 @@ pub fn RepurchasePage() -> impl IntoView {
                         </div>
                     </details>
                 </section>
-                <Show when=move || !ok()>
+                <Show when=failed>
                     <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
                 </Show>
-                <div class="cards">
+                <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>
                     {metric_cards(KEYS, metrics)}
                 </div>
                 <Show when=ok>

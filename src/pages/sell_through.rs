@@ -7,6 +7,7 @@ use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::components::sql_panel::SqlPanel;
+use crate::engine::{computed, Computed};
 use crate::metric_text::metric_text;
 use crate::pages::common::{
     metric_cards, opt_date, svg_download, today, whole, with_read_warnings,
@@ -14,8 +15,8 @@ use crate::pages::common::{
 use crate::state::{lines, use_app, Shared, Source};
 use leptos::prelude::*;
 use opscalc_core::{
-    sell_through, sell_through_sql, Dialect, InputKind, OrderOptions, Orders, ProductOptions,
-    Products, SellThroughCounts, SellThroughOptions, SqlFile, DEFAULT_ONLINE_STATUSES,
+    sell_through_sql, Dialect, InputKind, OrderOptions, ProductOptions, Request, Response,
+    SellThroughCounts, SellThroughOptions, SqlFile, DEFAULT_ONLINE_STATUSES,
     DEFAULT_WAREHOUSE_STATUSES,
 };
 use std::sync::Arc;
@@ -102,37 +103,6 @@ pub fn SellThroughPage() -> impl IntoView {
     let manual = RwSignal::new(false);
     Effect::new(move |_| replace_query(&settings.with(SellThroughSettings::to_query)));
 
-    let products = Memo::new(move |_| {
-        let (online, warehouse) = settings.with(|s| (lines(&s.online), lines(&s.warehouse)));
-        app.products.with(|d| {
-            let opts = ProductOptions {
-                online_statuses: online,
-                warehouse_statuses: warehouse,
-                date_order: d.date_order,
-            };
-            Products::build(&d.read.table, &d.mapping, &opts)
-                .map(|p| Shared(Arc::new(p)))
-                .map_err(|e| e.to_string())
-        })
-    });
-    let orders = Memo::new(move |_| {
-        // The built-in sample orders are never mixed with the user's own
-        // products file.
-        let own_products_sample_orders = app.products.with(|p| p.source != Source::Sample)
-            && app.orders.with(|o| o.source == Source::Sample);
-        if !settings.with(|s| s.use_orders) || own_products_sample_orders {
-            return Ok(None);
-        }
-        app.orders.with(|d| {
-            let opts = OrderOptions {
-                date_order: d.date_order,
-                ..OrderOptions::default()
-            };
-            Orders::build(&d.read.table, &d.mapping, &opts)
-                .map(|o| Some(Shared(Arc::new(o))))
-                .map_err(|e| e.to_string())
-        })
-    });
     let sql = Callback::new(move |dialect: Dialect| {
         let s = settings.get();
         let opts = SellThroughOptions {
@@ -166,21 +136,60 @@ pub fn SellThroughPage() -> impl IntoView {
             })
         })
     });
-    let result = Memo::new(move |_| {
+    // Products, orders and the rate are computed in the engine worker.
+    let request = Memo::new(move |_| {
         let (as_of, window) = settings.with(|s| {
             (
                 opt_date(&s.as_of, "as of"),
                 whole(&s.window_days, "window days"),
             )
         });
-        let opts = SellThroughOptions {
+        let options = SellThroughOptions {
             as_of: as_of?,
             window_days: window?,
             today: today(),
         };
-        let p = products.get()?;
-        let o = orders.get()?;
-        sell_through(&p, o.as_deref(), &opts).map(|r| Shared(Arc::new(r)))
+        let (online, warehouse, use_orders) =
+            settings.with(|s| (lines(&s.online), lines(&s.warehouse), s.use_orders));
+        // The built-in sample orders are never mixed with the user's own
+        // products file.
+        let own_products_sample_orders = app.products.with(|p| p.source != Source::Sample)
+            && app.orders.with(|o| o.source == Source::Sample);
+        let orders = (use_orders && !own_products_sample_orders).then(|| {
+            app.orders.with(|d| {
+                (
+                    d.table_ref(),
+                    OrderOptions {
+                        date_order: d.date_order,
+                        ..OrderOptions::default()
+                    },
+                )
+            })
+        });
+        Ok(app.products.with(|d| Request::SellThrough {
+            products: d.table_ref(),
+            product_options: ProductOptions {
+                online_statuses: online,
+                warehouse_statuses: warehouse,
+                date_order: d.date_order,
+            },
+            orders,
+            options,
+        }))
+    });
+    let Computed {
+        result: answer,
+        busy,
+    } = computed(request, |r| match r {
+        Response::SellThrough(r, unknown) => Some((r, unknown)),
+        _ => None,
+    });
+    let result = Memo::new(move |_| {
+        answer.with(|a| {
+            a.as_ref()
+                .map(|a| Shared(Arc::new(a.0 .0.clone())))
+                .map_err(Clone::clone)
+        })
     });
     let metrics = Signal::derive(move || {
         result.with(|r| {
@@ -190,11 +199,7 @@ pub fn SellThroughPage() -> impl IntoView {
         })
     });
     let unknown = Signal::derive(move || {
-        products.with(|p| {
-            p.as_ref()
-                .map(|p| p.unknown_statuses.clone())
-                .unwrap_or_default()
-        })
+        answer.with(|a| a.as_ref().map(|a| a.0 .1.clone()).unwrap_or_default())
     });
 
     let category_rows = Signal::derive(move || {
@@ -405,10 +410,10 @@ pub fn SellThroughPage() -> impl IntoView {
                         }).collect_view()}
                     </section>
                 </Show>
-                <Show when=move || result.with(|r| r.is_err())>
+                <Show when=move || result.with(|r| matches!(r, Err(e) if !e.is_empty()))>
                     <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
                 </Show>
-                <div class="cards">{metric_cards(KEYS, metrics)}</div>
+                <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>{metric_cards(KEYS, metrics)}</div>
                 <section class="panel">
                     <h3>{move || if zh() { "分类目" } else { "By category" }}</h3>
                     <BarChart id="chart-categories" title=Signal::derive(move || metric_text("unsold_rate", lang()).name.to_string()) bars=category_bars percent=true />

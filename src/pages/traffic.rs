@@ -7,18 +7,17 @@ use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
 use crate::components::sql_panel::SqlPanel;
+use crate::engine::{computed, Computed};
 use crate::format::{metric_value, number};
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
-use crate::state::{use_app, Shared};
+use crate::state::use_app;
 use leptos::prelude::*;
 use opscalc_core::{
-    decompose_revenue, diagnose, evaluate_benchmarks, flagship_aov, pageviews_sql, parse_number,
-    split_periods, traffic_from_pageviews, traffic_from_table, traffic_table_sql, Bands,
-    BenchmarkResult, Diagnosis, Dialect, InputKind, Mapping, OrderOptions, Orders, PageViews, Role,
-    SqlFile, TrafficCounts, TrafficOptions, TrafficTable,
+    decompose_revenue, diagnose, evaluate_benchmarks, pageviews_sql, parse_number, split_periods,
+    traffic_table_sql, Bands, BenchmarkResult, Diagnosis, Dialect, InputKind, Mapping,
+    OrderOptions, Request, Response, Role, SqlFile, TrafficCounts, TrafficOptions,
 };
-use std::sync::Arc;
 
 /// The page's settings, mirrored in the URL query.
 #[derive(Clone, Debug, PartialEq)]
@@ -258,19 +257,20 @@ pub fn TrafficPage() -> impl IntoView {
             bands: bands.get(),
         })
     };
-    let result = Memo::new(move |_| {
-        let opts = options()?;
-        app.traffic.with(|d| {
-            let headers = d.read.table.headers();
-            match log_mapping(headers, &d.mapping) {
-                Some(m) => PageViews::build(&d.read.table, &m, d.date_order)
-                    .map(|pv| traffic_from_pageviews(&pv, &opts)),
-                None => TrafficTable::build_with(&d.read.table, &d.mapping, d.date_order)
-                    .map(|tt| traffic_from_table(&tt, &opts)),
-            }
-            .map(|r| Shared(Arc::new(r)))
-            .map_err(|e| e.to_string())
-        })
+    // Computed in the engine worker: a page-view log of millions of rows
+    // never blocks the page.
+    let request = Memo::new(move |_| {
+        let options = options()?;
+        Ok(app.traffic.with(|d| Request::Traffic {
+            traffic: d.table_ref(),
+            log: log_mapping(d.read.table.headers(), &d.mapping),
+            date_order: d.date_order,
+            options,
+        }))
+    });
+    let Computed { result, busy } = computed(request, |r| match r {
+        Response::Traffic(t) => Some(t),
+        _ => None,
     });
     let sql = Callback::new(move |dialect: Dialect| {
         let opts = options()?;
@@ -296,19 +296,18 @@ pub fn TrafficPage() -> impl IntoView {
         })
     });
     let use_best_seller = move |_| {
-        let o = app.orders.with(|d| {
-            Orders::build(
-                &d.read.table,
-                &d.mapping,
-                &OrderOptions {
-                    date_order: d.date_order,
-                    ..OrderOptions::default()
-                },
-            )
+        let request = app.orders.with(|d| Request::FlagshipAov {
+            orders: d.table_ref(),
+            order_options: OrderOptions {
+                date_order: d.date_order,
+                ..OrderOptions::default()
+            },
         });
-        if let Some((_, aov)) = o.ok().as_ref().and_then(flagship_aov) {
-            settings.update(|s| s.flagship_aov = format!("{aov:.2}"));
-        }
+        crate::engine::call(request, move |r| {
+            if let Ok(Response::FlagshipAov(Some((_, aov)))) = r {
+                settings.update(|s| s.flagship_aov = format!("{aov:.2}"));
+            }
+        });
     };
 
     let channel_rows = Signal::derive(move || {
@@ -478,10 +477,10 @@ pub fn TrafficPage() -> impl IntoView {
                         {bands_editor(bands, zh)}
                     </details>
                 </section>
-                <Show when=move || result.with(|r| r.is_err())>
+                <Show when=move || result.with(|r| matches!(r, Err(e) if !e.is_empty()))>
                     <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
                 </Show>
-                <div class="cards">{metric_cards(KEYS, metrics)}</div>
+                <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>{metric_cards(KEYS, metrics)}</div>
                 <section class="panel">
                     <h3>{move || if zh() { "基准与诊断" } else { "Benchmarks and diagnosis" }}</h3>
                     <ul class="benchmarks">{move || { let l = lang(); result.with(|r| r.as_ref().map(|r| r.benchmarks.iter().map(|b| band_view(b, l)).collect_view()).ok()) }}</ul>

@@ -24,7 +24,8 @@ await page.evaluate(() => {
 const t0 = Date.now();
 await page.locator(`section[data-kind="${kind}"] [data-testid="file-input"]`).setInputFiles(file);
 await page.locator(`section[data-kind="${kind}"] [data-testid="data-summary"]`).filter({ hasText: name }).waitFor({ timeout: 600000 });
-await page.waitForFunction(() => document.querySelector('[data-metric]')?.dataset.value !== undefined);
+// The numbers are final when the engine has answered for the new file.
+await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && document.querySelector('[data-metric]')?.dataset.value !== undefined, null, { timeout: 600000 });
 const ms = Date.now() - t0;
 const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
 const wasmBytes = await page.evaluate(() => window.opscalcWasmMemory?.buffer?.byteLength ?? null);

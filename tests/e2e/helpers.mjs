@@ -75,6 +75,9 @@ export async function ready(page) {
 export async function metric(page, key) {
   const el = page.locator(`[data-metric="${key}"]`).first();
   await el.waitFor({ timeout: 15000 });
+  // Results computed in the engine worker arrive a moment later; the
+  // cards say aria-busy="true" until the numbers match the settings.
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 60000 });
   const v = await el.getAttribute("data-value");
   return v === "" ? null : Number(v);
 }

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(Band::Good.key(), "good");
 /// assert!(Band::Excellent > Band::Pass);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Band {
     /// Misses the pass line.
     Fail,
@@ -88,7 +90,7 @@ impl Default for Bands {
 }
 
 /// One metric placed in its band, with the source's reasoning in one line.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct BenchmarkResult {
     /// The metric's key (`bounce_rate`, `visit_depth`, `store_aov_ratio`).
     pub key: &'static str,
@@ -286,7 +288,7 @@ pub fn evaluate_benchmarks(metrics: &[Metric], bands: &Bands) -> Vec<BenchmarkRe
 
 /// One piece of advice drawn from the bands: a machine key and the text in
 /// Chinese and English.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Diagnosis {
     /// Stable key for tests and the UI.
     pub key: &'static str,

@@ -12,7 +12,9 @@ use std::fmt;
 /// use opscalc_core::Reason;
 /// assert_eq!(Reason::CancelledOrUnpaid.key(), "cancelled_or_unpaid");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[allow(missing_docs)]
 pub enum Reason {
     BlankRow,
@@ -97,7 +99,7 @@ impl fmt::Display for Reason {
 }
 
 /// One row that was not used.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RowIssue {
     /// Row number in the file.
     pub row: u32,
@@ -119,7 +121,7 @@ pub struct RowIssue {
 /// assert_eq!(l.used(), 2);
 /// assert_eq!(l.counts()["blank_row"], 1);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ledger {
     /// The file the rows come from.
     pub file: String,

@@ -35,7 +35,7 @@ pub const DEFAULT_REFUNDED_STATUSES: &[&str] = &["退款成功", "已退款", "�
 /// assert!(!o.exclude_refunded);
 /// assert!(o.cancelled_statuses.contains(&"交易关闭".to_string()));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderOptions {
     /// Exclude refunded rows (default: kept, payment basis).
     pub exclude_refunded: bool,

@@ -40,7 +40,7 @@ pub const DEFAULT_WAREHOUSE_STATUSES: &[&str] = &[
 /// assert!(o.online_statuses.contains(&"出售中".to_string()));
 /// assert!(o.warehouse_statuses.contains(&"仓库中".to_string()));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductOptions {
     /// Status values that mean online. A value in both lists counts as
     /// online (this list is checked first).

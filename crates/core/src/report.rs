@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// assert_eq!(z.value, None);
 /// assert!(z.unavailable.is_some());
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Metric {
     /// The spec's key.
     pub key: &'static str,
@@ -76,7 +76,7 @@ impl Metric {
 }
 
 /// Row counts for the JSON `rows` object.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RowCounts {
     /// Rows read.
     pub read: usize,
@@ -107,7 +107,7 @@ impl RowCounts {
 }
 
 /// Everything a calculator reports: metrics, row counts, warnings.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// Metrics in display order.
     pub metrics: Vec<Metric>,

@@ -5,7 +5,9 @@ use crate::{Date, DateTime, Ledger, Metric, Orders, Reason, Report, RowCounts};
 use std::collections::BTreeMap;
 
 /// Natural periods for per-period tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Period {
     /// Calendar days.
     Day,
@@ -70,7 +72,7 @@ impl Period {
 }
 
 /// What to break repurchase down by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Dimension {
     /// Product name.
     Product,
@@ -113,7 +115,7 @@ impl Dimension {
 /// let o = RepurchaseOptions { merge_same_day: true, ..Default::default() };
 /// assert!(o.from.is_none());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RepurchaseOptions {
     /// Window start (default: first order date).
     pub from: Option<Date>,
@@ -130,7 +132,7 @@ pub struct RepurchaseOptions {
 }
 
 /// Counts behind the repurchase metrics for one window.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RepurchaseCounts {
     /// Distinct buyers with an order in the window.
     pub buyers: u64,
@@ -193,7 +195,7 @@ impl RepurchaseCounts {
 }
 
 /// One row of the per-period table or the breakdown.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RepurchaseRow {
     /// Period label or dimension value.
     pub label: String,
@@ -206,14 +208,14 @@ pub struct RepurchaseRow {
 }
 
 /// Cohort matrix: buyers by month of first order, share active k months on.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cohorts {
     /// One row per cohort month.
     pub rows: Vec<CohortRow>,
 }
 
 /// One cohort.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CohortRow {
     /// The cohort's month, `2024-03`.
     pub month: String,
@@ -224,7 +226,7 @@ pub struct CohortRow {
 }
 
 /// Distribution of days between a buyer's consecutive orders.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Intervals {
     /// How many intervals.
     pub count: usize,
@@ -241,7 +243,7 @@ pub struct Intervals {
 }
 
 /// One buyer in the window, for drill-downs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuyerRow {
     /// Buyer id.
     pub buyer: String,
@@ -258,7 +260,7 @@ pub struct BuyerRow {
 }
 
 /// Everything the repurchase calculator shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Repurchase {
     /// The window used.
     pub from: Date,

@@ -10,7 +10,9 @@ use std::fmt;
 /// use opscalc_core::{InputKind, Role};
 /// assert!(InputKind::Orders.roles().contains(&Role::BuyerId));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum InputKind {
     /// Orders or order lines.
     Orders,
@@ -25,7 +27,9 @@ pub enum InputKind {
 }
 
 /// What a column means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[allow(missing_docs)]
 pub enum Role {
     OrderId,
@@ -442,7 +446,7 @@ pub fn normalize_header(h: &str) -> String {
 /// assert_eq!(m.get(Role::PaidAt), Some(2));
 /// assert_eq!(m.get(Role::Amount), None);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mapping {
     cols: BTreeMap<Role, usize>,
 }

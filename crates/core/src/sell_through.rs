@@ -20,7 +20,7 @@ pub const LISTING_CADENCE_DAYS: u32 = 14;
 /// assert_eq!(o.window_days, 30);
 /// assert!(o.as_of.is_none());
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SellThroughOptions {
     /// Last day of the window (default: the last order date, else `today`,
     /// else the last last-sold or listing date in the products file).
@@ -60,7 +60,7 @@ impl Default for SellThroughOptions {
 /// let few = SellThroughCounts { online_skus: 9, ..c };
 /// assert_eq!(few.metrics()[4].value, None); // fewer than 10 online SKUs
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SellThroughCounts {
     /// SKUs on sale.
     pub online_skus: u64,
@@ -109,7 +109,7 @@ impl SellThroughCounts {
 }
 
 /// One category's counts and rates.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CategoryRow {
     /// The category; `None` for SKUs without one.
     pub category: Option<String>,
@@ -128,7 +128,7 @@ pub struct CategoryRow {
 }
 
 /// An online SKU that did not sell: a candidate to delist.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnsoldSku {
     /// The SKU.
     pub sku: String,
@@ -145,7 +145,7 @@ pub struct UnsoldSku {
 }
 
 /// New listings (上新) per day over the last 14 days ending on as_of.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListingCadence {
     /// Each day, oldest first, with its count of new listings.
     pub days: Vec<(Date, u32)>,
@@ -154,7 +154,7 @@ pub struct ListingCadence {
 }
 
 /// Everything the sell-through calculator shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SellThrough {
     /// Last day of the window.
     pub as_of: Date,

@@ -16,7 +16,9 @@ use std::fmt;
 /// assert_eq!(d.to_string(), "2024-03-05");
 /// assert_eq!((d + 30).to_string(), "2024-04-04");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date(pub i32);
 
 /// A wall-clock instant in whole seconds since 1970-01-01 00:00.
@@ -28,7 +30,9 @@ pub struct Date(pub i32);
 /// assert_eq!(t.date().to_string(), "2024-03-05");
 /// assert_eq!(t.to_string(), "2024-03-05 13:22:10");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct DateTime(pub i64);
 
 /// How to read `05/03/2024`: day first or month first.
@@ -39,7 +43,7 @@ pub struct DateTime(pub i64);
 /// let t = DateTime::parse_with("05/03/2024", Some(DateOrder::DayFirst)).unwrap();
 /// assert_eq!(t.date().to_string(), "2024-03-05");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DateOrder {
     /// `dd/mm/yyyy`, as in most of the world.
     DayFirst,

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 /// assert_eq!(m[6].value, Some(0.55)); // bounce_rate
 /// assert_eq!(m[8].value, None);       // conversion_rate: no uv, no buyers
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TrafficCounts {
     /// Page views.
     pub pv: Option<f64>,
@@ -234,7 +234,7 @@ impl TrafficCounts {
 /// assert_eq!(o.session_gap_minutes, 30);
 /// assert_eq!(o.bands.bounce_pass, 0.70);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TrafficOptions {
     /// A visitor's page views are split into visits where more than this
     /// many minutes pass without a view (page-view logs without session
@@ -257,7 +257,7 @@ impl Default for TrafficOptions {
 }
 
 /// One channel's counts and its share of uv.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelRow {
     /// The channel as in the file (`(none)` for rows without one).
     pub channel: String,
@@ -270,7 +270,7 @@ pub struct ChannelRow {
 }
 
 /// Everything the traffic calculator shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct TrafficResult {
     /// Headline metrics (`totals.metrics(flagship_aov)`), rows and warnings.
     pub report: Report,

@@ -1,7 +1,11 @@
 //! The worker's message loop (wasm only).
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use opscalc_core::{read_bytes_with_progress, ReadOptions};
+use opscalc_core::{
+    from_wire, read_bytes_with_progress, to_wire, Engine, EngineError, InputKind, ReadOptions,
+    ReadResult, Reply,
+};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
@@ -15,12 +19,23 @@ const PROGRESS_MS: f64 = 150.0;
 /// it is parsed.
 const MAX_FILE_BYTES: f64 = 1.5e9;
 
+thread_local! {
+    // The compute engine, when this worker is the page's engine worker
+    // (the same bundle also runs one-off imports).
+    static ENGINE: RefCell<Engine> = RefCell::new(Engine::new(js_sys::Date::now));
+}
+
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let out = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
         let data = ev.data();
         let id = get(&data, "id").as_f64().unwrap_or(0.0);
+        match get(&data, "type").as_string().as_deref() {
+            Some("put") => return put(&data),
+            Some("call") => return call(&out, id, &data),
+            _ => {}
+        }
         let result = get(&data, "file")
             .dyn_into::<File>()
             .map_err(|_| "no file was given to the import worker".to_string())
@@ -52,6 +67,42 @@ pub fn start() {
     on_message.forget();
     // Messages sent before the wasm has loaded would be lost: say when ready.
     let _ = scope.post_message(&message("ready", 0.0));
+}
+
+/// Holds a table the page sent (the buffer an import returned, or a
+/// sample's or paste's encoded table) in the engine.
+fn put(data: &JsValue) {
+    let meta = Uint8Array::new(&get(data, "meta")).to_vec();
+    let Ok((table_id, kind)) = from_wire::<(u32, InputKind)>(&meta) else {
+        return;
+    };
+    let buffer = Uint8Array::new(&get(data, "buffer"));
+    let len = buffer.length() as usize;
+    // A damaged buffer is simply not held: a request for it then answers
+    // "missing table", and the page sends it again.
+    if let Ok(read) = ReadResult::read_from(len, &mut |at, out| {
+        buffer
+            .subarray(at as u32, (at + out.len()) as u32)
+            .copy_to(out)
+    }) {
+        ENGINE.with(|e| e.borrow_mut().put(table_id, kind, read));
+    }
+}
+
+/// Runs one calculation and posts the reply (transferred, not copied).
+fn call(out: &DedicatedWorkerGlobalScope, id: f64, data: &JsValue) {
+    let request = Uint8Array::new(&get(data, "request")).to_vec();
+    let reply = ENGINE.with(|e| match e.try_borrow_mut() {
+        Ok(mut e) => e.handle_wire(&request),
+        Err(_) => to_wire(&Reply {
+            result: Err(EngineError::Failed("the engine is busy".into())),
+            timings: Vec::new(),
+        }),
+    });
+    let buffer = Uint8Array::from(reply.as_slice());
+    let msg = message("reply", id);
+    set(&msg, "reply", &buffer.buffer());
+    let _ = out.post_message_with_transfer(&msg, &Array::of1(&buffer.buffer()));
 }
 
 /// Reads, parses and encodes one file; returns the buffer and timings.

@@ -1,0 +1,516 @@
+//! The compute engine: tables kept by id, calculators run on request.
+//!
+//! The browser app runs an [`Engine`] inside a Web Worker so a million-row
+//! calculation never blocks the page: the page sends a small [`Request`]
+//! (which table, its mapping, the settings) and gets back a [`Reply`] with
+//! the result. Both travel in one compact binary form ([`to_wire`],
+//! [`from_wire`]); the table itself is sent once, when it is imported.
+//! Orders built for one request are kept, so changing the window, the period
+//! or the breakdown recomputes without rebuilding them.
+
+use crate::{
+    flagship_aov, repurchase, sell_through, traffic_from_pageviews, traffic_from_table, DateOrder,
+    InputKind, Mapping, OrderOptions, Orders, PageViews, ProductOptions, Products, ReadResult,
+    Repurchase, RepurchaseOptions, SellThrough, SellThroughOptions, Table, TrafficOptions,
+    TrafficResult, TrafficTable,
+};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::sync::Arc;
+
+/// A table the engine holds (by the page's id for it) and its mapping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableRef {
+    /// The id the table was put under.
+    pub id: u32,
+    /// Which column plays which role.
+    pub mapping: Mapping,
+}
+
+/// A calculation the page asks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Repurchase (spec section 2) of an orders table.
+    Repurchase {
+        /// The orders table.
+        orders: TableRef,
+        /// How order rows are read (statuses, refunds, date order).
+        order_options: OrderOptions,
+        /// The window, lookback, period and breakdown.
+        options: RepurchaseOptions,
+    },
+    /// Sell-through (spec section 4) of a product list, with orders when
+    /// the page joins them.
+    SellThrough {
+        /// The product list.
+        products: TableRef,
+        /// Which statuses mean online and in the warehouse.
+        product_options: ProductOptions,
+        /// The orders table and how its rows are read, when used.
+        orders: Option<(TableRef, OrderOptions)>,
+        /// The window.
+        options: SellThroughOptions,
+    },
+    /// Traffic quality (spec section 5) of a traffic table, or of a
+    /// page-view log when `log` gives the log's mapping.
+    Traffic {
+        /// The traffic table or log.
+        traffic: TableRef,
+        /// The page-view log mapping, when the file is a log.
+        log: Option<Mapping>,
+        /// How to read `05/03/2024` when a column does not settle it.
+        date_order: Option<DateOrder>,
+        /// Session gap, flagship aov and benchmark bands.
+        options: TrafficOptions,
+    },
+    /// The best seller's aov (主推款客单价) from an orders table.
+    FlagshipAov {
+        /// The orders table.
+        orders: TableRef,
+        /// How order rows are read.
+        order_options: OrderOptions,
+    },
+}
+
+/// The result of a [`Request`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The answer to [`Request::Repurchase`].
+    Repurchase(Repurchase),
+    /// The answer to [`Request::SellThrough`], with the product statuses
+    /// that are neither online nor warehouse (and how many SKUs have each).
+    SellThrough(SellThrough, Vec<(String, usize)>),
+    /// The answer to [`Request::Traffic`].
+    Traffic(TrafficResult),
+    /// The answer to [`Request::FlagshipAov`]: the product and its aov.
+    FlagshipAov(Option<(String, f64)>),
+}
+
+/// Why a request has no result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum EngineError {
+    /// The engine does not hold this table (it restarted, or the table was
+    /// replaced): the page puts it again and retries.
+    MissingTable(u32),
+    /// The calculation itself failed; the message is for the user.
+    Failed(String),
+}
+
+/// What the engine sends back: the result and how long its steps took.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The result, or why there is none.
+    pub result: Result<Response, EngineError>,
+    /// Milliseconds per step (`orders_build`, `repurchase_views`), for the
+    /// benchmark; a step that was served from the cache is left out.
+    pub timings: Vec<(String, f64)>,
+}
+
+/// Encodes a message for the engine or back.
+///
+/// # Example
+/// ```
+/// use opscalc_core::{from_wire, to_wire, Period};
+/// let bytes = to_wire(&Period::Week);
+/// assert_eq!(from_wire::<Period>(&bytes).unwrap(), Period::Week);
+/// ```
+pub fn to_wire<T: Serialize>(value: &T) -> Vec<u8> {
+    // Every type sent has a fixed shape and no maps with non-string keys
+    // that postcard cannot write, so this cannot fail.
+    postcard::to_allocvec(value).unwrap_or_default()
+}
+
+/// Decodes a message written by [`to_wire`]; damaged bytes are an error.
+///
+/// # Example
+/// ```
+/// use opscalc_core::{from_wire, Period};
+/// assert!(from_wire::<Period>(&[200, 1]).is_err());
+/// ```
+pub fn from_wire<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("damaged engine message: {e}"))
+}
+
+/// Orders built from a table, and what they were built from.
+struct BuiltOrders {
+    table: u32,
+    mapping: Mapping,
+    options: OrderOptions,
+    orders: Arc<Orders>,
+}
+
+/// Tables and the calculators over them.
+///
+/// # Example
+/// ```
+/// use opscalc_core::*;
+/// let r = read_text("o.csv", "订单号,买家ID,付款时间\n1,amy,2024-03-01\n2,amy,2024-03-09\n3,bob,2024-03-05\n", None).unwrap();
+/// let mapping = Mapping::detect(InputKind::Orders, r.table.headers());
+/// let mut engine = Engine::new(|| 0.0);
+/// engine.put(7, InputKind::Orders, r);
+/// let reply = engine.handle(Request::Repurchase {
+///     orders: TableRef { id: 7, mapping },
+///     order_options: OrderOptions::default(),
+///     options: RepurchaseOptions::default(),
+/// });
+/// let Ok(Response::Repurchase(rep)) = reply.result else { panic!() };
+/// assert_eq!(rep.report.value("repeat_buyers"), Some(1.0));
+/// ```
+pub struct Engine {
+    tables: Vec<(u32, InputKind, Arc<ReadResult>)>,
+    orders: Option<BuiltOrders>,
+    clock: fn() -> f64,
+}
+
+impl Engine {
+    /// An engine with no tables; `clock` gives milliseconds for timings.
+    pub fn new(clock: fn() -> f64) -> Engine {
+        Engine {
+            tables: Vec::new(),
+            orders: None,
+            clock,
+        }
+    }
+
+    /// Holds a table under `id`. It replaces the table of the same kind:
+    /// the app has one dataset per kind, and a replaced one is garbage.
+    pub fn put(&mut self, id: u32, kind: InputKind, read: ReadResult) {
+        // Traffic counts and page views are two forms of one dataset.
+        let slot = |k: InputKind| match k {
+            InputKind::PageViews => InputKind::TrafficTable,
+            k => k,
+        };
+        self.tables
+            .retain(|(i, k, _)| slot(*k) != slot(kind) && *i != id);
+        if self
+            .orders
+            .as_ref()
+            .is_some_and(|o| !self.tables.iter().any(|(i, _, _)| *i == o.table))
+        {
+            self.orders = None;
+        }
+        self.tables.push((id, kind, Arc::new(read)));
+    }
+
+    /// The ids of the tables held, for tests and diagnostics.
+    pub fn table_ids(&self) -> Vec<u32> {
+        self.tables.iter().map(|(i, _, _)| *i).collect()
+    }
+
+    fn table(&self, id: u32) -> Result<Arc<ReadResult>, EngineError> {
+        self.tables
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, _, t)| t.clone())
+            .ok_or(EngineError::MissingTable(id))
+    }
+
+    /// Runs a request.
+    pub fn handle(&mut self, request: Request) -> Reply {
+        let mut timings = Vec::new();
+        let result = match request {
+            Request::Repurchase {
+                orders,
+                order_options,
+                options,
+            } => self
+                .orders(&orders, &order_options, &mut timings)
+                .and_then(|o| {
+                    let start = (self.clock)();
+                    let r = repurchase(&o, &options).map_err(EngineError::Failed);
+                    timings.push(("repurchase_views".into(), (self.clock)() - start));
+                    r
+                })
+                .map(Response::Repurchase),
+            Request::SellThrough {
+                products,
+                product_options,
+                orders,
+                options,
+            } => self
+                .sell_through(
+                    &products,
+                    &product_options,
+                    orders.as_ref(),
+                    &options,
+                    &mut timings,
+                )
+                .map(|(r, unknown)| Response::SellThrough(r, unknown)),
+            Request::Traffic {
+                traffic,
+                log,
+                date_order,
+                options,
+            } => self
+                .table(traffic.id)
+                .and_then(|t| {
+                    let start = (self.clock)();
+                    let r = match log {
+                        Some(m) => PageViews::build(&t.table, &m, date_order)
+                            .map(|pv| traffic_from_pageviews(&pv, &options)),
+                        None => TrafficTable::build_with(&t.table, &traffic.mapping, date_order)
+                            .map(|tt| traffic_from_table(&tt, &options)),
+                    };
+                    timings.push(("traffic".into(), (self.clock)() - start));
+                    r.map_err(|e| EngineError::Failed(e.to_string()))
+                })
+                .map(Response::Traffic),
+            Request::FlagshipAov {
+                orders,
+                order_options,
+            } => self
+                .orders(&orders, &order_options, &mut timings)
+                .map(|o| Response::FlagshipAov(flagship_aov(&o))),
+        };
+        Reply { result, timings }
+    }
+
+    /// Runs an encoded request and encodes the reply.
+    pub fn handle_wire(&mut self, request: &[u8]) -> Vec<u8> {
+        let reply = match from_wire::<Request>(request) {
+            Ok(r) => self.handle(r),
+            Err(e) => Reply {
+                result: Err(EngineError::Failed(e)),
+                timings: Vec::new(),
+            },
+        };
+        to_wire(&reply)
+    }
+
+    fn sell_through(
+        &mut self,
+        products: &TableRef,
+        product_options: &ProductOptions,
+        orders: Option<&(TableRef, OrderOptions)>,
+        options: &SellThroughOptions,
+        timings: &mut Vec<(String, f64)>,
+    ) -> Result<(SellThrough, Vec<(String, usize)>), EngineError> {
+        let p = self.table(products.id)?;
+        let orders = match orders {
+            Some((t, o)) => Some(self.orders(t, o, timings)?),
+            None => None,
+        };
+        let start = (self.clock)();
+        let products = Products::build(&p.table, &products.mapping, product_options)
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
+        let r = sell_through(&products, orders.as_deref(), options).map_err(EngineError::Failed);
+        timings.push(("sell_through".into(), (self.clock)() - start));
+        r.map(|r| (r, products.unknown_statuses))
+    }
+
+    /// The orders of a table, built once per table, mapping and options.
+    fn orders(
+        &mut self,
+        table: &TableRef,
+        options: &OrderOptions,
+        timings: &mut Vec<(String, f64)>,
+    ) -> Result<Arc<Orders>, EngineError> {
+        if let Some(b) = &self.orders {
+            if b.table == table.id && b.mapping == table.mapping && b.options == *options {
+                return Ok(b.orders.clone());
+            }
+        }
+        let read = self.table(table.id)?;
+        // Drop the old orders first: two sets of a million orders at once
+        // would double the worker's peak memory.
+        self.orders = None;
+        let start = (self.clock)();
+        let orders = Arc::new(build_orders(&read.table, &table.mapping, options)?);
+        timings.push(("orders_build".into(), (self.clock)() - start));
+        self.orders = Some(BuiltOrders {
+            table: table.id,
+            mapping: table.mapping.clone(),
+            options: options.clone(),
+            orders: orders.clone(),
+        });
+        Ok(orders)
+    }
+}
+
+fn build_orders(
+    table: &Table,
+    mapping: &Mapping,
+    options: &OrderOptions,
+) -> Result<Orders, EngineError> {
+    Orders::build(table, mapping, options).map_err(|e| EngineError::Failed(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{read_text, Period, Role};
+
+    const CSV: &str = "订单号,买家ID,付款时间,实付金额\n\
+        1,amy,2024-03-01,10\n2,amy,2024-03-09,20\n3,bob,2024-03-05,30\n\
+        4,cat,2024-04-02,40\n5,cat,2024-04-20,50\n6,cat,2024-04-21,60\n";
+
+    fn engine_with(id: u32) -> (Engine, Mapping) {
+        let r = read_text("o.csv", CSV, None).unwrap();
+        let m = Mapping::detect(InputKind::Orders, r.table.headers());
+        let mut e = Engine::new(|| 0.0);
+        e.put(id, InputKind::Orders, r);
+        (e, m)
+    }
+
+    fn request(id: u32, mapping: Mapping, period: Period) -> Request {
+        Request::Repurchase {
+            orders: TableRef { id, mapping },
+            order_options: OrderOptions::default(),
+            options: RepurchaseOptions {
+                period,
+                ..RepurchaseOptions::default()
+            },
+        }
+    }
+
+    #[test]
+    fn repurchase_through_the_wire_matches_the_direct_call() {
+        let (mut e, m) = engine_with(1);
+        let bytes = e.handle_wire(&to_wire(&request(1, m, Period::Month)));
+        let reply: Reply = from_wire(&bytes).unwrap();
+        let Ok(Response::Repurchase(r)) = reply.result else {
+            panic!("{reply:?}")
+        };
+        // 3 buyers (amy, bob, cat); amy and cat bought again; 6 orders, 5
+        // of them by repeat buyers.
+        assert_eq!(r.report.value("buyers"), Some(3.0));
+        assert_eq!(r.report.value("repeat_buyers"), Some(2.0));
+        assert_eq!(r.report.value("orders"), Some(6.0));
+        assert_eq!(r.report.value("user_repurchase_rate"), Some(2.0 / 3.0));
+        assert_eq!(r.periods.len(), 2);
+        // The decoded result equals a direct computation.
+        let t = read_text("o.csv", CSV, None).unwrap();
+        let mm = Mapping::detect(InputKind::Orders, t.table.headers());
+        let o = Orders::build(&t.table, &mm, &OrderOptions::default()).unwrap();
+        assert_eq!(r, repurchase(&o, &RepurchaseOptions::default()).unwrap());
+        let names: Vec<&str> = reply.timings.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["orders_build", "repurchase_views"]);
+    }
+
+    fn wire(e: &mut Engine, r: Request) -> Response {
+        let reply: Reply = from_wire(&e.handle_wire(&to_wire(&r))).unwrap();
+        reply.result.unwrap()
+    }
+
+    #[test]
+    fn sell_through_and_traffic_survive_the_wire_unchanged() {
+        let products = read_text(
+            "p.csv",
+            "SKU,状态,类目\nA,在售,tea\nB,在售,tea\nC,仓库中,cup\nD,在售,cup\n",
+            None,
+        )
+        .unwrap();
+        let pm = Mapping::detect(InputKind::Products, products.table.headers());
+        let orders = read_text(
+            "o.csv",
+            "订单号,买家ID,付款时间,SKU\n1,amy,2024-03-01,A\n2,bob,2024-03-02,C\n",
+            None,
+        )
+        .unwrap();
+        let om = Mapping::detect(InputKind::Orders, orders.table.headers());
+        let traffic = read_text(
+            "t.csv",
+            "日期,访客数,浏览量,访问次数,跳失访问数,加购人数,支付买家数,支付金额\n2024-03-01,100,250,120,90,20,4,400\n2024-03-02,50,150,60,20,10,1,90\n",
+            None,
+        )
+        .unwrap();
+        let tm = Mapping::detect(InputKind::TrafficTable, traffic.table.headers());
+        let mut e = Engine::new(|| 0.0);
+        let direct_products =
+            Products::build(&products.table, &pm, &ProductOptions::default()).unwrap();
+        let direct_orders = Orders::build(&orders.table, &om, &OrderOptions::default()).unwrap();
+        let options = SellThroughOptions::default();
+        let direct = sell_through(&direct_products, Some(&direct_orders), &options).unwrap();
+        let direct_traffic = traffic_from_table(
+            &TrafficTable::build_with(&traffic.table, &tm, None).unwrap(),
+            &TrafficOptions::default(),
+        );
+        e.put(1, InputKind::Products, products);
+        e.put(2, InputKind::Orders, orders);
+        e.put(3, InputKind::TrafficTable, traffic);
+
+        let Response::SellThrough(st, unknown) = wire(
+            &mut e,
+            Request::SellThrough {
+                products: TableRef { id: 1, mapping: pm },
+                product_options: ProductOptions::default(),
+                orders: Some((TableRef { id: 2, mapping: om }, OrderOptions::default())),
+                options,
+            },
+        ) else {
+            panic!("not sell-through")
+        };
+        // Online: A, B, D; A sold (C sold too but is not online): 1 of 3,
+        // and the rate itself is withheld under 10 online SKUs.
+        assert_eq!(st.report.value("online_skus"), Some(3.0));
+        assert_eq!(st.report.value("selling_online_skus"), Some(1.0));
+        assert_eq!(st.report.value("sell_through_rate"), None);
+        assert_eq!(st, direct);
+        assert!(unknown.is_empty());
+
+        let Response::Traffic(t) = wire(
+            &mut e,
+            Request::Traffic {
+                traffic: TableRef { id: 3, mapping: tm },
+                log: None,
+                date_order: None,
+                options: TrafficOptions::default(),
+            },
+        ) else {
+            panic!("not traffic")
+        };
+        // 5 buyers of 150 visitors; 110 bounced of 180 visits.
+        assert_eq!(t.report.value("conversion_rate"), Some(5.0 / 150.0));
+        assert_eq!(t.report.value("bounce_rate"), Some(110.0 / 180.0));
+        // The parts with static keys come back too.
+        assert!(!t.benchmarks.is_empty() && t.funnel.is_some());
+        assert_eq!(t, direct_traffic);
+    }
+
+    #[test]
+    fn orders_are_built_once_per_table_mapping_and_options() {
+        let (mut e, m) = engine_with(1);
+        e.handle(request(1, m.clone(), Period::Month));
+        // Another period: the orders come from the cache.
+        let again = e.handle(request(1, m.clone(), Period::Week));
+        assert_eq!(again.timings.len(), 1);
+        assert!(again.result.is_ok());
+        // Another mapping (no amount column): built again.
+        let mut m2 = m.clone();
+        m2.set(Role::Amount, None);
+        let other = e.handle(request(1, m2, Period::Week));
+        assert_eq!(other.timings[0].0, "orders_build");
+        // Another date order: built again too.
+        let r = e.handle(Request::Repurchase {
+            orders: TableRef { id: 1, mapping: m },
+            order_options: OrderOptions {
+                date_order: Some(DateOrder::DayFirst),
+                ..OrderOptions::default()
+            },
+            options: RepurchaseOptions::default(),
+        });
+        assert_eq!(r.timings[0].0, "orders_build");
+    }
+
+    #[test]
+    fn a_replaced_or_unknown_table_is_missing() {
+        let (mut e, m) = engine_with(1);
+        let r = read_text("o2.csv", CSV, None).unwrap();
+        e.put(2, InputKind::Orders, r);
+        assert_eq!(e.table_ids(), [2]);
+        let reply = e.handle(request(1, m, Period::Month));
+        assert_eq!(reply.result, Err(EngineError::MissingTable(1)));
+    }
+
+    #[test]
+    fn a_failed_calculation_and_damaged_bytes_are_errors_not_panics() {
+        let (mut e, m) = engine_with(1);
+        let mut no_buyer = m;
+        no_buyer.set(Role::BuyerId, None);
+        match e.handle(request(1, no_buyer, Period::Month)).result {
+            Err(EngineError::Failed(msg)) => assert!(msg.contains("buyer"), "{msg}"),
+            other => panic!("{other:?}"),
+        }
+        let reply: Reply = from_wire(&e.handle_wire(&[0xff, 0xff, 0xff])).unwrap();
+        assert!(matches!(reply.result, Err(EngineError::Failed(_))));
+    }
+}

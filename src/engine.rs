@@ -1,0 +1,441 @@
+//! The page's side of the compute engine: tables are put once, calculations
+//! are requests answered by replies.
+//!
+//! In the browser the [`opscalc_core::Engine`] runs in a long-lived worker
+//! (the same bundle as the import worker), so a calculation over a million
+//! orders never blocks the page. Natively (unit tests) it runs inline.
+//!
+//! The worker may die (out of memory, a bug): pending calculations then
+//! fail with a message, the page keeps its data, and the next request
+//! starts a new worker and sends it the tables again.
+
+use crate::state::Shared;
+use leptos::prelude::*;
+use opscalc_core::{EngineError, InputKind, ReadResult, Reply, Request, Response};
+use std::cell::{Cell, RefCell};
+use std::sync::{Arc, Weak};
+
+thread_local! {
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+    // Every table put, so a restarted worker can be given them again; weak,
+    // so a replaced dataset is freed.
+    static TABLES: RefCell<Vec<(u32, InputKind, Weak<ReadResult>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A fresh table id.
+pub fn next_table_id() -> u32 {
+    NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    })
+}
+
+/// An encoded table the import worker already produced, handed on to the
+/// engine without another copy (browser only).
+pub struct Encoded(#[cfg(target_arch = "wasm32")] pub js_sys::ArrayBuffer);
+
+/// Gives the engine a table under `id`, replacing the one of its kind.
+pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, encoded: Option<Encoded>) {
+    TABLES.with(|t| {
+        let mut t = t.borrow_mut();
+        t.retain(|(_, _, w)| w.strong_count() > 0);
+        t.push((id, kind, Arc::downgrade(read)));
+    });
+    imp::put(id, kind, read, encoded);
+}
+
+/// Runs a request; `on_reply` gets the response or a message for the user.
+pub fn call(request: Request, on_reply: impl FnOnce(Result<Response, String>) + 'static) {
+    imp::call(request, Box::new(on_reply));
+}
+
+/// The user's message for an engine error.
+fn message(e: EngineError) -> String {
+    match e {
+        EngineError::Failed(m) => m,
+        EngineError::MissingTable(_) => {
+            "the data for this calculation is no longer loaded; import it again".into()
+        }
+    }
+}
+
+/// A result computed by the engine from a request signal.
+///
+/// While a new result is computed the previous one stays on screen and
+/// `busy` is true; a reply to an outdated request is ignored.
+pub struct Computed<T: Send + Sync + 'static> {
+    /// The latest result, or why there is none (empty while the first
+    /// result is on its way).
+    pub result: Memo<Result<Shared<T>, String>>,
+    /// A calculation is running.
+    pub busy: Signal<bool>,
+}
+
+/// Computes `pick(response)` in the engine whenever `request` changes.
+pub fn computed<T: Send + Sync + 'static>(
+    request: Memo<Result<Request, String>>,
+    pick: fn(Response) -> Option<T>,
+) -> Computed<T> {
+    let state: RwSignal<Result<Shared<T>, String>> = RwSignal::new(Err(String::new()));
+    // The request whose answer is shown: busy is "the request differs",
+    // true from the moment a setting changes, not from when the message
+    // leaves, so nobody reads a stale number as the new one.
+    let answered: RwSignal<Option<Result<Request, String>>> = RwSignal::new(None);
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let req = request.get();
+        latest.update_value(|n| *n += 1);
+        let n = latest.get_value();
+        match req.clone() {
+            Err(e) => {
+                state.set(Err(e));
+                answered.set(Some(req));
+            }
+            Ok(r) => call(r, move |reply| {
+                // Outdated, or the page is gone.
+                if latest.try_get_value() != Some(n) {
+                    return;
+                }
+                let reply = reply.and_then(|resp| {
+                    pick(resp).ok_or_else(|| "the engine answered another question".to_string())
+                });
+                state.set(reply.map(|v| Shared(Arc::new(v))));
+                answered.set(Some(req));
+            }),
+        }
+    });
+    Computed {
+        result: Memo::new(move |_| state.get()),
+        busy: Signal::derive(move || request.with(|r| answered.with(|a| a.as_ref() != Some(r)))),
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use super::*;
+    use opscalc_core::Engine;
+
+    thread_local! {
+        static ENGINE: RefCell<Engine> = RefCell::new(Engine::new(|| 0.0));
+    }
+
+    pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, _: Option<Encoded>) {
+        ENGINE.with(|e| e.borrow_mut().put(id, kind, (**read).clone()));
+    }
+
+    pub fn call(request: Request, on_reply: Box<dyn FnOnce(Result<Response, String>)>) {
+        let reply: Reply = ENGINE.with(|e| e.borrow_mut().handle(request));
+        on_reply(reply.result.map_err(message));
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use super::*;
+    use js_sys::{Array, Object, Reflect, Uint8Array};
+    use opscalc_core::{from_wire, to_wire};
+    use std::collections::HashMap;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{ErrorEvent, MessageEvent, Worker};
+
+    type OnReply = Box<dyn FnOnce(Result<Response, String>)>;
+
+    struct Pending {
+        request: Vec<u8>,
+        on_reply: OnReply,
+        retried: bool,
+    }
+
+    struct Running {
+        worker: Worker,
+        ready: bool,
+        queue: Vec<(Object, Option<Array>)>,
+        pending: HashMap<u32, Pending>,
+        next_call: u32,
+        _on_message: Closure<dyn FnMut(MessageEvent)>,
+        _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    }
+
+    thread_local! {
+        static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+    }
+
+    const WORKER_URL: &str = "/opscalc-worker_loader.js";
+
+    fn set(obj: &Object, key: &str, value: &JsValue) {
+        let _ = Reflect::set(obj, &key.into(), value);
+    }
+
+    /// Posts now, or once the worker's wasm has loaded.
+    fn post(r: &mut Running, msg: Object, transfer: Option<Array>) {
+        if r.ready {
+            let _ = match &transfer {
+                Some(t) => r.worker.post_message_with_transfer(&msg, t),
+                None => r.worker.post_message(&msg),
+            };
+        } else {
+            r.queue.push((msg, transfer));
+        }
+    }
+
+    fn put_message(id: u32, kind: InputKind, buffer: &js_sys::ArrayBuffer) -> Object {
+        let msg = Object::new();
+        set(&msg, "type", &"put".into());
+        set(
+            &msg,
+            "meta",
+            &Uint8Array::from(to_wire(&(id, kind)).as_slice()).into(),
+        );
+        set(&msg, "buffer", buffer);
+        msg
+    }
+
+    fn encode(read: &ReadResult) -> js_sys::ArrayBuffer {
+        let buffer = Uint8Array::new_with_length(read.encoded_len() as u32);
+        let mut offset = 0u32;
+        read.write_to(&mut |piece| {
+            buffer
+                .subarray(offset, offset + piece.len() as u32)
+                .copy_from(piece);
+            offset += piece.len() as u32;
+        });
+        buffer.buffer()
+    }
+
+    /// Runs `f` on the worker, starting it (and giving it every live
+    /// table) if there is none.
+    fn with_running(f: impl FnOnce(&mut Running)) {
+        RUNNING.with(|cell| {
+            if cell.borrow().is_none() {
+                let Some(r) = start() else { return };
+                *cell.borrow_mut() = Some(r);
+                let tables: Vec<(u32, InputKind, Arc<ReadResult>)> = TABLES.with(|t| {
+                    t.borrow()
+                        .iter()
+                        .filter_map(|(i, k, w)| w.upgrade().map(|r| (*i, *k, r)))
+                        .collect()
+                });
+                let mut guard = cell.borrow_mut();
+                let r = guard.as_mut().expect("just started");
+                for (id, kind, read) in tables {
+                    let b = encode(&read);
+                    post(r, put_message(id, kind, &b), Some(Array::of1(&b)));
+                }
+            }
+            if let Some(r) = cell.borrow_mut().as_mut() {
+                f(r);
+            }
+        });
+    }
+
+    pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, encoded: Option<Encoded>) {
+        // A worker that is not running gets every table when it starts.
+        let running = RUNNING.with(|c| c.borrow().is_some());
+        if !running {
+            with_running(|_| {});
+            return;
+        }
+        let buffer = encoded.map(|e| e.0).unwrap_or_else(|| encode(read));
+        with_running(|r| post(r, put_message(id, kind, &buffer), Some(Array::of1(&buffer))));
+    }
+
+    pub fn call(request: Request, on_reply: OnReply) {
+        let bytes = to_wire(&request);
+        let mut on_reply = Some(on_reply);
+        with_running(|r| {
+            let id = r.next_call;
+            r.next_call += 1;
+            send_call(r, id, &bytes);
+            r.pending.insert(
+                id,
+                Pending {
+                    request: bytes,
+                    on_reply: on_reply.take().expect("called once"),
+                    retried: false,
+                },
+            );
+        });
+        if let Some(f) = on_reply {
+            f(Err(
+                "the calculation engine could not start in this browser".into(),
+            ));
+        }
+    }
+
+    fn send_call(r: &mut Running, id: u32, bytes: &[u8]) {
+        let msg = Object::new();
+        set(&msg, "type", &"call".into());
+        set(&msg, "id", &id.into());
+        let b = Uint8Array::from(bytes);
+        set(&msg, "request", &b.buffer());
+        post(r, msg, Some(Array::of1(&b.buffer())));
+    }
+
+    fn record_timings(timings: &[(String, f64)]) {
+        let Some(w) = web_sys::window() else { return };
+        let key = JsValue::from_str("opscalcTimings");
+        let all = Reflect::get(&w, &key)
+            .ok()
+            .filter(|v| v.is_object())
+            .unwrap_or_else(|| Object::new().into());
+        for (name, ms) in timings {
+            let _ = Reflect::set(&all, &name.as_str().into(), &(*ms).into());
+        }
+        let _ = Reflect::set(&w, &key, &all);
+    }
+
+    fn on_reply_message(id: u32, bytes: &[u8]) {
+        let reply: Result<Reply, String> = from_wire(bytes);
+        // A missing table (the worker restarted and lost it, or a message
+        // raced a replacement): put the tables again and retry once.
+        if let Ok(Reply {
+            result: Err(EngineError::MissingTable(_)),
+            ..
+        }) = &reply
+        {
+            let retry = RUNNING.with(|c| {
+                c.borrow_mut()
+                    .as_mut()
+                    .and_then(|r| r.pending.get(&id).map(|p| !p.retried))
+                    .unwrap_or(false)
+            });
+            if retry {
+                let tables: Vec<(u32, InputKind, Arc<ReadResult>)> = TABLES.with(|t| {
+                    t.borrow()
+                        .iter()
+                        .filter_map(|(i, k, w)| w.upgrade().map(|r| (*i, *k, r)))
+                        .collect()
+                });
+                with_running(|r| {
+                    for (tid, kind, read) in tables {
+                        let b = encode(&read);
+                        post(r, put_message(tid, kind, &b), Some(Array::of1(&b)));
+                    }
+                    if let Some(p) = r.pending.get_mut(&id) {
+                        p.retried = true;
+                        let bytes = p.request.clone();
+                        send_call(r, id, &bytes);
+                    }
+                });
+                return;
+            }
+        }
+        let pending = RUNNING.with(|c| c.borrow_mut().as_mut().and_then(|r| r.pending.remove(&id)));
+        let Some(p) = pending else { return };
+        let result = reply.and_then(|r| {
+            record_timings(&r.timings);
+            r.result.map_err(message)
+        });
+        (p.on_reply)(result);
+    }
+
+    fn start() -> Option<Running> {
+        let worker = Worker::new(WORKER_URL).ok()?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let data = ev.data();
+            let get = |k: &str| Reflect::get(&data, &k.into()).unwrap_or(JsValue::UNDEFINED);
+            match get("type").as_string().as_deref() {
+                Some("ready") => RUNNING.with(|c| {
+                    if let Some(r) = c.borrow_mut().as_mut() {
+                        r.ready = true;
+                        for (msg, transfer) in std::mem::take(&mut r.queue) {
+                            let _ = match &transfer {
+                                Some(t) => r.worker.post_message_with_transfer(&msg, t),
+                                None => r.worker.post_message(&msg),
+                            };
+                        }
+                    }
+                }),
+                Some("reply") => {
+                    let id = get("id").as_f64().unwrap_or(-1.0) as u32;
+                    let bytes = Uint8Array::new(&get("reply")).to_vec();
+                    on_reply_message(id, &bytes);
+                }
+                _ => {}
+            }
+        });
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+            // The worker died: fail what was asked, forget the worker (the
+            // next request starts a new one with the tables); the page and
+            // its data are untouched.
+            ev.prevent_default();
+            let detail = ev.message();
+            let running = RUNNING.with(|c| c.borrow_mut().take());
+            if let Some(r) = running {
+                r.worker.terminate();
+                for (_, p) in r.pending {
+                    (p.on_reply)(Err(format!(
+                        "the calculation stopped unexpectedly ({}); your data is kept — change a setting to try again",
+                        if detail.is_empty() { "the worker crashed" } else { &detail }
+                    )));
+                }
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Some(Running {
+            worker,
+            ready: false,
+            queue: Vec::new(),
+            pending: HashMap::new(),
+            next_call: 1,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opscalc_core::{read_text, Mapping, OrderOptions, RepurchaseOptions, TableRef};
+
+    #[test]
+    fn a_request_is_answered_from_the_table_put() {
+        let read = Arc::new(
+            read_text(
+                "o.csv",
+                "订单号,买家ID,付款时间\n1,amy,2024-03-01\n2,amy,2024-03-09\n3,bob,2024-03-05\n",
+                None,
+            )
+            .unwrap(),
+        );
+        let id = next_table_id();
+        put(id, InputKind::Orders, &read, None);
+        let mapping = Mapping::detect(InputKind::Orders, read.table.headers());
+        let got = Rc::new(RefCell::new(None));
+        let g = got.clone();
+        call(
+            Request::Repurchase {
+                orders: TableRef { id, mapping },
+                order_options: OrderOptions::default(),
+                options: RepurchaseOptions::default(),
+            },
+            move |r| *g.borrow_mut() = Some(r),
+        );
+        let Some(Ok(Response::Repurchase(r))) = got.borrow_mut().take() else {
+            panic!("no repurchase reply")
+        };
+        assert_eq!(r.report.value("buyers"), Some(2.0));
+        assert_eq!(r.report.value("repeat_buyers"), Some(1.0));
+        // An unknown table is a message, not a panic.
+        let got = Rc::new(RefCell::new(None));
+        let g = got.clone();
+        call(
+            Request::Repurchase {
+                orders: TableRef {
+                    id: id + 1000,
+                    mapping: Mapping::default(),
+                },
+                order_options: OrderOptions::default(),
+                options: RepurchaseOptions::default(),
+            },
+            move |r| *g.borrow_mut() = Some(r),
+        );
+        assert!(matches!(got.borrow_mut().take(), Some(Err(m)) if m.contains("no longer loaded")));
+    }
+
+    use std::rc::Rc;
+}
