@@ -231,10 +231,10 @@ mod imp {
     }
 
     pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, encoded: Option<Encoded>) {
-        // A worker that is not running gets every table when it starts.
+        // A worker that is not running gets every table when it starts, on
+        // the first calculation: the home page never loads the worker.
         let running = RUNNING.with(|c| c.borrow().is_some());
         if !running {
-            with_running(|_| {});
             return;
         }
         let buffer = encoded.map(|e| e.0).unwrap_or_else(|| encode(read));

@@ -13,8 +13,9 @@ pub const MAX_XLSX_DECOMPRESSED: u128 = 1 << 30;
 
 /// Most cells (rows × columns) a table may have. Short rows are padded to
 /// the header's width, so without this a 2 MB file (a 4,000-column header,
-/// then a million one-character lines) would ask for 16 GB.
-pub const MAX_CELLS: usize = 50_000_000;
+/// then a million one-character lines) would ask for 16 GB. High enough for
+/// a real 10,000,000-line export of 12 columns (a 5M-order export has 55M).
+pub const MAX_CELLS: usize = 120_000_000;
 
 /// Longest header a column may have, in bytes: a longer one means the file
 /// is not a table (a 50 MB line without a delimiter, a binary file).
