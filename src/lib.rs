@@ -3,12 +3,16 @@
 
 pub mod browser;
 pub mod components;
+pub mod export;
 pub mod format;
 pub mod i18n;
+pub mod i18n_keep;
 pub mod import_worker;
 pub mod metric_text;
 pub mod pages;
 pub mod panic;
+pub mod persist;
+pub mod share;
 pub mod state;
 
 use components::nav::Nav;
@@ -33,6 +37,7 @@ pub fn initial_lang() -> Lang {
 pub fn App() -> impl IntoView {
     let state = AppState::with_samples(initial_lang());
     provide_context(state);
+    persist::provide(state);
     Effect::new(move |_| {
         let lang = state.lang.get();
         browser::save("opscalc.lang", &lang);
@@ -43,6 +48,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Nav />
+            <components::storage_banner::StorageBanner />
             <main>
                 <ErrorBoundary fallback=|errors| view! { <components::error_view::ErrorView errors=errors /> }>
                     <Routes fallback=NotFound>
@@ -51,6 +57,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/lifecycle") view=LifecyclePage />
                         <Route path=path!("/sell-through") view=SellThroughPage />
                         <Route path=path!("/traffic") view=TrafficPage />
+                        <Route path=path!("/workspaces") view=pages::workspaces::WorkspacesPage />
                     </Routes>
                 </ErrorBoundary>
             </main>
@@ -76,7 +83,12 @@ fn web_sys_document_element() -> Option<web_sys::Element> {
 pub fn start() {
     panic::install();
     expose_memory();
-    mount_to_body(App);
+    // The saved workspace is read before the first render, so the user's
+    // data (not the samples) is what appears.
+    wasm_bindgen_futures::spawn_local(async {
+        persist::restore_for_start().await;
+        mount_to_body(App);
+    });
 }
 
 /// Puts the wasm memory on `window.opscalcWasmMemory`, so the benchmark can
