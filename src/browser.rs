@@ -130,9 +130,7 @@ pub fn query_params() -> Vec<(String, String)> {
         // A page opened without settings in its URL gets the ones saved
         // with the workspace (a reload of a plain link, the nav).
         if search.is_empty() {
-            let path = location
-                .and_then(|l| l.pathname().ok())
-                .unwrap_or_default();
+            let path = location.and_then(|l| l.pathname().ok()).unwrap_or_default();
             if let Some(q) = crate::persist::remembered_query(&path) {
                 return parse_query(&q);
             }

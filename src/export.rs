@@ -152,7 +152,10 @@ mod tests {
         let xml = sheet_xml(&cells_xlsx("results", &results_headers(Lang::En), &rows));
         assert!(xml.contains(r#"<c r="C2"><v>883</v></c>"#), "{xml}");
         let rate = 240.0 / 883.0;
-        assert!(xml.contains(&format!(r#"<c r="C3" s="1"><v>{rate}</v></c>"#)), "{xml}");
+        assert!(
+            xml.contains(&format!(r#"<c r="C3" s="1"><v>{rate}</v></c>"#)),
+            "{xml}"
+        );
         assert!(xml.contains(">no history<"), "{xml}");
         let csv = cells_csv(&results_headers(Lang::En), &rows);
         assert!(csv.contains("\r\nbuyers,buyers,883,,\r\n"), "{csv}");

@@ -271,9 +271,8 @@ pub fn apply(app: &AppState, meta: &WorkspaceMeta, tables: Vec<Option<ReadResult
     let mut tables = tables.into_iter();
     for (slot, d) in slots(app).into_iter().zip(&meta.datasets) {
         let table = tables.next().flatten();
-        let restored = restore_dataset(d, table).unwrap_or_else(|| {
-            sample(kind_from_key(&d.kind).unwrap_or(InputKind::Orders))
-        });
+        let restored = restore_dataset(d, table)
+            .unwrap_or_else(|| sample(kind_from_key(&d.kind).unwrap_or(InputKind::Orders)));
         slot.set(restored);
     }
     queries().set(meta.queries.clone());
@@ -511,7 +510,7 @@ mod imp {
             .and_then(|m| serde_json::from_str(&m).ok())
             .ok_or_else(|| PersistError::Other(format!("{name}: unreadable workspace")))?;
         let list: Array = Reflect::get(&rec, &"tables".into())
-            .map(Array::from)
+            .map(|v| Array::from(&v))
             .unwrap_or_default();
         let tables = (0..meta.datasets.len() as u32)
             .map(|i| {
@@ -636,7 +635,8 @@ mod tests {
         let s = sample(InputKind::Orders);
         let mut meta = dataset_meta(&s);
         // The user unmapped everything but the order id and buyer.
-        meta.mapping.retain(|(r, _)| r == "order_id" || r == "buyer_id");
+        meta.mapping
+            .retain(|(r, _)| r == "order_id" || r == "buyer_id");
         let d = restore_dataset(&meta, None).unwrap();
         assert_eq!(d.source, Source::Sample);
         assert!(d.mapping.get(Role::OrderId).is_some());
@@ -658,7 +658,9 @@ mod tests {
 
     #[test]
     fn quota_message_says_nothing_on_screen_is_lost() {
-        assert!(PersistError::Quota.message(Lang::En).contains("data on screen is kept"));
+        assert!(PersistError::Quota
+            .message(Lang::En)
+            .contains("data on screen is kept"));
         assert!(PersistError::Other("x".into())
             .message(Lang::Zh)
             .ends_with('x'));

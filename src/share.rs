@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn round_trip_of_every_field() {
-        let fields = [("pv", "12000".to_string()), ("revenue", "12600.5".to_string())];
+        let fields = [
+            ("pv", "12000".to_string()),
+            ("revenue", "12600.5".to_string()),
+        ];
         let f = encode("traffic", &fields);
         let back = decode(&format!("#{f}"), "traffic", &["pv", "revenue"]).unwrap();
         assert_eq!(
@@ -97,7 +100,16 @@ mod tests {
 
     #[test]
     fn only_numbers_pass() {
-        for bad in ["", "-1", "1e5", "1.2.3", "abc", "<script>", "1 2", "123456789012345678901"] {
+        for bad in [
+            "",
+            "-1",
+            "1e5",
+            "1.2.3",
+            "abc",
+            "<script>",
+            "1 2",
+            "123456789012345678901",
+        ] {
             assert!(!is_plain_number(bad), "{bad}");
         }
         for good in ["0", "883", "0.5", "12600.50"] {

@@ -132,7 +132,9 @@ pub fn DataTable(
         let filename = xlsx_name;
         move |_| {
             let h = headers.get();
-            let sheet = filename.rsplit_once('.').map_or(filename.as_str(), |(s, _)| s);
+            let sheet = filename
+                .rsplit_once('.')
+                .map_or(filename.as_str(), |(s, _)| s);
             let bytes = visible.with(|v| crate::export::cells_xlsx(sheet, &h, v));
             crate::browser::download_bytes(
                 &crate::export::with_extension(&filename, "xlsx"),

@@ -26,7 +26,10 @@ pub fn ShareLink(
     }
     let link = RwSignal::new(String::new());
     let on_click = move |_| {
-        let values: Vec<(&str, String)> = fields.iter().map(|(k, s)| (*k, s.get_untracked())).collect();
+        let values: Vec<(&str, String)> = fields
+            .iter()
+            .map(|(k, s)| (*k, s.get_untracked()))
+            .collect();
         let fragment = encode(page, &values);
         #[cfg(target_arch = "wasm32")]
         {

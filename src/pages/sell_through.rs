@@ -5,11 +5,11 @@ use crate::components::charts::BarChart;
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
+use crate::components::quality_panel::QualityPanel;
 use crate::components::report_bar::ReportBar;
 use crate::components::share_link::ShareLink;
-use crate::export::png_download;
-use crate::components::quality_panel::QualityPanel;
 use crate::components::sql_panel::SqlPanel;
+use crate::export::png_download;
 use crate::metric_text::metric_text;
 use crate::pages::common::{
     metric_cards, opt_date, svg_download, today, whole, with_read_warnings,

@@ -89,9 +89,8 @@ pub fn WorkspacesPage() -> impl IntoView {
             report(r, Some(ok));
         })
     };
-    let delete = move |name: String| {
-        spawn_local(async move { report(persist::delete(&name).await, None) })
-    };
+    let delete =
+        move |name: String| spawn_local(async move { report(persist::delete(&name).await, None) });
     let finish_rename = move || {
         let Some((from, to)) = renaming.get_untracked() else {
             return;

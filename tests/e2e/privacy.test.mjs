@@ -59,6 +59,12 @@ test("a full session sends nothing beyond the local server", async () => {
   assert.ok(downloads.some((n) => n.endsWith(".svg")), downloads.join());
   assert.ok(downloads.includes("excluded-rows.csv"), downloads.join());
   assert.ok(downloads.filter((n) => n.endsWith(".csv")).length >= 4, downloads.join());
+  // Results of every calculator as CSV and XLSX, tables as XLSX, charts as PNG.
+  for (const stem of ["repurchase", "lifecycle", "sell-through", "traffic"]) {
+    assert.ok(downloads.includes(`${stem}-results.csv`) && downloads.includes(`${stem}-results.xlsx`), `${stem}: ${downloads.join()}`);
+  }
+  assert.ok(downloads.includes("buyers.xlsx"), downloads.join());
+  assert.ok(downloads.some((n) => n.endsWith(".png")), downloads.join());
 
   const origin = new URL(env.server.url).origin;
   const elsewhere = requests.filter((u) => !(u.startsWith(origin + "/") || u.startsWith("data:") || u.startsWith("blob:")));

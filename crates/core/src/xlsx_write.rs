@@ -92,7 +92,10 @@ pub fn to_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<XlsxCell>]) -> Vec<u8>
         )
         .as_bytes(),
     );
-    zip.add("xl/worksheets/sheet1.xml", sheet_xml(headers, rows).as_bytes());
+    zip.add(
+        "xl/worksheets/sheet1.xml",
+        sheet_xml(headers, rows).as_bytes(),
+    );
     zip.finish()
 }
 
@@ -328,8 +331,13 @@ mod tests {
             ]
         );
         let mut sheet = String::new();
-        std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet)
-            .unwrap();
-        assert!(sheet.contains(r#"<c r="A1" t="inlineStr"><is><t xml:space="preserve">a</t></is></c>"#));
+        std::io::Read::read_to_string(
+            &mut z.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut sheet,
+        )
+        .unwrap();
+        assert!(
+            sheet.contains(r#"<c r="A1" t="inlineStr"><is><t xml:space="preserve">a</t></is></c>"#)
+        );
     }
 }
