@@ -19,7 +19,7 @@ pub fn results_headers(lang: Lang) -> Vec<String> {
         k.metric.to_string(),
         k.value.to_string(),
         k.formula.to_string(),
-        lang.t().not_available.to_string(),
+        k.reason.to_string(),
     ]
 }
 
@@ -158,7 +158,8 @@ mod tests {
         );
         assert!(xml.contains(">no history<"), "{xml}");
         let csv = cells_csv(&results_headers(Lang::En), &rows);
-        assert!(csv.contains("\r\nbuyers,buyers,883,,\r\n"), "{csv}");
+        assert!(csv.starts_with("\u{FEFF}key,Metric,Value,Formula,Why not available\r\n"), "{csv}");
+        assert!(csv.contains("\r\nbuyers,Buyers,883,,\r\n"), "{csv}");
         assert!(csv.contains("\r\nbuyback_rate,"), "{csv}");
     }
 }
