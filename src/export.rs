@@ -158,7 +158,10 @@ mod tests {
         );
         assert!(xml.contains(">no history<"), "{xml}");
         let csv = cells_csv(&results_headers(Lang::En), &rows);
-        assert!(csv.starts_with("\u{FEFF}key,Metric,Value,Formula,Why not available\r\n"), "{csv}");
+        assert!(
+            csv.starts_with("\u{FEFF}key,Metric,Value,Formula,Why not available\r\n"),
+            "{csv}"
+        );
         assert!(csv.contains("\r\nbuyers,Buyers,883,,\r\n"), "{csv}");
         assert!(csv.contains("\r\nbuyback_rate,"), "{csv}");
     }

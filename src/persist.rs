@@ -209,12 +209,15 @@ pub fn human_size(bytes: f64) -> String {
     }
 }
 
+/// A workspace as loaded: its description and each dataset's table.
+pub type Loaded = (WorkspaceMeta, Vec<Option<ReadResult>>);
+
 thread_local! {
     /// Each page's settings (path -> query), so they are saved with the
     /// workspace and a page opened without a query gets its last settings.
     static QUERIES: ArcRwSignal<BTreeMap<String, String>> = ArcRwSignal::new(BTreeMap::new());
     /// What [`restore_for_start`] loaded, taken by [`provide`].
-    static RESTORED: std::cell::RefCell<Option<(String, WorkspaceMeta, Vec<Option<ReadResult>>)>> =
+    static RESTORED: std::cell::RefCell<Option<(String, Loaded)>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -261,7 +264,7 @@ pub async fn restore_for_start() {
         return;
     };
     if let Ok(Some((meta, tables))) = imp::load(&name).await {
-        RESTORED.with(|r| *r.borrow_mut() = Some((name, meta, tables)));
+        RESTORED.with(|r| *r.borrow_mut() = Some((name, (meta, tables))));
     }
 }
 
@@ -300,7 +303,7 @@ pub fn provide(app: AppState) -> Persistence {
         Some((name, ..)) => name.clone(),
         None => crate::browser::load::<String>(ACTIVE_KEY).unwrap_or_else(default_name),
     };
-    if let Some((_, meta, tables)) = restored {
+    if let Some((_, (meta, tables))) = restored {
         apply(&app, &meta, tables);
     }
     let p = Persistence {
@@ -497,9 +500,7 @@ mod imp {
         Ok(())
     }
 
-    pub async fn load(
-        name: &str,
-    ) -> Result<Option<(WorkspaceMeta, Vec<Option<ReadResult>>)>, PersistError> {
+    pub async fn load(name: &str) -> Result<Option<Loaded>, PersistError> {
         let rec = call(get_workspace(name)).await?;
         if rec.is_null() || rec.is_undefined() {
             return Ok(None);
@@ -566,9 +567,7 @@ mod imp {
     ) -> Result<(), PersistError> {
         Err(PersistError::Unavailable)
     }
-    pub async fn load(
-        _: &str,
-    ) -> Result<Option<(WorkspaceMeta, Vec<Option<ReadResult>>)>, PersistError> {
+    pub async fn load(_: &str) -> Result<Option<Loaded>, PersistError> {
         Ok(None)
     }
     pub async fn list() -> Result<Vec<WorkspaceInfo>, PersistError> {
