@@ -20,8 +20,12 @@ async function downloadAll(page) {
   for (let i = 0; i < n; i++) {
     const b = buttons.nth(i);
     if (!(await b.isVisible())) continue;
-    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), b.click()]);
+    const label = `${page.url()} #${i} ${await b.textContent()}`;
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), b.click()]).catch((e) => { throw new Error(`${label}: ${e.message}`); });
     names.push(download.suggestedFilename());
+    // A PNG is saved after the image is drawn, outside the click: let it
+    // land before the next click, as a person would.
+    if (download.suggestedFilename().endsWith(".png")) await page.waitForTimeout(1000);
   }
   return names;
 }
