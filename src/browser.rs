@@ -87,13 +87,54 @@ pub fn download(filename: &str, mime: &str, content: &str) {
     }
 }
 
+/// Offers bytes as a file download (XLSX and other binary files).
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type(mime);
+        let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts) else {
+            return;
+        };
+        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+            return;
+        };
+        if let Some(a) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("a").ok())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        {
+            a.set_href(&url);
+            a.set_download(filename);
+            a.click();
+        }
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (filename, mime, bytes);
+    }
+}
+
 /// The current URL's query parameters.
 pub fn query_params() -> Vec<(String, String)> {
     #[cfg(target_arch = "wasm32")]
     {
-        let search = web_sys::window()
-            .and_then(|w| w.location().search().ok())
+        let location = web_sys::window().map(|w| w.location());
+        let search = location
+            .as_ref()
+            .and_then(|l| l.search().ok())
             .unwrap_or_default();
+        // A page opened without settings in its URL gets the ones saved
+        // with the workspace (a reload of a plain link, the nav).
+        if search.is_empty() {
+            let path = location.and_then(|l| l.pathname().ok()).unwrap_or_default();
+            if let Some(q) = crate::persist::remembered_query(&path) {
+                return parse_query(&q);
+            }
+        }
         parse_query(&search)
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -110,6 +151,7 @@ pub fn replace_query(params: &[(String, String)]) {
         let Some(w) = web_sys::window() else { return };
         let path = w.location().pathname().unwrap_or_default();
         let q = build_query(params);
+        crate::persist::remember_query(&path, &q);
         let url = if q.is_empty() {
             path
         } else {

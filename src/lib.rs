@@ -4,12 +4,16 @@
 pub mod browser;
 pub mod components;
 pub mod engine;
+pub mod export;
 pub mod format;
 pub mod i18n;
+pub mod i18n_keep;
 pub mod import_worker;
 pub mod metric_text;
 pub mod pages;
 pub mod panic;
+pub mod persist;
+pub mod share;
 pub mod state;
 
 use components::nav::Nav;
@@ -34,6 +38,7 @@ pub fn initial_lang() -> Lang {
 pub fn App() -> impl IntoView {
     let state = AppState::with_samples(initial_lang());
     provide_context(state);
+    persist::provide(state);
     Effect::new(move |_| {
         let lang = state.lang.get();
         browser::save("opscalc.lang", &lang);
@@ -44,6 +49,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Nav />
+            <components::storage_banner::StorageBanner />
             <main>
                 <ErrorBoundary fallback=|errors| view! { <components::error_view::ErrorView errors=errors /> }>
                     <Routes fallback=NotFound>
@@ -52,6 +58,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/lifecycle") view=LifecyclePage />
                         <Route path=path!("/sell-through") view=SellThroughPage />
                         <Route path=path!("/traffic") view=TrafficPage />
+                        <Route path=path!("/workspaces") view=pages::workspaces::WorkspacesPage />
                     </Routes>
                 </ErrorBoundary>
             </main>
@@ -77,7 +84,12 @@ fn web_sys_document_element() -> Option<web_sys::Element> {
 pub fn start() {
     panic::install();
     expose_memory();
-    mount_to_body(App);
+    // The saved workspace is read before the first render, so the user's
+    // data (not the samples) is what appears.
+    wasm_bindgen_futures::spawn_local(async {
+        persist::restore_for_start().await;
+        mount_to_body(App);
+    });
 }
 
 /// Puts the wasm memory on `window.opscalcWasmMemory`, so the benchmark can

@@ -113,6 +113,7 @@ pub fn DataTable(
         }
         r
     });
+    let xlsx_name = filename.clone();
     let on_download = move |_| {
         let h = headers.get();
         let hs: Vec<&str> = h.iter().map(String::as_str).collect();
@@ -126,6 +127,21 @@ pub fn DataTable(
             "text/csv;charset=utf-8",
             &opscalc_core::to_csv(&hs, &data),
         );
+    };
+    let on_xlsx = {
+        let filename = xlsx_name;
+        move |_| {
+            let h = headers.get();
+            let sheet = filename
+                .rsplit_once('.')
+                .map_or(filename.as_str(), |(s, _)| s);
+            let bytes = visible.with(|v| crate::export::cells_xlsx(sheet, &h, v));
+            crate::browser::download_bytes(
+                &crate::export::with_extension(&filename, "xlsx"),
+                crate::export::XLSX_MIME,
+                &bytes,
+            );
+        }
     };
     view! {
         <div class="data-table">
@@ -141,6 +157,7 @@ pub fn DataTable(
                 </Show>
                 <span class="count">{move || format!("{} / {}", visible.with(Vec::len), rows.with(Vec::len))}</span>
                 <button class="secondary" on:click=on_download>{move || app.lang.get().t().download_csv}</button>
+                <button class="secondary" on:click=on_xlsx>{move || app.lang.get().k().download_xlsx}</button>
             </div>
             <div class="table-wrap">
                 <table data-testid=test_id>

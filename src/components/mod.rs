@@ -7,4 +7,7 @@ pub mod metric_card;
 pub mod mode_switch;
 pub mod nav;
 pub mod quality_panel;
+pub mod report_bar;
+pub mod share_link;
 pub mod sql_panel;
+pub mod storage_banner;

@@ -6,7 +6,10 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
+use crate::components::report_bar::ReportBar;
+use crate::components::share_link::ShareLink;
 use crate::components::sql_panel::SqlPanel;
+use crate::export::png_download;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
 use crate::pages::retention::RetentionPanel;
@@ -138,7 +141,7 @@ pub fn LifecyclePage() -> impl IntoView {
     let zh = move || lang() == crate::i18n::Lang::Zh;
     let t = move || lang().t();
     let settings = RwSignal::new(LifecycleSettings::from_query(&query_params()));
-    let manual = RwSignal::new(false);
+    let manual = RwSignal::new(crate::share::opened_from_link("lifecycle"));
     Effect::new(move |_| replace_query(&settings.with(LifecycleSettings::to_query)));
 
     let orders = Memo::new(move |_| {
@@ -525,6 +528,7 @@ pub fn LifecyclePage() -> impl IntoView {
                     <h3>{move || t().per_period}</h3>
                     <LineChart id="chart-reflow" title=Signal::derive(move || metric_text("reflow_rate", lang()).name.to_string()) points=period_points percent=true />
                     <button class="secondary" on:click=svg_download("chart-reflow")>{move || t().download_svg}</button>
+                    <button class="secondary" on:click=png_download("chart-reflow")>{move || app.lang.get().k().download_png}</button>
                     <DataTable headers=period_headers rows=period_rows filename="reflow-periods.csv" searchable=false test_id="reflow-periods" />
                 </section>
                 <details class="panel">
@@ -534,9 +538,13 @@ pub fn LifecyclePage() -> impl IntoView {
                 <RetentionPanel activity=activity period=Signal::derive(move || settings.with(|s| s.period)) cohorts=retention_rows />
                 <h2>{move || if zh() { "用户生命周期" } else { "Lifecycle stages" }}</h2>
                 <div class="cards">{metric_cards(STAGE_KEYS, life_metrics)}</div>
+                <ReportBar title=Signal::derive(move || t().nav_lifecycle.to_string())
+                    metrics=Signal::derive(move || { let mut m = reflow_metrics.get(); m.extend(life_metrics.get()); m })
+                    datasets=vec![app.activity, app.orders] stem="lifecycle" />
                 <section class="panel">
                     <BarChart id="chart-stages" title=Signal::derive(move || if zh() { "各阶段占比".to_string() } else { "Share of users by stage".to_string() }) bars=stage_bars percent=true />
                     <button class="secondary" on:click=svg_download("chart-stages")>{move || t().download_svg}</button>
+                    <button class="secondary" on:click=png_download("chart-stages")>{move || app.lang.get().k().download_png}</button>
                     <div class="segmented">
                         <label><input type="radio" name="stage" checked=true on:change=move |_| stage_filter.set(String::new()) />{move || if zh() { "全部" } else { "All" }}</label>
                         {Stage::ALL.iter().map(|s| { let s = *s; view! {
@@ -603,6 +611,7 @@ fn ManualReflow() -> impl IntoView {
             <Show when=move || counts.get().is_none()>
                 <div class="error" role="alert">{move || app.lang.get().t().invalid_manual}</div>
             </Show>
+            <ShareLink page="lifecycle" fields=vec![("churned_users", churned), ("reflowed_users", reflowed)] />
         </section>
         <div class="cards">{metric_cards(&["churned_users", "reflowed_users", "reflow_rate"], metrics)}</div>
     }

@@ -7,3 +7,4 @@ pub mod repurchase;
 pub mod retention;
 pub mod sell_through;
 pub mod traffic;
+pub mod workspaces;

@@ -6,8 +6,11 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
+use crate::components::report_bar::ReportBar;
+use crate::components::share_link::ShareLink;
 use crate::components::sql_panel::SqlPanel;
 use crate::engine::{computed, Computed};
+use crate::export::png_download;
 use crate::pages::common::{metric_cards, ok_or_default, svg_download, with_read_warnings};
 use crate::state::{lines, use_app, Shared};
 use leptos::prelude::*;
@@ -167,7 +170,7 @@ pub fn RepurchasePage() -> impl IntoView {
     let app = use_app();
     let t = move || app.lang.get().t();
     let settings = RwSignal::new(RepurchaseSettings::from_query(&query_params()));
-    let manual = RwSignal::new(false);
+    let manual = RwSignal::new(crate::share::opened_from_link("repurchase"));
     Effect::new(move |_| replace_query(&settings.with(RepurchaseSettings::to_query)));
 
     // The orders are built and the views computed in the engine worker;
@@ -299,6 +302,7 @@ pub fn RepurchasePage() -> impl IntoView {
                 <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>
                     {metric_cards(KEYS, metrics)}
                 </div>
+                <ReportBar title=Signal::derive(move || t().nav_repurchase.to_string()) metrics=metrics datasets=vec![app.orders] stem="repurchase" />
                 <Show when=ok>
                     <RepurchaseViews result=result />
                 </Show>
@@ -459,6 +463,7 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
             <h3>{move || t().per_period}</h3>
             <LineChart id="chart-periods" title=Signal::derive(move || crate::metric_text::metric_text("user_repurchase_rate", app.lang.get()).name.to_string()) points=period_points percent=true />
             <button class="secondary" on:click=svg_download("chart-periods")>{move || t().download_svg}</button>
+                    <button class="secondary" on:click=png_download("chart-periods")>{move || app.lang.get().k().download_png}</button>
             <DataTable headers=period_headers rows=period_rows filename="repurchase-periods.csv" searchable=false test_id="periods-table" />
         </section>
         <Show when=has_breakdown>
@@ -466,6 +471,7 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
                 <h3>{move || t().breakdown}</h3>
                 <BarChart id="chart-breakdown" title=Signal::derive(move || crate::metric_text::metric_text("user_repurchase_rate", app.lang.get()).name.to_string()) bars=breakdown_bars percent=true />
                 <button class="secondary" on:click=svg_download("chart-breakdown")>{move || t().download_svg}</button>
+                    <button class="secondary" on:click=png_download("chart-breakdown")>{move || app.lang.get().k().download_png}</button>
                 <DataTable headers=breakdown_headers rows=breakdown_rows filename="repurchase-breakdown.csv" test_id="breakdown-table" />
             </section>
         </Show>
@@ -478,6 +484,7 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
             <p class="interval-summary" data-testid="interval-summary">{interval_text}</p>
             <BarChart id="chart-intervals" title=Signal::derive(move || t().repeat_interval.to_string()) bars=histogram unit=Signal::derive(move || t().intervals.to_string()) />
             <button class="secondary" on:click=svg_download("chart-intervals")>{move || t().download_svg}</button>
+                    <button class="secondary" on:click=png_download("chart-intervals")>{move || app.lang.get().k().download_png}</button>
         </section>
     }
 }
@@ -525,6 +532,7 @@ fn ManualRepurchase() -> impl IntoView {
             <Show when=move || counts.get().is_none()>
                 <div class="error" role="alert">{move || t().invalid_manual}</div>
             </Show>
+            <ShareLink page="repurchase" fields=vec![("buyers", buyers), ("repeat_buyers", repeat), ("orders", orders), ("returning_buyers", returning)] />
         </section>
         <Show when=move || counts.get().is_some()>
             <div class="cards">{metric_cards(KEYS, metrics)}</div>

@@ -6,8 +6,11 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
+use crate::components::report_bar::ReportBar;
+use crate::components::share_link::ShareLink;
 use crate::components::sql_panel::SqlPanel;
 use crate::engine::{computed, Computed};
+use crate::export::png_download;
 use crate::metric_text::metric_text;
 use crate::pages::common::{
     metric_cards, opt_date, svg_download, today, whole, with_read_warnings,
@@ -100,7 +103,7 @@ pub fn SellThroughPage() -> impl IntoView {
     let zh = move || lang() == crate::i18n::Lang::Zh;
     let t = move || lang().t();
     let settings = RwSignal::new(SellThroughSettings::from_query(&query_params()));
-    let manual = RwSignal::new(false);
+    let manual = RwSignal::new(crate::share::opened_from_link("sell-through"));
     Effect::new(move |_| replace_query(&settings.with(SellThroughSettings::to_query)));
 
     let sql = Callback::new(move |dialect: Dialect| {
@@ -414,10 +417,12 @@ pub fn SellThroughPage() -> impl IntoView {
                     <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
                 </Show>
                 <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>{metric_cards(KEYS, metrics)}</div>
+                <ReportBar title=Signal::derive(move || t().nav_sell_through.to_string()) metrics=metrics datasets=vec![app.products, app.orders] stem="sell-through" />
                 <section class="panel">
                     <h3>{move || if zh() { "分类目" } else { "By category" }}</h3>
                     <BarChart id="chart-categories" title=Signal::derive(move || metric_text("unsold_rate", lang()).name.to_string()) bars=category_bars percent=true />
                     <button class="secondary" on:click=svg_download("chart-categories")>{move || t().download_svg}</button>
+                    <button class="secondary" on:click=png_download("chart-categories")>{move || app.lang.get().k().download_png}</button>
                     <DataTable headers=category_headers rows=category_rows filename="sell-through-categories.csv" test_id="categories" />
                 </section>
                 <section class="panel">
@@ -483,6 +488,7 @@ fn ManualSellThrough() -> impl IntoView {
             <Show when=move || counts.get().is_none()>
                 <div class="error" role="alert">{move || app.lang.get().t().invalid_manual}</div>
             </Show>
+            <ShareLink page="sell-through" fields=vec![("online_skus", online), ("warehouse_skus", warehouse), ("selling_online_skus", selling), ("unsold_skus", unsold)] />
         </section>
         <div class="cards">{metric_cards(&["online_skus", "all_skus", "sell_through_rate", "unsold_rate"], metrics)}</div>
     }

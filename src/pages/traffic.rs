@@ -6,8 +6,11 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
+use crate::components::report_bar::ReportBar;
+use crate::components::share_link::ShareLink;
 use crate::components::sql_panel::SqlPanel;
 use crate::engine::{computed, Computed};
+use crate::export::png_download;
 use crate::format::{metric_value, number};
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
@@ -238,7 +241,7 @@ pub fn TrafficPage() -> impl IntoView {
     let t = move || lang().t();
     let settings = RwSignal::new(TrafficSettings::from_query(&query_params()));
     let bands = RwSignal::new(load::<Bands>("opscalc.bands").unwrap_or_default());
-    let manual = RwSignal::new(false);
+    let manual = RwSignal::new(crate::share::opened_from_link("traffic"));
     Effect::new(move |_| replace_query(&settings.with(TrafficSettings::to_query)));
 
     let options = move || -> Result<TrafficOptions, String> {
@@ -481,6 +484,7 @@ pub fn TrafficPage() -> impl IntoView {
                     <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
                 </Show>
                 <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>{metric_cards(KEYS, metrics)}</div>
+                <ReportBar title=Signal::derive(move || t().nav_traffic.to_string()) metrics=metrics datasets=vec![app.traffic] stem="traffic" />
                 <section class="panel">
                     <h3>{move || if zh() { "基准与诊断" } else { "Benchmarks and diagnosis" }}</h3>
                     <ul class="benchmarks">{move || { let l = lang(); result.with(|r| r.as_ref().map(|r| r.benchmarks.iter().map(|b| band_view(b, l)).collect_view()).ok()) }}</ul>
@@ -522,6 +526,7 @@ pub fn TrafficPage() -> impl IntoView {
                     <h3>{move || if zh() { "渠道结构" } else { "Channels" }}</h3>
                     <BarChart id="chart-channels" title=Signal::derive(move || if zh() { "访客占比".to_string() } else { "UV share".to_string() }) bars=channel_bars percent=true />
                     <button class="secondary" on:click=svg_download("chart-channels")>{move || t().download_svg}</button>
+                    <button class="secondary" on:click=png_download("chart-channels")>{move || app.lang.get().k().download_png}</button>
                     <DataTable headers=channel_headers rows=channel_rows filename="traffic-channels.csv" test_id="channels" />
                 </section>
                 <Show when=move || funnel.with(|f| !f.is_empty())>
@@ -586,6 +591,7 @@ fn ManualTraffic(bands: RwSignal<Bands>) -> impl IntoView {
                         <input type="text" inputmode="decimal" data-testid=format!("manual-{key}") prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) /></label>
                 }).collect_view()}
             </div>
+            <ShareLink page="traffic" fields=fields.to_vec() />
         </section>
         <div class="cards">{metric_cards(&["visit_depth", "pv_per_uv", "bounce_rate", "conversion_rate", "aov", "ctr", "cpc", "roi"], metrics)}</div>
         <section class="panel">

@@ -20,8 +20,12 @@ async function downloadAll(page) {
   for (let i = 0; i < n; i++) {
     const b = buttons.nth(i);
     if (!(await b.isVisible())) continue;
-    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), b.click()]);
+    const label = `${page.url()} #${i} ${await b.textContent()}`;
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), b.click()]).catch((e) => { throw new Error(`${label}: ${e.message}`); });
     names.push(download.suggestedFilename());
+    // A PNG is saved after the image is drawn, outside the click: let it
+    // land before the next click, as a person would.
+    if (download.suggestedFilename().endsWith(".png")) await page.waitForTimeout(1000);
   }
   return names;
 }
@@ -39,7 +43,9 @@ test("a full session sends nothing beyond the local server", async () => {
     // Values as `opscalc` gives for the same files.
     ["/repurchase", "Orders", "orders-small.csv", "buyers", 3],
     ["/lifecycle", "Activity", "activity-small.csv", "churned_users", null],
-    ["/sell-through", "Products", "products-unknown.csv", "all_skus", 11],
+    // Without the orders: the session's own orders (kept since the first
+    // step) have no SKU column, which sell-through would rightly refuse.
+    ["/sell-through?orders=0", "Products", "products-unknown.csv", "all_skus", 11],
     ["/traffic", "TrafficTable", "pageviews-small.csv", "pv", 7],
   ];
   for (const [route, kind, file, key, value] of sessions) {
@@ -59,6 +65,12 @@ test("a full session sends nothing beyond the local server", async () => {
   assert.ok(downloads.some((n) => n.endsWith(".svg")), downloads.join());
   assert.ok(downloads.includes("excluded-rows.csv"), downloads.join());
   assert.ok(downloads.filter((n) => n.endsWith(".csv")).length >= 4, downloads.join());
+  // Results of every calculator as CSV and XLSX, tables as XLSX, charts as PNG.
+  for (const stem of ["repurchase", "lifecycle", "sell-through", "traffic"]) {
+    assert.ok(downloads.includes(`${stem}-results.csv`) && downloads.includes(`${stem}-results.xlsx`), `${stem}: ${downloads.join()}`);
+  }
+  assert.ok(downloads.includes("buyers.xlsx"), downloads.join());
+  assert.ok(downloads.some((n) => n.endsWith(".png")), downloads.join());
 
   const origin = new URL(env.server.url).origin;
   const elsewhere = requests.filter((u) => !(u.startsWith(origin + "/") || u.startsWith("data:") || u.startsWith("blob:")));

@@ -40,6 +40,7 @@ mod table;
 mod time;
 mod traffic;
 mod transfer;
+mod xlsx_write;
 
 pub use activity::*;
 pub use benchmarks::*;
@@ -64,3 +65,4 @@ pub use sql::*;
 pub use table::*;
 pub use time::*;
 pub use traffic::*;
+pub use xlsx_write::*;
