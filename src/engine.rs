@@ -287,7 +287,8 @@ mod imp {
     }
 
     fn on_reply_message(id: u32, bytes: &[u8]) {
-        let reply: Result<Reply, String> = from_wire(bytes);
+        let reply: Result<Reply, String> =
+            crate::browser::timed("engine_reply_decode", || from_wire(bytes));
         // A missing table (the worker restarted and lost it, or a message
         // raced a replacement): put the tables again and retry once.
         if let Ok(Reply {

@@ -463,17 +463,36 @@ mod imp {
         JsFuture::from(p).await.map_err(error)
     }
 
-    /// A table's bytes straight into a JS buffer, piece by piece: no second
-    /// copy of a large table in wasm memory.
-    fn table_buffer(r: &ReadResult) -> Uint8Array {
-        let buf = Uint8Array::new_with_length(r.encoded_len() as u32);
-        let mut at = 0u32;
-        r.write_to(&mut |piece| {
-            let end = at + piece.len() as u32;
-            buf.subarray(at, end).copy_from(piece);
-            at = end;
-        });
-        buf
+    thread_local! {
+        // Each live table's encoded bytes, made once: autosave runs after
+        // every settings change and must not copy a million-row table
+        // out of wasm memory each time (it was a 0.5 s task per change).
+        static ENCODED: std::cell::RefCell<Vec<(std::sync::Weak<ReadResult>, Uint8Array)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// A table's bytes straight into a JS buffer, piece by piece (no second
+    /// copy of a large table in wasm memory), once per table.
+    fn table_buffer(r: &std::sync::Arc<ReadResult>) -> Uint8Array {
+        ENCODED.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            cache.retain(|(w, _)| w.strong_count() > 0);
+            if let Some((_, b)) = cache
+                .iter()
+                .find(|(w, _)| std::ptr::eq(w.as_ptr(), std::sync::Arc::as_ptr(r)))
+            {
+                return b.clone();
+            }
+            let buf = Uint8Array::new_with_length(r.encoded_len() as u32);
+            let mut at = 0u32;
+            r.write_to(&mut |piece| {
+                let end = at + piece.len() as u32;
+                buf.subarray(at, end).copy_from(piece);
+                at = end;
+            });
+            cache.push((std::sync::Arc::downgrade(r), buf.clone()));
+            buf
+        })
     }
 
     pub async fn save(

@@ -1,11 +1,18 @@
 // IndexedDB for saved workspaces (src/persist.rs is the only caller).
-// One object store, one record per workspace:
-//   { name, savedAt (ms), size (bytes), meta (JSON text), tables: [Uint8Array] }
+// Two object stores:
+//   workspaces: { name, savedAt (ms), size (bytes), meta (JSON text),
+//                 tableKeys: [key or null] }
+//   tables:     key -> Uint8Array (a parsed table, ReadResult::write_to)
+// Tables are stored apart and written once: autosave runs after every
+// settings change, and rewriting a million-row table each time cost half a
+// second of the page's thread and 120 MB of disk writes per change.
+// (Version 1 kept the tables inline as `tables`; such records still load.)
 // A failed write rejects with the browser's error (its `name` says
 // "QuotaExceededError" when storage is full); the transaction is then
 // aborted, so the previously saved copy stays whole.
 const DB = "opscalc";
 const STORE = "workspaces";
+const TABLES = "tables";
 
 let opening = null;
 
@@ -13,8 +20,12 @@ function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
       if (!("indexedDB" in self)) return reject(new Error("IndexedDB is not available"));
-      const req = indexedDB.open(DB, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: "name" });
+      const req = indexedDB.open(DB, 2);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "name" });
+        if (!db.objectStoreNames.contains(TABLES)) db.createObjectStore(TABLES);
+      };
       req.onsuccess = () => {
         const db = req.result;
         // Another tab deleting the database ("clear my data") closes ours.
@@ -31,10 +42,10 @@ function open() {
 
 function run(mode, body) {
   return open().then((db) => new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
+    const tx = db.transaction([STORE, TABLES], mode);
     const store = tx.objectStore(STORE);
     let result, failed;
-    Promise.resolve(body(store)).then(
+    Promise.resolve(body(store, tx.objectStore(TABLES))).then(
       (r) => { result = r; },
       (e) => { failed = e; try { tx.abort(); } catch (_) { /* already done */ } },
     );
@@ -51,14 +62,53 @@ function req(r) {
   });
 }
 
-export function putWorkspace(name, meta, tables, size) {
-  const record = { name, savedAt: Date.now(), size, meta, tables };
-  return run("readwrite", (s) => { s.put(record); });
+// A stable key per table buffer: the page hands the same Uint8Array for a
+// table that has not changed (src/persist.rs caches them).
+const tableKey = new WeakMap();
+const written = new Set();
+let sequence = 0;
+function keyOf(t) {
+  let k = tableKey.get(t);
+  if (!k) {
+    k = `t-${Date.now().toString(36)}-${sequence++}`;
+    tableKey.set(t, k);
+  }
+  return k;
 }
 
-// The record, or null.
+// Deletes stored tables no workspace refers to any more.
+function collect(ws, tables) {
+  return Promise.all([req(ws.getAll()), req(tables.getAllKeys())]).then(([records, keys]) => {
+    const used = new Set(records.flatMap((r) => r.tableKeys || []));
+    for (const k of keys) if (!used.has(k)) tables.delete(k);
+  });
+}
+
+export function putWorkspace(name, meta, tables, size) {
+  const keys = tables.map((t) => (t ? keyOf(t) : null));
+  const fresh = [];
+  return run("readwrite", (ws, store) => {
+    tables.forEach((t, i) => {
+      if (t && !written.has(keys[i])) {
+        store.put(t, keys[i]);
+        fresh.push(keys[i]);
+      }
+    });
+    ws.put({ name, savedAt: Date.now(), size, meta, tableKeys: keys });
+    return collect(ws, store);
+  }).then(() => { for (const k of fresh) written.add(k); });
+}
+
+// The record with its tables, or null.
 export function getWorkspace(name) {
-  return run("readonly", (s) => req(s.get(name))).then((r) => r || null);
+  return run("readonly", (ws, store) => req(ws.get(name)).then((r) => {
+    if (!r || !r.tableKeys) return r || null;
+    return Promise.all(r.tableKeys.map((k) => (k ? req(store.get(k)) : null))).then((tables) => {
+      // The buffers read back are the stored copies: reuse their keys.
+      tables.forEach((t, i) => { if (t) { tableKey.set(t, r.tableKeys[i]); written.add(r.tableKeys[i]); } });
+      return { ...r, tables };
+    });
+  })).then((r) => r || null);
 }
 
 // [{ name, savedAt, size }], newest first; table bytes are not read.
@@ -77,7 +127,10 @@ export function listWorkspaces() {
 }
 
 export function deleteWorkspace(name) {
-  return run("readwrite", (s) => { s.delete(name); });
+  return run("readwrite", (ws, store) => {
+    ws.delete(name);
+    return collect(ws, store);
+  });
 }
 
 // Renames in one transaction: the copy and the delete both happen or neither.
@@ -96,12 +149,14 @@ export async function clearEverything() {
   const db = await open().catch(() => null);
   if (db) {
     await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, "readwrite");
+      const tx = db.transaction([STORE, TABLES], "readwrite");
       tx.objectStore(STORE).clear();
+      tx.objectStore(TABLES).clear();
       tx.oncomplete = resolve;
       tx.onabort = () => reject(tx.error);
     });
   }
+  written.clear();
   try { localStorage.clear(); } catch (_) { /* storage blocked: nothing stored */ }
   try { sessionStorage.clear(); } catch (_) { /* as above */ }
   if ("caches" in self) {

@@ -33,9 +33,15 @@ async function stored(page) {
       const r = indexedDB.open("opscalc");
       r.onsuccess = () => {
         const db = r.result;
-        const q = db.transaction("workspaces").objectStore("workspaces").getAll();
-        q.onsuccess = () => {
-          resolve(q.result.map((w) => ({ name: w.name, size: w.size, savedAt: w.savedAt, meta: JSON.parse(w.meta), tables: w.tables.map((t) => (t ? t.byteLength : 0)) })));
+        // Workspaces refer to their tables by key (web/persist.js).
+        const tx = db.transaction(["workspaces", "tables"]);
+        const q = tx.objectStore("workspaces").getAll();
+        const t = tx.objectStore("tables");
+        const tq = t.getAllKeys();
+        const tv = t.getAll();
+        tx.oncomplete = () => {
+          const sizes = new Map(tq.result.map((k, i) => [k, tv.result[i].byteLength]));
+          resolve(q.result.map((w) => ({ name: w.name, size: w.size, savedAt: w.savedAt, meta: JSON.parse(w.meta), tables: w.tableKeys.map((k) => (k ? sizes.get(k) ?? 0 : 0)), keys: w.tableKeys, storedTables: tq.result.length })));
           db.close();
         };
       };
@@ -67,6 +73,7 @@ test("a reload and a closed tab restore data, mapping and settings", async () =>
   assert.equal(await metric(page, "buyers"), 155);
   await importOrders(page, fixture("orders-small.csv"));
   assert.equal(await metric(page, "buyers"), 3);
+  const first = await waitSaved(page, hasFile("orders-small.csv"), "the imported file");
   // A setting and a mapping change: lookback 30 days, amount unmapped.
   await page.locator('[data-testid="lookback"]').fill("30");
   await page.locator('[data-testid="lookback"]').dispatchEvent("change");
@@ -76,6 +83,10 @@ test("a reload and a closed tab restore data, mapping and settings", async () =>
   assert.equal(saved.length, 1);
   assert.equal(saved[0].name, "Workspace 1");
   assert.ok(saved[0].tables[0] > 300, "the parsed table is stored");
+  // Settings and mapping changes rewrote the description, not the table:
+  // the same stored table, and none left over.
+  assert.equal(saved[0].keys[0], first[0].keys[0]);
+  assert.equal(saved[0].storedTables, saved[0].keys.filter(Boolean).length);
 
   await page.reload();
   await ready(page);
