@@ -19,7 +19,7 @@ import os from "node:os";
 import http from "node:http";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { startServer, launch, offsite, repo } from "./helpers.mjs";
+import { startServer, launch, offsite, repo, shots } from "./helpers.mjs";
 import { openCalculator, timeImport } from "./bench-import.mjs";
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -125,9 +125,13 @@ await measure("opscalc", async (context) => {
   const { page, cdp } = await openCalculator({ newContext: async () => context }, app.url, "/repurchase");
   const before = await snapshot();
   const r = await timeImport(page, cdp, file, "Orders");
+  const after = await snapshot();
   const m = r.metrics;
+  // What the person would see, to check the numbers are really on screen.
+  await page.screenshot({ path: path.join(shots, "bench-compare-opscalc.png") });
   return {
     before,
+    after,
     ms: r.ms,
     values: Object.fromEntries(["buyers", "repeat_buyers", "orders", "repeat_orders", "user_repurchase_rate", "order_repurchase_rate"].map((k) => [k, m[k] === undefined || m[k] === "" ? null : Number(m[k])])),
     phases: { worker_read_ms: r.worker_read_ms, worker_parse_ms: r.worker_parse_ms, page_orders_build_ms: r.page_orders_build_ms, page_repurchase_views_ms: r.page_repurchase_views_ms, longest_task_ms: r.longest_task_ms, js_heap_mb: r.js_heap_mb, wasm_memory_mb: r.wasm_memory_mb, worker_memory_mb: r.worker_memory_mb },
@@ -152,6 +156,7 @@ for (const engine of ["duckdb", "papa"]) {
     const after = await snapshot();
     const { result, error } = await page.evaluate(() => window.bench);
     if (error || errors.length) throw new Error(`${engine}: ${error || errors.join("\n")}`);
+    await page.screenshot({ path: path.join(shots, `bench-compare-${engine}.png`) });
     const cdp = await context.newCDPSession(page);
     await cdp.send("Performance.enable");
     const js = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
