@@ -2,37 +2,54 @@
 // built app in headless Chromium, as a person would, and time until its
 // numbers appear. Prints one JSON line. Used by scripts/bench.
 //   node tests/e2e/bench-import.mjs FILE [route] [kind]
+// bench-compare.mjs times OpsCalc through the same two functions.
 import fs from "node:fs";
+import { pathToFileURL } from "node:url";
 import { startServer, launch, openPage, ready } from "./helpers.mjs";
 
-const [file, route = "/repurchase", kind = "Orders"] = process.argv.slice(2);
-const size = fs.statSync(file).size;
-const server = await startServer();
-const browser = await launch();
-const { page } = await openPage(browser, server.url, { locale: "en-US" });
-await page.goto(server.url + route);
-await ready(page);
-await page.locator("[data-metric]").first().waitFor();
-const name = file.split("/").pop();
-const cdp = await page.context().newCDPSession(page);
-await cdp.send("Performance.enable");
-// Longest main-thread task during the import.
-await page.evaluate(() => {
-  window.__longest = 0;
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: "longtask", buffered: false });
-});
-const t0 = Date.now();
-await page.locator(`section[data-kind="${kind}"] [data-testid="file-input"]`).setInputFiles(file);
-await page.locator(`section[data-kind="${kind}"] [data-testid="data-summary"]`).filter({ hasText: name }).waitFor({ timeout: 600000 });
-// The numbers are final when the engine has answered for the new file.
-await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && document.querySelector('[data-metric]')?.dataset.value !== undefined, null, { timeout: 600000 });
-const ms = Date.now() - t0;
-const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
-const wasmBytes = await page.evaluate(() => window.opscalcWasmMemory?.buffer?.byteLength ?? null);
-const longest = await page.evaluate(() => window.__longest);
-const worker = await page.evaluate(() => window.opscalcLastImport ?? null);
-const timings = await page.evaluate(() => window.opscalcTimings ?? {});
-const values = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-metric]")].map((e) => [e.dataset.metric, e.dataset.value])));
-console.log(JSON.stringify({ file: name, bytes: size, ms, mb_per_s: +(size / 1e6 / (ms / 1000)).toFixed(1), wasm_memory_mb: wasmBytes && +(wasmBytes / 1e6).toFixed(1), js_heap_mb: +(metrics.JSHeapUsedSize / 1e6).toFixed(1), longest_task_ms: Math.round(longest), worker_memory_mb: worker && +(worker.memoryBytes / 1e6).toFixed(1), worker_read_ms: worker && Math.round(worker.readMs), worker_parse_ms: worker && Math.round(worker.parseMs), worker_total_ms: worker && Math.round(worker.totalMs), page_orders_build_ms: timings.orders_build && Math.round(timings.orders_build), page_repurchase_views_ms: timings.repurchase_views && Math.round(timings.repurchase_views), metrics: values }));
-await browser.close();
-server.stop();
+// Opens a calculator page of the app served at `base`, ready for a file,
+// with a CDP session for its metrics.
+export async function openCalculator(browser, base, route = "/repurchase") {
+  const { context, page } = await openPage(browser, base, { locale: "en-US" });
+  await page.goto(base + route);
+  await ready(page);
+  await page.locator("[data-metric]").first().waitFor();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  return { context, page, cdp };
+}
+
+// Hands `file` to the page's file input of section `kind` and waits until
+// the page shows numbers for it; returns the timings, memory and values.
+export async function timeImport(page, cdp, file, kind = "Orders") {
+  const size = fs.statSync(file).size;
+  const name = file.split("/").pop();
+  // Longest main-thread task during the import.
+  await page.evaluate(() => {
+    window.__longest = 0;
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: "longtask", buffered: false });
+  });
+  const t0 = Date.now();
+  await page.locator(`section[data-kind="${kind}"] [data-testid="file-input"]`).setInputFiles(file);
+  await page.locator(`section[data-kind="${kind}"] [data-testid="data-summary"]`).filter({ hasText: name }).waitFor({ timeout: 600000 });
+  // The numbers are final when the engine has answered for the new file.
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && document.querySelector('[data-metric]')?.dataset.value !== undefined, null, { timeout: 600000 });
+  const ms = Date.now() - t0;
+  const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+  const wasmBytes = await page.evaluate(() => window.opscalcWasmMemory?.buffer?.byteLength ?? null);
+  const longest = await page.evaluate(() => window.__longest);
+  const worker = await page.evaluate(() => window.opscalcLastImport ?? null);
+  const timings = await page.evaluate(() => window.opscalcTimings ?? {});
+  const values = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-metric]")].map((e) => [e.dataset.metric, e.dataset.value])));
+  return { file: name, bytes: size, ms, mb_per_s: +(size / 1e6 / (ms / 1000)).toFixed(1), wasm_memory_mb: wasmBytes && +(wasmBytes / 1e6).toFixed(1), js_heap_mb: +(metrics.JSHeapUsedSize / 1e6).toFixed(1), longest_task_ms: Math.round(longest), worker_memory_mb: worker && +(worker.memoryBytes / 1e6).toFixed(1), worker_read_ms: worker && Math.round(worker.readMs), worker_parse_ms: worker && Math.round(worker.parseMs), worker_total_ms: worker && Math.round(worker.totalMs), engine_orders_build_ms: timings.orders_build && Math.round(timings.orders_build), engine_repurchase_views_ms: timings.repurchase_views && Math.round(timings.repurchase_views), page_table_decode_ms: timings.page_table_decode && Math.round(timings.page_table_decode), page_reply_decode_ms: timings.engine_reply_decode && Math.round(timings.engine_reply_decode), metrics: values };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [file, route = "/repurchase", kind = "Orders"] = process.argv.slice(2);
+  const server = await startServer();
+  const browser = await launch();
+  const { page, cdp } = await openCalculator(browser, server.url, route);
+  console.log(JSON.stringify(await timeImport(page, cdp, file, kind)));
+  await browser.close();
+  server.stop();
+}

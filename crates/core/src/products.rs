@@ -176,8 +176,15 @@ impl Products {
             ..Products::default()
         };
         let usable = screen_rows(table, &mut out.ledger);
-        // First row number of each SKU, for duplicate messages.
-        let mut first_row: HashMap<String, u32> = HashMap::new();
+        // First row number of each SKU, for duplicate messages. Keys borrow
+        // from the table and hash with Fx: SipHash and a String per row were
+        // a quarter of building a million products.
+        let mut first_row: crate::FxMap<&str, u32> = crate::FxMap::default();
+        first_row.reserve(table.len());
+        // Few distinct statuses: normalise and classify each once, not per
+        // row (None: unknown, with its normalised value).
+        let mut status_of: crate::FxMap<&str, (Option<SkuStatus>, String)> =
+            crate::FxMap::default();
         // Unknown status: normalised value -> (first text seen, rows).
         let mut unknown: HashMap<String, (String, usize)> = HashMap::new();
         let mut duplicates = 0usize;
@@ -232,15 +239,26 @@ impl Products {
                 );
                 continue;
             }
-            first_row.insert(sku.to_string(), num);
+            first_row.insert(sku, num);
             let raw = table.cell(r, status_col).trim();
-            let s = norm_status(raw);
-            let status = if online.contains(&s) {
-                SkuStatus::Online
-            } else if warehouse.contains(&s) {
-                SkuStatus::Warehouse
+            let (kind, s) = status_of.entry(raw).or_insert_with(|| {
+                let s = norm_status(raw);
+                let kind = if online.contains(&s) {
+                    Some(SkuStatus::Online)
+                } else if warehouse.contains(&s) {
+                    Some(SkuStatus::Warehouse)
+                } else {
+                    None
+                };
+                (kind, s)
+            });
+            let status = if let Some(k) = *kind {
+                k
             } else {
-                unknown.entry(s).or_insert_with(|| (raw.to_string(), 0)).1 += 1;
+                unknown
+                    .entry(s.clone())
+                    .or_insert_with(|| (raw.to_string(), 0))
+                    .1 += 1;
                 out.pending_skus.push(sku.to_string());
                 out.ledger.exclude(
                     num,

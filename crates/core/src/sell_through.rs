@@ -3,7 +3,7 @@
 //! new-listing cadence.
 
 use crate::{Date, Ledger, Metric, Orders, Products, Reason, Report, RowCounts, SkuStatus};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The source's minimum number of online SKUs for a sell-through rate.
 pub const MIN_ONLINE_SKUS: u64 = 10;
@@ -283,13 +283,18 @@ pub fn sell_through(
     let in_window = |d: Date| d >= from && d <= as_of;
 
     let mut warnings = products.warnings.clone();
-    let index: HashMap<&str, usize> = products
+    // Fx, not SipHash: hashing SKUs was the largest cost here.
+    let index: crate::FxMap<&str, usize> = products
         .items
         .iter()
         .enumerate()
         .map(|(i, it)| (it.sku.as_str(), i))
         .collect();
-    let pending: HashSet<&str> = products.pending_skus.iter().map(String::as_str).collect();
+    let pending: crate::FxMap<&str, ()> = products
+        .pending_skus
+        .iter()
+        .map(|s| (s.as_str(), ()))
+        .collect();
 
     // Quantity per product item in the window, from the orders.
     let mut quantity = vec![0.0f64; products.items.len()];
@@ -300,6 +305,10 @@ pub fn sell_through(
         // Missing SKU -> rows, in first-seen order for stable examples.
         let mut missing: Vec<(u32, usize)> = Vec::new();
         let mut missing_at: HashMap<u32, usize> = HashMap::new();
+        // Each distinct SKU of the orders is looked up once, not per line.
+        let item_of: Vec<Option<usize>> = (0..o.skus.len() as u32)
+            .map(|s| index.get(o.skus.name(s)).copied())
+            .collect();
         for order in &o.orders {
             let d = order.time.date();
             for (&r, line) in o.rows(order).iter().zip(o.lines(order)) {
@@ -320,9 +329,9 @@ pub fn sell_through(
                     continue;
                 };
                 let name = o.skus.name(sku);
-                if let Some(&i) = index.get(name) {
+                if let Some(i) = item_of[sku as usize] {
                     quantity[i] += line.quantity;
-                } else if pending.contains(name) {
+                } else if pending.contains_key(name) {
                     ledger.exclude(num, Some("sku"), Reason::UnknownStatus, name);
                 } else {
                     ledger.exclude(num, Some("sku"), Reason::UnknownSku, name);
