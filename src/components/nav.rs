@@ -28,7 +28,8 @@ pub fn Nav() -> impl IntoView {
                         app.lang.set(Lang::from_tag(&v));
                     }
                 >
-                    <option value="zh-CN" selected=move || app.lang.get() == Lang::Zh>"中文"</option>
+                    <option value="zh-CN" selected=move || app.lang.get() == Lang::Zh>"简体中文"</option>
+                    <option value="zh-TW" selected=move || app.lang.get() == Lang::ZhTw>"繁體中文"</option>
                     <option value="en" selected=move || app.lang.get() == Lang::En>"English"</option>
                 </select>
             </label>

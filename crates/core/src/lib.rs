@@ -17,6 +17,7 @@
 
 mod activity;
 mod benchmarks;
+mod catalog;
 mod columns;
 mod export;
 mod hash;
@@ -25,6 +26,7 @@ mod lifecycle;
 mod number;
 mod orders;
 mod pageviews;
+mod practice;
 mod products;
 mod read;
 mod reflow;
@@ -41,6 +43,7 @@ mod transfer;
 
 pub use activity::*;
 pub use benchmarks::*;
+pub use catalog::*;
 pub use columns::*;
 pub use export::*;
 pub use hash::*;
@@ -49,6 +52,7 @@ pub use lifecycle::*;
 pub use number::*;
 pub use orders::*;
 pub use pageviews::*;
+pub use practice::*;
 pub use products::*;
 pub use read::*;
 pub use reflow::*;
