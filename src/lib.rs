@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod components;
 pub mod format;
+pub mod glossary_data;
 pub mod i18n;
 pub mod i18n_tw;
 pub mod learn_tw;
@@ -13,12 +14,14 @@ pub mod metric_text_tw;
 pub mod pages;
 pub mod panic;
 pub mod state;
+pub mod state_samples;
 
 use components::nav::Nav;
 use i18n::Lang;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use pages::{glossary::GlossaryPage, practice::PracticePage};
 use pages::{
     home::Home, lifecycle::LifecyclePage, not_found::NotFound, repurchase::RepurchasePage,
     sell_through::SellThroughPage, traffic::TrafficPage,
@@ -54,6 +57,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/lifecycle") view=LifecyclePage />
                         <Route path=path!("/sell-through") view=SellThroughPage />
                         <Route path=path!("/traffic") view=TrafficPage />
+                        <Route path=path!("/glossary") view=GlossaryPage />
+                        <Route path=path!("/practice") view=PracticePage />
                     </Routes>
                 </ErrorBoundary>
             </main>

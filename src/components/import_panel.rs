@@ -305,6 +305,10 @@ pub fn ImportPanel(
                     <span class="badge">{move || t().sample_loaded}</span>
                 </Show>
             </div>
+            <details class="sample-story" data-testid="sample-story">
+                <summary>{move || t().sample_story}</summary>
+                <p>{move || crate::state_samples::story(kind, app.lang.get())}</p>
+            </details>
             <div class="import-actions">
                 <label class="file-button">
                     <span>{move || t().upload}</span>

@@ -18,6 +18,8 @@ pub fn Nav() -> impl IntoView {
                 <A href="/lifecycle">{move || t().nav_lifecycle}</A>
                 <A href="/sell-through">{move || t().nav_sell_through}</A>
                 <A href="/traffic">{move || t().nav_traffic}</A>
+                <A href="/glossary">{move || t().nav_glossary}</A>
+                <A href="/practice">{move || t().nav_practice}</A>
             </nav>
             <label class="lang">
                 <span class="sr-only">{move || t().language}</span>

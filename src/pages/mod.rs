@@ -1,5 +1,7 @@
 //! One page per route.
 pub mod common;
+pub mod glossary;
+pub mod practice;
 pub mod home;
 pub mod lifecycle;
 pub mod not_found;
