@@ -577,7 +577,7 @@ const CHANNELS: [&str; 3] = ["手淘搜索", "直通车", "淘宝客"];
 
 fn traffic_exercise(rng: &mut Rng, seed: u64) -> Exercise {
     let start = Date::from_ymd(2024, 5, 6).expect("valid date");
-    let days = rng.range(4, 8) as i32;
+    let days = rng.range(5, 8) as i32;
     let channels = 2 + rng.below(2) as usize;
     let mut rows: Vec<Vec<String>> = Vec::new();
     for d in 0..days {
