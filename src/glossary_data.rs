@@ -155,7 +155,13 @@ pub struct GlossaryExample {
 fn orders_example() -> (Table, Orders) {
     let t = Table::from_rows(
         "orders.csv",
-        &["订单编号", "买家会员名", "订单付款时间", "买家实际支付金额", "商家编码"],
+        &[
+            "订单编号",
+            "买家会员名",
+            "订单付款时间",
+            "买家实际支付金额",
+            "商家编码",
+        ],
         &[
             &["A1", "amy", "2024-01-05", "100", "T-1"],
             &["A2", "amy", "2024-02-10", "60", "T-1"],
@@ -210,8 +216,12 @@ pub fn example_for(key: &str) -> Option<GlossaryExample> {
             &["dan", "2024-03-10"],
         ],
     );
-    let act = Activity::build(&act_t, &Mapping::detect(InputKind::Activity, act_t.headers()), None)
-        .ok()?;
+    let act = Activity::build(
+        &act_t,
+        &Mapping::detect(InputKind::Activity, act_t.headers()),
+        None,
+    )
+    .ok()?;
     let rf = reflow(
         &act,
         &ReflowOptions {
@@ -278,14 +288,53 @@ pub fn example_for(key: &str) -> Option<GlossaryExample> {
     }
     let tr_t = Table::from_rows(
         "traffic.csv",
-        &["日期", "渠道", "浏览量", "访客数", "访问次数", "跳失访问数", "支付买家数", "支付金额", "花费", "展现量", "点击量"],
         &[
-            &["2024-05-06", "直通车", "300", "100", "120", "66", "3", "450", "200", "3000", "110"],
-            &["2024-05-07", "直通车", "500", "150", "180", "90", "6", "780", "300", "4500", "160"],
+            "日期",
+            "渠道",
+            "浏览量",
+            "访客数",
+            "访问次数",
+            "跳失访问数",
+            "支付买家数",
+            "支付金额",
+            "花费",
+            "展现量",
+            "点击量",
+        ],
+        &[
+            &[
+                "2024-05-06",
+                "直通车",
+                "300",
+                "100",
+                "120",
+                "66",
+                "3",
+                "450",
+                "200",
+                "3000",
+                "110",
+            ],
+            &[
+                "2024-05-07",
+                "直通车",
+                "500",
+                "150",
+                "180",
+                "90",
+                "6",
+                "780",
+                "300",
+                "4500",
+                "160",
+            ],
         ],
     );
-    let tt = TrafficTable::build(&tr_t, &Mapping::detect(InputKind::TrafficTable, tr_t.headers()))
-        .ok()?;
+    let tt = TrafficTable::build(
+        &tr_t,
+        &Mapping::detect(InputKind::TrafficTable, tr_t.headers()),
+    )
+    .ok()?;
     let tr = traffic_from_table(
         &tt,
         &TrafficOptions {
@@ -313,7 +362,11 @@ mod tests {
             assert!(!mistakes_for(k).is_empty(), "{k} has no common mistake");
             let e = example_for(k).unwrap_or_else(|| panic!("{k} has no example"));
             let m = e.metrics.iter().find(|m| m.key == k).unwrap();
-            assert!(m.value.is_some(), "{k}: example value not available: {:?}", m.unavailable);
+            assert!(
+                m.value.is_some(),
+                "{k}: example value not available: {:?}",
+                m.unavailable
+            );
         }
     }
 
@@ -335,7 +388,7 @@ mod tests {
         assert_eq!(v("user_repurchase_rate"), 0.25);
         assert_eq!(v("order_repurchase_rate"), 0.2);
         assert_eq!(v("buyback_rate"), 0.25); // amy bought in January
-        // Churned by March 1 (30 days): bob, cat, dan; dan came back.
+                                             // Churned by March 1 (30 days): bob, cat, dan; dan came back.
         assert_eq!(v("churned_users"), 3.0);
         assert!((v("reflow_rate") - 1.0 / 3.0).abs() < 1e-12);
         // 10 online, 7 sold; 5 of 12 did not sell.

@@ -24,17 +24,27 @@ pub fn threshold(en: &str) -> &str {
 pub fn benchmark_reason_tw(b: &BenchmarkResult) -> String {
     let t = threshold(&b.reason_en);
     match (b.key, b.band) {
-        ("bounce_rate", Band::Excellent) => format!("跳出率低於{t}：回頭客多，訪客認得商店、進店就逛"),
+        ("bounce_rate", Band::Excellent) => {
+            format!("跳出率低於{t}：回頭客多，訪客認得商店、進店就逛")
+        }
         ("bounce_rate", Band::Good) => format!("跳出率低於{t}：大多數訪客會繼續看第二個頁面"),
         ("bounce_rate", Band::Pass) => format!("跳出率低於{t}：及格，到達頁面大致留得住人"),
         ("bounce_rate", _) => format!("跳出率不低於{t}：多數訪客只看一頁就離開，頁面留不住人"),
-        ("visit_depth", Band::Excellent) => format!("瀏覽深度高於{t}：訪客逛得深，關聯推薦和店內導覽有發揮作用"),
+        ("visit_depth", Band::Excellent) => {
+            format!("瀏覽深度高於{t}：訪客逛得深，關聯推薦和店內導覽有發揮作用")
+        }
         ("visit_depth", Band::Good) => format!("瀏覽深度高於{t}：訪客願意多看幾款"),
         ("visit_depth", Band::Pass) => format!("瀏覽深度至少{t}：及格"),
         ("visit_depth", _) => format!("瀏覽深度低於{t}：訪客看得太少，頁面沒有把人帶向其他商品"),
-        ("store_aov_ratio", Band::Good | Band::Excellent) => format!("全店客單價至少是主推商品的{t}倍：買家常常順便加購"),
-        ("store_aov_ratio", Band::Pass) => format!("全店客單價至少是主推商品的{t}倍：及格，有一定的加購"),
-        ("store_aov_ratio", _) => format!("全店客單價不到主推商品的{t}倍：買家多半只買主推商品，關聯銷售弱"),
+        ("store_aov_ratio", Band::Good | Band::Excellent) => {
+            format!("全店客單價至少是主推商品的{t}倍：買家常常順便加購")
+        }
+        ("store_aov_ratio", Band::Pass) => {
+            format!("全店客單價至少是主推商品的{t}倍：及格，有一定的加購")
+        }
+        ("store_aov_ratio", _) => {
+            format!("全店客單價不到主推商品的{t}倍：買家多半只買主推商品，關聯銷售弱")
+        }
         _ => b.reason_en.clone(),
     }
 }

@@ -42,15 +42,24 @@ mod tests {
         let p = sample(InputKind::Products);
         assert_eq!(p.read.table.len(), 24);
         let st = p.mapping.get(opscalc_core::Role::Status).unwrap();
-        let on_sale = (0..24).filter(|&r| p.read.table.cell(r, st) == "出售中").count();
+        let on_sale = (0..24)
+            .filter(|&r| p.read.table.cell(r, st) == "出售中")
+            .count();
         assert_eq!(on_sale, 18);
         // The traffic story says eight weeks.
         let t = sample(InputKind::TrafficTable);
         let dc = t.mapping.get(opscalc_core::Role::Date).unwrap();
-        let days: BTreeSet<&str> = (0..t.read.table.len()).map(|r| t.read.table.cell(r, dc)).collect();
+        let days: BTreeSet<&str> = (0..t.read.table.len())
+            .map(|r| t.read.table.cell(r, dc))
+            .collect();
         assert_eq!(days.len(), 56);
         for l in Lang::ALL {
-            for k in [InputKind::Orders, InputKind::Activity, InputKind::Products, InputKind::TrafficTable] {
+            for k in [
+                InputKind::Orders,
+                InputKind::Activity,
+                InputKind::Products,
+                InputKind::TrafficTable,
+            ] {
                 assert!(story(k, l).len() > 40);
             }
         }

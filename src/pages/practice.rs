@@ -10,7 +10,9 @@ use crate::metric_text::metric_text;
 use crate::pages::glossary::formula_words;
 use crate::state::use_app;
 use leptos::prelude::*;
-use opscalc_core::{check_answer, exercise, is_percent_metric, Check, Exercise, Family, PracticeColumn};
+use opscalc_core::{
+    check_answer, exercise, is_percent_metric, Check, Exercise, Family, PracticeColumn,
+};
 
 /// A family's name in the menu.
 pub fn family_name(f: Family, lang: Lang) -> &'static str {
@@ -61,19 +63,55 @@ pub fn question(e: &Exercise, lang: Lang) -> String {
     let name = metric_text(e.metric, lang).name;
     let context = match (e.family, e.window) {
         (Family::Repurchase, Some((a, b))) => lang.pick(
-            format!("时间窗口为表中第一天到最后一天（{} 至 {}）。", date_in(a, lang), date_in(b, lang)),
-            format!("時間區間為表中第一天到最後一天（{} 至 {}）。", date_in(a, lang), date_in(b, lang)),
-            format!("The window is the table's first to last day ({} to {}).", date_in(a, lang), date_in(b, lang)),
+            format!(
+                "时间窗口为表中第一天到最后一天（{} 至 {}）。",
+                date_in(a, lang),
+                date_in(b, lang)
+            ),
+            format!(
+                "時間區間為表中第一天到最後一天（{} 至 {}）。",
+                date_in(a, lang),
+                date_in(b, lang)
+            ),
+            format!(
+                "The window is the table's first to last day ({} to {}).",
+                date_in(a, lang),
+                date_in(b, lang)
+            ),
         ),
         (Family::Lifecycle, Some((a, b))) => lang.pick(
-            format!("窗口为 {} 至 {}，流失天数为 {} 天。", date_in(a, lang), date_in(b, lang), e.churn_days),
-            format!("區間為 {} 至 {}，流失天數為 {} 天。", date_in(a, lang), date_in(b, lang), e.churn_days),
-            format!("The window is {} to {}; users churn after {} days without a visit.", date_in(a, lang), date_in(b, lang), e.churn_days),
+            format!(
+                "窗口为 {} 至 {}，流失天数为 {} 天。",
+                date_in(a, lang),
+                date_in(b, lang),
+                e.churn_days
+            ),
+            format!(
+                "區間為 {} 至 {}，流失天數為 {} 天。",
+                date_in(a, lang),
+                date_in(b, lang),
+                e.churn_days
+            ),
+            format!(
+                "The window is {} to {}; users churn after {} days without a visit.",
+                date_in(a, lang),
+                date_in(b, lang),
+                e.churn_days
+            ),
         ),
         (Family::SellThrough, Some((_, b))) => lang.pick(
-            format!("统计日期为 {}，“30天销量”是截至该日 30 天内的销量。", date_in(b, lang)),
-            format!("統計日期為 {}，「30 天銷量」是截至該日 30 天內的銷量。", date_in(b, lang)),
-            format!("As of {}; the sales column is the 30 days up to that date.", date_in(b, lang)),
+            format!(
+                "统计日期为 {}，“30天销量”是截至该日 30 天内的销量。",
+                date_in(b, lang)
+            ),
+            format!(
+                "統計日期為 {}，「30 天銷量」是截至該日 30 天內的銷量。",
+                date_in(b, lang)
+            ),
+            format!(
+                "As of {}; the sales column is the 30 days up to that date.",
+                date_in(b, lang)
+            ),
         ),
         _ => {
             let ch = e.channel.clone().unwrap_or_default();
@@ -85,9 +123,18 @@ pub fn question(e: &Exercise, lang: Lang) -> String {
         }
     };
     lang.pick(
-        format!("请计算{name}（{}）。{context}", formula_words(e.metric, lang)),
-        format!("請計算{name}（{}）。{context}", formula_words(e.metric, lang)),
-        format!("Work out the {name} ({}). {context}", formula_words(e.metric, lang)),
+        format!(
+            "请计算{name}（{}）。{context}",
+            formula_words(e.metric, lang)
+        ),
+        format!(
+            "請計算{name}（{}）。{context}",
+            formula_words(e.metric, lang)
+        ),
+        format!(
+            "Work out the {name} ({}). {context}",
+            formula_words(e.metric, lang)
+        ),
     )
 }
 
@@ -114,9 +161,7 @@ pub fn feedback(c: &Check, metric: &str, lang: Lang) -> String {
     let end = lang.pick("。", "。", ".");
     format!(
         "{}{sep}{} {:+.1}{unit}{end}",
-        t.practice_wrong,
-        t.practice_off_by,
-        c.difference
+        t.practice_wrong, t.practice_off_by, c.difference
     )
 }
 
@@ -127,7 +172,10 @@ fn new_seed() -> u64 {
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        1 + (crate::pages::common::today().map(|d| d.0 as u64).unwrap_or(0) % 99_999)
+        1 + (crate::pages::common::today()
+            .map(|d| d.0 as u64)
+            .unwrap_or(0)
+            % 99_999)
     }
 }
 
@@ -144,7 +192,11 @@ pub fn PracticePage() -> impl IntoView {
             .and_then(|f| Family::from_key(&f))
             .unwrap_or(Family::Repurchase),
     );
-    let seed = RwSignal::new(get("seed").and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(new_seed));
+    let seed = RwSignal::new(
+        get("seed")
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or_else(new_seed),
+    );
     let ex = Memo::new(move |_| exercise(family.get(), seed.get()));
     let answer = RwSignal::new(String::new());
     let result: RwSignal<Option<Option<Check>>> = RwSignal::new(None);
@@ -165,7 +217,13 @@ pub fn PracticePage() -> impl IntoView {
         }
         result.set(Some(c));
     };
-    let share = move || format!("/practice?family={}&seed={}", family.get().key(), seed.get());
+    let share = move || {
+        format!(
+            "/practice?family={}&seed={}",
+            family.get().key(),
+            seed.get()
+        )
+    };
     view! {
         <section class="practice">
             <h1>{move || t().nav_practice}</h1>

@@ -347,7 +347,14 @@ pub fn SellThroughPage() -> impl IntoView {
     let window_text = move || {
         result.with(|r| {
             r.as_ref()
-                .map(|r| format!("{} – {}", r.from, r.as_of))
+                .map(|r| {
+                    let l = lang();
+                    format!(
+                        "{} – {}",
+                        crate::format::date_in(r.from, l),
+                        crate::format::date_in(r.as_of, l)
+                    )
+                })
                 .unwrap_or_default()
         })
     };

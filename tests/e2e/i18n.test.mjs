@@ -28,7 +28,7 @@ async function chromeTexts(page) {
         if (e.tagName === "LABEL") {
           return [...e.childNodes].filter((n) => n.nodeType === 3 || n.tagName === "SPAN").map((n) => n.textContent).join("").trim();
         }
-        if (e.matches(".hint")) {
+        if (e.matches(".hint, .question")) {
           // Hints may quote the user's file name or values in quotes.
           return e.textContent.replace(/["“「].*?["”」]/g, "").trim();
         }

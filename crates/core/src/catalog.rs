@@ -64,7 +64,10 @@ pub fn metric_keys() -> Vec<&'static str> {
     let p = Table::from_rows(
         "p.csv",
         &["商家编码", "宝贝状态", "上架时间"],
-        &[&["A", "出售中", "2024-03-01"], &["B", "仓库中", "2024-03-02"]],
+        &[
+            &["A", "出售中", "2024-03-01"],
+            &["B", "仓库中", "2024-03-02"],
+        ],
     );
     let products = Products::build(
         &p,

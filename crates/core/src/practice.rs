@@ -290,7 +290,12 @@ fn repurchase_exercise(rng: &mut Rng, seed: u64) -> Exercise {
                 let lines = if rng.below(5) == 0 { 2 } else { 1 };
                 for _ in 0..lines {
                     let amount = format!("{}.00", rng.range(3, 40) * 10 - 1);
-                    rows.push(vec![order_no.to_string(), b.to_string(), time.clone(), amount]);
+                    rows.push(vec![
+                        order_no.to_string(),
+                        b.to_string(),
+                        time.clone(),
+                        amount,
+                    ]);
                 }
             }
         }
@@ -298,7 +303,10 @@ fn repurchase_exercise(rng: &mut Rng, seed: u64) -> Exercise {
     }
     // Shuffle lightly by time so the table reads like an export.
     rows.sort_by(|a, b| a[2].cmp(&b[2]).then(a[0].cmp(&b[0])));
-    let t = table(&["订单编号", "买家会员名", "订单付款时间", "买家实际支付金额"], &rows);
+    let t = table(
+        &["订单编号", "买家会员名", "订单付款时间", "买家实际支付金额"],
+        &rows,
+    );
     let m = Mapping::detect(InputKind::Orders, t.headers());
     let orders = Orders::build(&t, &m, &OrderOptions::default()).expect("generated orders read");
     let rep = repurchase(&orders, &RepurchaseOptions::default()).expect("repurchase computes");
@@ -400,16 +408,25 @@ fn lifecycle_exercise(rng: &mut Rng, seed: u64) -> Exercise {
         };
         let last_before = from - gap;
         if rng.below(3) == 0 {
-            rows.push(vec![u.to_string(), (last_before - rng.range(3, 20) as i32).to_string()]);
+            rows.push(vec![
+                u.to_string(),
+                (last_before - rng.range(3, 20) as i32).to_string(),
+            ]);
         }
         rows.push(vec![u.to_string(), last_before.to_string()]);
         if rng.below(2) == 0 {
-            rows.push(vec![u.to_string(), (from + rng.below(30) as i32).to_string()]);
+            rows.push(vec![
+                u.to_string(),
+                (from + rng.below(30) as i32).to_string(),
+            ]);
         }
     }
     while rows.len() < 10 {
         let u = BUYERS[rng.below(users as u64) as usize];
-        rows.push(vec![u.to_string(), (from + rng.below(30) as i32).to_string()]);
+        rows.push(vec![
+            u.to_string(),
+            (from + rng.below(30) as i32).to_string(),
+        ]);
     }
     rows.truncate(30);
     rows.sort_by(|a, b| a[1].cmp(&b[1]).then(a[0].cmp(&b[0])));
