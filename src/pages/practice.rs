@@ -240,7 +240,7 @@ pub fn PracticePage() -> impl IntoView {
                 </label>
                 <label>{move || t().practice_seed}
                     <input type="number" min="0" data-testid="practice-seed" prop:value=move || seed.get().to_string()
-                        on:change=move |ev| if let Ok(s) = event_target_value(&ev).trim().parse::<u64>() { seed.set(s) } />
+                        on:change=move |ev| { if let Ok(s) = event_target_value(&ev).trim().parse::<u64>() { seed.set(s) } } />
                 </label>
                 <button data-testid="practice-new" on:click=move |_| seed.set(new_seed())>{move || t().practice_new}</button>
                 <a class="share" data-testid="practice-share" href=share>{move || t().practice_share}</a>
@@ -284,7 +284,7 @@ pub fn PracticePage() -> impl IntoView {
                     <input type="text" inputmode="decimal" data-testid="practice-answer"
                         prop:value=move || answer.get()
                         on:input=move |ev| answer.set(event_target_value(&ev))
-                        on:keydown=move |ev| if ev.key() == "Enter" { check() } />
+                        on:keydown=move |ev| { if ev.key() == "Enter" { check() } } />
                 </label>
                 <span class="hint">{move || if ex.with(|e| is_percent_metric(e.metric)) { t().practice_percent_hint } else { t().practice_decimal_hint }}</span>
                 <button data-testid="practice-check" on:click=move |_| check()>{move || t().practice_check}</button>

@@ -255,7 +255,6 @@ fn bands_editor(
 pub fn TrafficPage() -> impl IntoView {
     let app = use_app();
     let lang = move || app.lang.get();
-    let zh = move || lang() == crate::i18n::Lang::Zh;
     let t = move || lang().t();
     let settings = RwSignal::new(TrafficSettings::from_query(&query_params()));
     let bands = RwSignal::new(load::<Bands>("opscalc.bands").unwrap_or_default());
