@@ -455,9 +455,9 @@ fn lifecycle_exercise(rng: &mut Rng, seed: u64) -> Exercise {
     let date = |i: usize| Date::parse(&rows[i][1]).expect("generated date");
     // The rows that make a user churned: their last visit before the window.
     let mut last_before: BTreeMap<&str, (Date, usize)> = BTreeMap::new();
-    for i in 0..rows.len() {
+    for (i, row) in rows.iter().enumerate() {
         if date(i) < from {
-            let e = last_before.entry(&rows[i][0]).or_insert((date(i), i));
+            let e = last_before.entry(&row[0]).or_insert((date(i), i));
             if date(i) >= e.0 {
                 *e = (date(i), i);
             }
@@ -469,7 +469,7 @@ fn lifecycle_exercise(rng: &mut Rng, seed: u64) -> Exercise {
         .collect();
     churned_rows.sort_unstable();
     let back_rows: Vec<usize> = (0..rows.len())
-        .filter(|&i| came_back.contains(rows[i][0].as_str()) && date(i) >= from && date(i) <= to)
+        .filter(|&i| came_back.contains(rows[i][0].as_str()) && (from..=to).contains(&date(i)))
         .collect();
     let steps = vec![
         Step {
@@ -761,7 +761,7 @@ mod tests {
                 };
                 if *last <= from - e.churn_days as i32 {
                     churned += 1;
-                    if ds.iter().any(|d| *d >= from && *d <= to) {
+                    if ds.iter().any(|d| (from..=to).contains(d)) {
                         back += 1;
                     }
                 }
