@@ -725,21 +725,54 @@ mod tests {
 
     #[test]
     fn seed_42_repurchase_is_this_table() {
-        // Worked by hand from the table this seed prints: the table is
-        // pinned so a change to the generator is a deliberate one.
+        // The table seed 42 prints, pinned so a change to the generator is a
+        // deliberate one (a class given `?seed=42` must see this table).
         let e = exercise(Family::Repurchase, 42);
-        let buyers: BTreeSet<&str> = e.rows.iter().map(|r| r[1].as_str()).collect();
-        assert_eq!(e.steps[1].value as usize, {
-            if e.metric == "user_repurchase_rate" {
-                buyers.len()
-            } else {
-                e.rows
-                    .iter()
-                    .map(|r| r[0].as_str())
-                    .collect::<BTreeSet<_>>()
-                    .len()
-            }
-        });
+        let table = [
+            ["7357", "fay", "2024-03-02 16:56", "79.00"],
+            ["7371", "hal", "2024-03-07 19:41", "39.00"],
+            ["7363", "gus", "2024-03-09 18:26", "149.00"],
+            ["7346", "cat", "2024-03-10 15:15", "339.00"],
+            ["7346", "cat", "2024-03-10 15:15", "299.00"],
+            ["7351", "dan", "2024-03-10 20:04", "269.00"],
+            ["7353", "eve", "2024-03-10 22:10", "279.00"],
+            ["7353", "eve", "2024-03-10 22:10", "49.00"],
+            ["7341", "bob", "2024-03-11 16:58", "219.00"],
+            ["7367", "gus", "2024-03-14 08:44", "79.00"],
+            ["7340", "bob", "2024-03-14 22:07", "359.00"],
+            ["7361", "fay", "2024-03-22 13:40", "369.00"],
+            ["7347", "cat", "2024-03-22 20:52", "309.00"],
+            ["7334", "amy", "2024-03-23 11:32", "309.00"],
+        ];
+        assert_eq!(e.rows, table.map(|r| r.map(String::from).to_vec()));
+        assert_eq!(e.metric, "user_repurchase_rate");
+        // By hand: 8 buyers (fay hal gus cat dan eve bob amy). fay (7357,
+        // 7361), gus (7363, 7367), cat (7346, 7347) and bob (7341, 7340)
+        // have two orders each; eve's two rows are one order (7353), a line
+        // item, so she bought once. 4 / 8 = 50%.
+        assert_eq!(e.answer, 0.5);
+        assert_eq!(e.steps[0].key, "repeat_buyers");
+        assert_eq!(e.steps[0].value, 4.0);
+        // Every row of fay, gus, cat and bob, and no other.
+        assert_eq!(e.steps[0].rows, vec![0, 2, 3, 4, 8, 9, 10, 11, 12]);
+        assert_eq!(e.highlight, e.steps[0].rows);
+        assert_eq!(e.steps[1].key, "buyers");
+        assert_eq!(e.steps[1].value, 8.0);
+        assert_eq!(e.steps[1].rows, (0..14).collect::<Vec<_>>());
+        assert_eq!(
+            e.window,
+            Some((
+                Date::from_ymd(2024, 3, 2).unwrap(),
+                Date::from_ymd(2024, 3, 23).unwrap()
+            ))
+        );
+        // Typed the two usual ways, and the line-item mistake (counting
+        // eve as a repeat buyer: 5 / 8 = 62.5%) is caught.
+        assert!(check_answer("50", e.metric, e.answer).unwrap().correct);
+        assert!(check_answer("50.0%", e.metric, e.answer).unwrap().correct);
+        let wrong = check_answer("62.5", e.metric, e.answer).unwrap();
+        assert!(!wrong.correct);
+        assert_eq!(wrong.difference, 12.5);
     }
 
     #[test]
@@ -812,7 +845,7 @@ mod tests {
         let c = check_answer("50", "reflow_rate", 4.0 / 7.0).unwrap();
         assert!(!c.correct);
         assert!((c.difference - (50.0 - 57.142857142857146)).abs() < 1e-9);
-        // Averaging daily rates is the classic mistake: it is wrong here.
+        // Money: a currency sign is ignored, two decimals must match.
         let c = check_answer("¥150.5", "aov", 150.5).unwrap();
         assert!(c.correct);
         assert!(!check_answer("150.52", "aov", 150.5).unwrap().correct);
