@@ -2,6 +2,7 @@
 //! and a small worked example per calculator family whose numbers come
 //! from the core calculators (never typed in by hand).
 
+use crate::format::{date_in, number};
 use crate::i18n::Lang;
 use opscalc_core::*;
 
@@ -42,7 +43,7 @@ pub const MISTAKES: &[Mistake] = &[
     Mistake {
         keys: &["user_repurchase_rate", "order_repurchase_rate", "buyback_rate", "reflow_rate", "sell_through_rate", "unsold_rate", "bounce_rate", "conversion_rate", "ctr", "retention_day_1", "retention_day_7", "retention_day_30"],
         text: [
-            "把每日（每月）比率取平均：应把分子、分母各自加总后再相除；小的日子和大的日子权重不同。",
+            "把每日（每月）比率取平均：应把分子、分母各自加总后再相除；流量小的日子和流量大的日子权重不同。",
             "把每日（每月）比率取平均：應把分子、分母各自加總後再相除；流量小的日子和大的日子權重不同。",
             "Averaging daily (or monthly) rates: sum the numerators and the denominators, then divide; a quiet day and a busy day do not weigh the same.",
         ],
@@ -148,8 +149,74 @@ pub struct GlossaryExample {
     pub table: Table,
     /// What the core reports for it.
     pub metrics: Vec<Metric>,
-    /// Setting used besides the defaults, as shown (e.g. the window).
-    pub note: String,
+    /// The settings the example was computed with (e.g. the window).
+    pub note: ExampleNote,
+}
+
+/// The settings behind a worked example, said in the reader's language.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ExampleNote {
+    /// A window, first to last day.
+    Window(Date, Date),
+    /// A window and the churn days.
+    WindowChurn(Date, Date, u32),
+    /// The as-of date of a lifecycle stage.
+    AsOf(Date),
+    /// The as-of date and the days of the sales window.
+    AsOfDays(Date, u32),
+    /// The flagship store's AOV the shop is compared with.
+    FlagshipAov(f64),
+}
+
+impl ExampleNote {
+    /// The note in a language, dates written as that language writes them.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::Date;
+    /// use opscalc_web::{glossary_data::ExampleNote, i18n::Lang};
+    /// let d = |s| Date::parse(s).unwrap();
+    /// let n = ExampleNote::WindowChurn(d("2024-03-01"), d("2024-03-31"), 30);
+    /// assert_eq!(n.text(Lang::En), "window Mar 1, 2024 to Mar 31, 2024, churn after 30 days");
+    /// assert_eq!(n.text(Lang::ZhTw), "區間 2024/03/01 至 2024/03/31，流失天數 30 天");
+    /// ```
+    pub fn text(self, lang: Lang) -> String {
+        let d = |x: Date| date_in(x, lang);
+        let window = |a: Date, b: Date| {
+            lang.pick(
+                format!("窗口 {} 至 {}", d(a), d(b)),
+                format!("區間 {} 至 {}", d(a), d(b)),
+                format!("window {} to {}", d(a), d(b)),
+            )
+        };
+        match self {
+            ExampleNote::Window(a, b) => window(a, b),
+            ExampleNote::WindowChurn(a, b, n) => format!(
+                "{}{}",
+                window(a, b),
+                lang.pick(
+                    format!("，流失天数 {n} 天"),
+                    format!("，流失天數 {n} 天"),
+                    format!(", churn after {n} days"),
+                )
+            ),
+            ExampleNote::AsOf(a) => lang.pick(
+                format!("统计日期 {}", d(a)),
+                format!("統計日期 {}", d(a)),
+                format!("as of {}", d(a)),
+            ),
+            ExampleNote::AsOfDays(a, n) => lang.pick(
+                format!("统计日期 {}，近 {n} 天销量", d(a)),
+                format!("統計日期 {}，近 {n} 天銷量", d(a)),
+                format!("as of {}, sales of the last {n} days", d(a)),
+            ),
+            ExampleNote::FlagshipAov(v) => lang.pick(
+                format!("旗舰店客单价 {}", number(v)),
+                format!("旗艦店客單價 {}", number(v)),
+                format!("flagship store AOV {}", number(v)),
+            ),
+        }
+    }
 }
 
 fn orders_example() -> (Table, Orders) {
@@ -184,6 +251,7 @@ fn orders_example() -> (Table, Orders) {
 /// The worked example of a metric's family (`None` for an unknown key).
 pub fn example_for(key: &str) -> Option<GlossaryExample> {
     let d = |s: &str| Date::parse(s);
+    let day = |s: &str| Date::parse(s).expect("fixed example date");
     let (orders_t, orders) = orders_example();
     let has = |ms: &[Metric]| ms.iter().any(|m| m.key == key);
     let rep = repurchase(
@@ -199,7 +267,7 @@ pub fn example_for(key: &str) -> Option<GlossaryExample> {
         return Some(GlossaryExample {
             table: orders_t,
             metrics: rep.report.metrics,
-            note: "2024-02-01 … 2024-02-29".into(),
+            note: ExampleNote::Window(day("2024-02-01"), day("2024-02-29")),
         });
     }
     let act_t = Table::from_rows(
@@ -222,27 +290,28 @@ pub fn example_for(key: &str) -> Option<GlossaryExample> {
         None,
     )
     .ok()?;
-    let rf = reflow(
-        &act,
-        &ReflowOptions {
-            from: d("2024-03-01"),
-            to: d("2024-03-31"),
-            ..Default::default()
-        },
-    )
-    .ok()?;
+    let rf_opts = ReflowOptions {
+        from: d("2024-03-01"),
+        to: d("2024-03-31"),
+        ..Default::default()
+    };
+    let rf = reflow(&act, &rf_opts).ok()?;
     if has(&rf.report.metrics) {
         return Some(GlossaryExample {
             table: act_t,
             metrics: rf.report.metrics,
-            note: "2024-03-01 … 2024-03-31, 30".into(),
+            note: ExampleNote::WindowChurn(
+                day("2024-03-01"),
+                day("2024-03-31"),
+                rf_opts.churn_days,
+            ),
         });
     }
     let life = lifecycle(&orders, Some(&act), &LifecycleOptions::default()).ok()?;
     if has(&life.report.metrics) {
         return Some(GlossaryExample {
             table: orders_t,
-            note: format!("{}", life.as_of),
+            note: ExampleNote::AsOf(life.as_of),
             metrics: life.report.metrics,
         });
     }
@@ -270,20 +339,16 @@ pub fn example_for(key: &str) -> Option<GlossaryExample> {
         &ProductOptions::default(),
     )
     .ok()?;
-    let st = sell_through(
-        &prods,
-        None,
-        &SellThroughOptions {
-            as_of: d("2024-02-29"),
-            ..Default::default()
-        },
-    )
-    .ok()?;
+    let st_opts = SellThroughOptions {
+        as_of: d("2024-02-29"),
+        ..Default::default()
+    };
+    let st = sell_through(&prods, None, &st_opts).ok()?;
     if has(&st.report.metrics) {
         return Some(GlossaryExample {
             table: prod_t,
             metrics: st.report.metrics,
-            note: "2024-02-29, 30".into(),
+            note: ExampleNote::AsOfDays(day("2024-02-29"), st_opts.window_days),
         });
     }
     let tr_t = Table::from_rows(
@@ -346,7 +411,7 @@ pub fn example_for(key: &str) -> Option<GlossaryExample> {
         return Some(GlossaryExample {
             table: tr_t,
             metrics: tr.report.metrics,
-            note: "100".into(),
+            note: ExampleNote::FlagshipAov(100.0),
         });
     }
     None

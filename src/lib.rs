@@ -13,6 +13,7 @@ pub mod metric_text;
 pub mod metric_text_tw;
 pub mod pages;
 pub mod panic;
+pub mod reason_text;
 pub mod state;
 pub mod state_samples;
 

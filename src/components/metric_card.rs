@@ -69,7 +69,7 @@ pub fn MetricCard(#[prop(into)] metric: Signal<Metric>) -> impl IntoView {
             <div class="metric-formula">{move || metric.with(|m| formula_line(m, app.lang.get()))}</div>
             <Show when=move || metric.with(|m| m.value.is_none() && m.unavailable.is_some())>
                 <div class="metric-reason">
-                    {move || metric.with(|m| m.unavailable.clone().unwrap_or_default())}
+                    {move || metric.with(|m| m.unavailable.as_deref().map(|r| crate::reason_text::reason_in(r, app.lang.get())).unwrap_or_default())}
                 </div>
             </Show>
         </div>

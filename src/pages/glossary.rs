@@ -67,9 +67,9 @@ fn Entry(key: &'static str) -> impl IntoView {
             (0..e.table.len())
                 .map(|r| e.table.row(r).map(str::to_string).collect::<Vec<_>>())
                 .collect::<Vec<_>>(),
-            e.note.clone(),
+            Some(e.note),
         ),
-        None => (Vec::new(), Vec::new(), String::new()),
+        None => (Vec::new(), Vec::new(), None),
     };
     view! {
         <article class="card glossary-entry" id=key data-glossary=key>
@@ -82,7 +82,7 @@ fn Entry(key: &'static str) -> impl IntoView {
                 <dt>{move || t().example}</dt>
                 <dd>
                     <span class="glossary-example" data-example=key>{move || example_line(key, lang())}</span>
-                    " ("{note}")"
+                    " ("{move || note.map(|n| n.text(lang())).unwrap_or_default()}")"
                     <details>
                         <summary>{move || t().show_rows}</summary>
                         <div class="table-wrap">

@@ -101,15 +101,15 @@ pub fn question(e: &Exercise, lang: Lang) -> String {
         ),
         (Family::SellThrough, Some((_, b))) => lang.pick(
             format!(
-                "统计日期为 {}，“30天销量”是截至该日 30 天内的销量。",
+                "统计日期为 {}，“30天销量”是截至该日 30 天内的销量；状态“出售中”是在线宝贝，“仓库中”不在线。",
                 date_in(b, lang)
             ),
             format!(
-                "統計日期為 {}，「30 天銷量」是截至該日 30 天內的銷量。",
+                "統計日期為 {}，「30 天銷量」是截至該日 30 天內的銷量；匯出檔的狀態「出售中」是上架商品，「仓库中」（倉庫中）未上架。",
                 date_in(b, lang)
             ),
             format!(
-                "As of {}; the sales column is the 30 days up to that date.",
+                "As of {}; the sales column is the 30 days up to that date. The export's status \"出售中\" means online (on sale), \"仓库中\" in the warehouse.",
                 date_in(b, lang)
             ),
         ),
@@ -132,13 +132,15 @@ pub fn question(e: &Exercise, lang: Lang) -> String {
             formula_words(e.metric, lang)
         ),
         format!(
-            "Work out the {name} ({}). {context}",
+            "Work out this metric: {name} ({}). {context}",
             formula_words(e.metric, lang)
         ),
     )
 }
 
-/// How far off a wrong answer is, e.g. `Off by +2.9 percentage points`.
+/// How far off a wrong answer is, e.g. `Off by +2.9 percentage points`:
+/// one decimal for rates and two for other values, the precision answers
+/// are checked to, so a near miss never reads "off by 0.0".
 ///
 /// # Example
 /// ```
@@ -146,21 +148,23 @@ pub fn question(e: &Exercise, lang: Lang) -> String {
 /// use opscalc_web::{i18n::Lang, pages::practice::feedback};
 /// let c = check_answer("60", "reflow_rate", 4.0 / 7.0).unwrap();
 /// assert_eq!(feedback(&c, "reflow_rate", Lang::En), "Not yet, try again. Off by +2.9 percentage points.");
+/// let c = check_answer("150.52", "aov", 150.5).unwrap();
+/// assert_eq!(feedback(&c, "aov", Lang::ZhTw), "還不對，再試試看。與正確答案相差 +0.02。");
 /// ```
 pub fn feedback(c: &Check, metric: &str, lang: Lang) -> String {
     let t = lang.t();
     if c.correct {
         return t.practice_right.to_string();
     }
-    let unit = if is_percent_metric(metric) {
-        lang.pick(" 个百分点", " 個百分點", " percentage points")
+    let (unit, decimals) = if is_percent_metric(metric) {
+        (lang.pick(" 个百分点", " 個百分點", " percentage points"), 1)
     } else {
-        ""
+        ("", 2)
     };
     let sep = lang.pick("", "", " ");
     let end = lang.pick("。", "。", ".");
     format!(
-        "{}{sep}{} {:+.1}{unit}{end}",
+        "{}{sep}{} {:+.decimals$}{unit}{end}",
         t.practice_wrong, t.practice_off_by, c.difference
     )
 }

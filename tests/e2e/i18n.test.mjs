@@ -3,7 +3,10 @@
 // leftovers from another language: no Han characters in English, no
 // Simplified-only characters in zh-TW and no Traditional-only ones in
 // zh-CN. Data cells (the user's file) are not interface text and are not
-// checked.
+// checked. Not-available reasons on metric cards are checked (the app
+// translates the core's reasons); the core's free-text warnings in the data
+// quality panel (ul.warnings) are still English in every language and are
+// left out until the core gives them as codes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -17,7 +20,7 @@ const SIMPLIFIED_ONLY = "计数据设购单价访问转复费览库销动类时�
 const TRADITIONAL_ONLY = "計數據設購單價訪問轉複費覽庫銷動類時間後這個們會發頁載圖讀顯認結說錯誤戶選擇導實際態統詳鏈題試";
 // Interface text only: headings, buttons, summaries, labels' own text,
 // metric names and definitions, hints, navigation, the footer.
-const CHROME = "h1, h2, h3, button, summary, .metric-name, .metric-def, .hint, header.nav a, .tagline, .footer, .glossary-entry dt, .glossary-entry li, .question, label";
+const CHROME = "h1, h2, h3, button, summary, .metric-name, .metric-def, .metric-reason, .hint, header.nav a, .tagline, .footer, .glossary-entry dt, .glossary-entry li, .question, label";
 
 async function chromeTexts(page) {
   return page.$$eval(CHROME, (els) =>

@@ -198,7 +198,8 @@ pub fn is_percent_metric(key: &str) -> bool {
 
 /// Checks a typed answer. Rates are typed as percentages (`57.1`, `57.1%`
 /// or `57,1`); a rate typed as a fraction (`0.571`) is read as such when
-/// the expected rate is at least 1% and the value is at most 1. Accepted
+/// the expected rate is at least 1% and the value is below 1 (`1` is 1%,
+/// as the hint asks for percentages). Accepted
 /// within 0.05 percentage points (one decimal, rounded) for rates and
 /// 0.01 (two decimals) for other values. `None` when the text is no number.
 ///
@@ -222,7 +223,7 @@ pub fn check_answer(text: &str, metric: &str, answer: f64) -> Option<Check> {
     let mut given: f64 = cleaned.parse().ok().filter(|v: &f64| v.is_finite())?;
     let percent = is_percent_metric(metric);
     let expected = if percent { answer * 100.0 } else { answer };
-    if percent && !text.contains(['%', '％']) && given <= 1.0 && expected >= 1.0 {
+    if percent && !text.contains(['%', '％']) && given < 1.0 && expected >= 1.0 {
         given *= 100.0;
     }
     let tolerance = if percent { 0.05 } else { 0.01 };
@@ -842,6 +843,9 @@ mod tests {
         assert!(c.correct);
         let c = check_answer("0.571", "reflow_rate", 4.0 / 7.0).unwrap();
         assert!(c.correct);
+        // "1" is 1%, not a fraction meaning 100%.
+        let c = check_answer("1", "reflow_rate", 0.5).unwrap();
+        assert_eq!((c.correct, c.given, c.difference), (false, 1.0, -49.0));
         let c = check_answer("50", "reflow_rate", 4.0 / 7.0).unwrap();
         assert!(!c.correct);
         assert!((c.difference - (50.0 - 57.142857142857146)).abs() < 1e-9);
