@@ -15,9 +15,10 @@ import { openPage, ready, shots, serveAndLaunch } from "./helpers.mjs";
 const env = serveAndLaunch();
 
 const routes = ["/", "/repurchase", "/lifecycle", "/sell-through", "/traffic", "/glossary", "/practice?family=traffic&seed=7"];
-// Characters that exist only in one script, common in this app's texts.
-const SIMPLIFIED_ONLY = "计数据设购单价访问转复费览库销动类时间后这个们会发页载图读显认结说错误户选择导实际态统详链题试";
-const TRADITIONAL_ONLY = "計數據設購單價訪問轉複費覽庫銷動類時間後這個們會發頁載圖讀顯認結說錯誤戶選擇導實際態統詳鏈題試";
+// Characters that exist only in one script, common in this app's texts
+// (pairs at the same place in the two lists).
+const SIMPLIFIED_ONLY = "计数据设购单价访问转复费览库销动类时间后这个们会发页载图读显认结说错误户选择导实际态统详链题试两为买产仓内册几击则开当总来没浏滞满点状现稳笔规订议跃达过还进长顺额节经宝线贝质级标场换与补请输该况样码编务检视将条录断对";
+const TRADITIONAL_ONLY = "計數據設購單價訪問轉複費覽庫銷動類時間後這個們會發頁載圖讀顯認結說錯誤戶選擇導實際態統詳鏈題試兩為買產倉內冊幾擊則開當總來沒瀏滯滿點狀現穩筆規訂議躍達過還進長順額節經寶線貝質級標場換與補請輸該況樣碼編務檢視將條錄斷對";
 // Interface text only: headings, buttons, summaries, labels' own text,
 // metric names and definitions, hints, navigation, the footer.
 const CHROME = "h1, h2, h3, button, summary, .metric-name, .metric-def, .metric-reason, .hint, header.nav a, .tagline, .footer, .glossary-entry dt, .glossary-entry li, .question, label";
