@@ -1,5 +1,7 @@
-//! User-facing text in zh-CN and en. Every string is a field of [`Texts`],
-//! so a missing translation is a compile error, not a blank on screen.
+//! User-facing text in zh-CN, zh-TW and en. Every string is a field of
+//! [`Texts`] (or, for a short label local to one page, the three arguments
+//! of [`Lang::pick`]), so a missing translation is a compile error, not a
+//! blank on screen.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +12,8 @@ pub enum Lang {
     Zh,
     /// English.
     En,
+    /// Traditional Chinese (Taiwan terms).
+    ZhTw,
 }
 
 impl Lang {
@@ -18,22 +22,63 @@ impl Lang {
         match self {
             Lang::Zh => "zh-CN",
             Lang::En => "en",
+            Lang::ZhTw => "zh-TW",
         }
     }
 
-    /// The language for a browser language tag: any Chinese tag is zh.
+    /// The language for a browser language tag: Taiwan, Hong Kong, Macau
+    /// and any Traditional-script tag pick zh-TW, other Chinese tags zh-CN.
     ///
     /// # Example
     /// ```
     /// use opscalc_web::i18n::Lang;
-    /// assert_eq!(Lang::from_tag("zh-TW"), Lang::Zh);
+    /// assert_eq!(Lang::from_tag("zh-TW"), Lang::ZhTw);
+    /// assert_eq!(Lang::from_tag("zh-HK"), Lang::ZhTw);
+    /// assert_eq!(Lang::from_tag("zh-Hant-CN"), Lang::ZhTw);
+    /// assert_eq!(Lang::from_tag("zh-Hans-TW"), Lang::Zh);
+    /// assert_eq!(Lang::from_tag("zh"), Lang::Zh);
     /// assert_eq!(Lang::from_tag("en-GB"), Lang::En);
     /// ```
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.to_ascii_lowercase().starts_with("zh") {
+        let t = tag.to_ascii_lowercase().replace('_', "-");
+        if !t.starts_with("zh") {
+            return Lang::En;
+        }
+        let parts: Vec<&str> = t.split('-').collect();
+        // An explicit script wins over the region (zh-Hans-TW is Simplified).
+        if parts.contains(&"hant") {
+            Lang::ZhTw
+        } else if parts.contains(&"hans") {
             Lang::Zh
+        } else if parts.iter().any(|p| matches!(*p, "tw" | "hk" | "mo")) {
+            Lang::ZhTw
         } else {
-            Lang::En
+            Lang::Zh
+        }
+    }
+
+    /// The three languages, in the order of the switch.
+    pub const ALL: [Lang; 3] = [Lang::Zh, Lang::ZhTw, Lang::En];
+
+    /// Whether this is one of the Chinese languages (for data shown as in
+    /// Chinese exports, such as role names next to the header).
+    pub fn is_chinese(self) -> bool {
+        matches!(self, Lang::Zh | Lang::ZhTw)
+    }
+
+    /// One of three translations of a short label used in one place only;
+    /// all three must be written, so none can go missing.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_web::i18n::Lang;
+    /// assert_eq!(Lang::ZhTw.pick("设置", "設定", "Settings"), "設定");
+    /// ```
+    pub fn pick<T>(self, zh: T, zh_tw: T, en: T) -> T {
+        match self {
+            Lang::Zh => zh,
+            Lang::ZhTw => zh_tw,
+            Lang::En => en,
         }
     }
 
@@ -42,6 +87,7 @@ impl Lang {
         match self {
             Lang::Zh => &ZH,
             Lang::En => &EN,
+            Lang::ZhTw => &crate::i18n_tw::ZH_TW,
         }
     }
 }
@@ -159,6 +205,37 @@ pub struct Texts {
     pub file_mode: &'static str,
     pub invalid_manual: &'static str,
     pub window: &'static str,
+    // Learning mode: glossary, practice, sample stories (issue 8).
+    pub nav_glossary: &'static str,
+    pub nav_practice: &'static str,
+    pub home_glossary: &'static str,
+    pub home_practice: &'static str,
+    pub glossary_intro: &'static str,
+    pub glossary_link: &'static str,
+    pub definition: &'static str,
+    pub example: &'static str,
+    pub common_mistakes: &'static str,
+    pub practice_intro: &'static str,
+    pub practice_family: &'static str,
+    pub practice_new: &'static str,
+    pub practice_seed: &'static str,
+    pub practice_share: &'static str,
+    pub practice_your_answer: &'static str,
+    pub practice_check: &'static str,
+    pub practice_right: &'static str,
+    pub practice_wrong: &'static str,
+    pub practice_off_by: &'static str,
+    pub practice_not_number: &'static str,
+    pub practice_percent_hint: &'static str,
+    pub practice_decimal_hint: &'static str,
+    pub practice_working: &'static str,
+    pub practice_rows_hint: &'static str,
+    pub practice_answer: &'static str,
+    pub sample_story: &'static str,
+    pub story_orders: &'static str,
+    pub story_activity: &'static str,
+    pub story_products: &'static str,
+    pub story_traffic: &'static str,
 }
 
 /// Simplified Chinese.
@@ -269,6 +346,36 @@ pub const ZH: Texts = Texts {
     file_mode: "从文件计算",
     invalid_manual: "请输入非负整数，且分子不大于分母。",
     window: "时间窗口",
+    nav_glossary: "术语表",
+    nav_practice: "练习",
+    home_glossary: "每个指标的定义、公式、小例子和常见错误，例如把每日比率取平均、把明细行当订单数。",
+    home_practice: "随机生成一张小表，手算一个指标，系统判分并一步步展示计算过程。",
+    glossary_intro: "本页列出本工具计算的每一个指标：定义、公式、小例子和常见错误。指标卡片上的“?”会跳到这里。",
+    glossary_link: "术语表中的解释",
+    definition: "定义",
+    example: "例子",
+    common_mistakes: "常见错误",
+    practice_intro: "选一类指标，看下面的表，手算题目要求的指标，再核对答案。链接中带有题号（种子），发给学员就是同一道题。",
+    practice_family: "题型",
+    practice_new: "换一道题",
+    practice_seed: "题号",
+    practice_share: "分享本题的链接",
+    practice_your_answer: "你的答案",
+    practice_check: "核对",
+    practice_right: "正确！",
+    practice_wrong: "还不对，再试试。",
+    practice_off_by: "与正确答案相差",
+    practice_not_number: "请输入一个数字。",
+    practice_percent_hint: "以百分比填写，保留一位小数，例如 57.1",
+    practice_decimal_hint: "保留两位小数，例如 2.67",
+    practice_working: "计算过程",
+    practice_rows_hint: "高亮的行是计入分子的行。",
+    practice_answer: "答案",
+    sample_story: "示例数据讲的故事",
+    story_orders: "一家茶叶网店 2024 年上半年的订单导出：160 位买家，约三分之一会回购，忠实老客买了很多次。表中故意留有已关闭、待付款和已退款的订单、一笔游客订单、一个商品表里没有的 SKU 以及三行重复导出，用来演示这些行如何被排除并说明原因。",
+    story_activity: "同一家店的访问记录：买家和只逛不买的访客。多数人隔几天就回来，也有人消失一两个月后再回来，正好用来看流失与回流，以及留存矩阵。",
+    story_products: "这家店的 24 个商品：18 个出售中、6 个在仓库中或已下架。有几款（例如公道杯、春节礼盒）整段时间都没卖出，是下架候选；上架日期集中在 6 月，可以看上新节奏。",
+    story_traffic: "这家店 8 周的每日分渠道流量：手淘搜索量大、直通车跳失高且要花钱、老客户深度最高转化最好；后 4 周访客增加了约四分之一，可用来拆解支付金额的变化。",
 };
 
 /// English.
@@ -379,4 +486,34 @@ pub const EN: Texts = Texts {
     file_mode: "From a file",
     invalid_manual: "Enter whole numbers of 0 or more, with each part no larger than its whole.",
     window: "Window",
+    nav_glossary: "Glossary",
+    nav_practice: "Practice",
+    home_glossary: "Every metric's definition, formula, a small example and the common mistakes, such as averaging daily rates or counting line items as orders.",
+    home_practice: "A small random table: work out one metric by hand, get it checked, and see the working step by step.",
+    glossary_intro: "Every metric this app computes: its definition, formula, a small example and common mistakes. The \"?\" on each metric card leads here.",
+    glossary_link: "Explained in the glossary",
+    definition: "Definition",
+    example: "Example",
+    common_mistakes: "Common mistakes",
+    practice_intro: "Pick a family, read the table below, work out the metric asked for by hand, then check your answer. The link carries the exercise number (seed), so a class can be given the same exercise.",
+    practice_family: "Family",
+    practice_new: "New exercise",
+    practice_seed: "Exercise no.",
+    practice_share: "Link to this exercise",
+    practice_your_answer: "Your answer",
+    practice_check: "Check",
+    practice_right: "Right!",
+    practice_wrong: "Not yet, try again.",
+    practice_off_by: "Off by",
+    practice_not_number: "Enter a number.",
+    practice_percent_hint: "as a percentage with one decimal, e.g. 57.1",
+    practice_decimal_hint: "with two decimals, e.g. 2.67",
+    practice_working: "Working",
+    practice_rows_hint: "Highlighted rows are the ones the numerator counts.",
+    practice_answer: "Answer",
+    sample_story: "The story this sample tells",
+    story_orders: "A tea shop's order export for the first half of 2024: 160 buyers, about a third come back and loyal ones many times. It deliberately holds closed, unpaid and refunded orders, a guest checkout, a SKU missing from the product list and three duplicated export rows, to show how such rows are excluded and why.",
+    story_activity: "Visits to the same shop, by buyers and by visitors who never buy. Most come back within days; some vanish for a month or two and then return: just right for churn and return visits, and for the retention matrix.",
+    story_products: "The shop's 24 products: 18 on sale, 6 in the warehouse or delisted. A few (the pitcher, the Spring Festival gift box) never sell, so they are delist candidates; listing dates cluster in June, so the new-listing cadence shows.",
+    story_traffic: "Eight weeks of the shop's daily traffic per channel: search brings the most visitors, paid ads bounce more and cost money, returning customers browse deepest and convert best; visitors rise by about a quarter in the last four weeks, so the revenue change can be split.",
 };

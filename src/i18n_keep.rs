@@ -98,6 +98,52 @@ pub const ZH: KeepTexts = KeepTexts {
     share_hint: "分享链接只包含你输入的合计数字。",
 };
 
+/// Traditional Chinese (Taiwan terms).
+pub const ZH_TW: KeepTexts = KeepTexts {
+    nav_workspaces: "工作區",
+    workspaces: "我的工作區",
+    workspaces_hint: "匯入的資料、欄位對應和設定會自動儲存在此瀏覽器中（IndexedDB），不會上傳。重新整理、關閉分頁或當機後會還原上次的狀態。",
+    current_workspace: "目前工作區",
+    default_workspace: "工作區 1",
+    name: "名稱",
+    saved_at: "儲存時間",
+    size: "大小",
+    actions: "操作",
+    open_workspace: "開啟",
+    rename: "重新命名",
+    delete: "刪除",
+    save_as: "另存新檔",
+    new_name: "新名稱",
+    no_workspaces: "還沒有儲存的工作區。匯入資料後會自動儲存。",
+    opened: "已開啟工作區",
+    name_taken: "已有同名的工作區，請換一個名稱。",
+    name_empty: "請輸入名稱。",
+    clear_data: "清除我的資料",
+    clear_data_hint: "刪除此瀏覽器中儲存的所有工作區、資料和設定（應用程式本身的離線快取會保留）。",
+    clear_confirm: "確定要刪除全部資料嗎？此操作無法復原。",
+    clear_yes: "全部刪除",
+    clear_no: "取消",
+    cleared: "已清除所有資料，現在顯示的是範例資料。",
+    quota_full: "瀏覽器儲存空間已滿：最新的變更沒有儲存到此瀏覽器。頁面上的資料仍然保留，先前儲存的工作區也完好無損。請刪除不用的工作區或匯出結果後再繼續。",
+    save_failed: "儲存到此瀏覽器失敗：",
+    storage_unavailable: "此瀏覽器不允許儲存資料（例如無痕模式），關閉頁面後資料不會保留。",
+    dismiss: "知道了",
+    export_results: "匯出結果",
+    download_xlsx: "下載 XLSX",
+    download_png: "下載 PNG",
+    print: "列印報告",
+    report_of: "營運計算機報告",
+    printed_on: "產生日期",
+    data_files: "資料檔案",
+    metric: "指標",
+    value: "數值",
+    formula: "公式",
+    reason: "無法計算的原因",
+    share_link: "複製分享連結",
+    share_copied: "連結已複製（只含手動輸入的合計數，不含任何原始資料）",
+    share_hint: "分享連結只包含你輸入的合計數字。",
+};
+
 /// English.
 pub const EN: KeepTexts = KeepTexts {
     nav_workspaces: "Workspaces",
@@ -150,6 +196,7 @@ impl Lang {
         match self {
             Lang::Zh => &ZH,
             Lang::En => &EN,
+            Lang::ZhTw => &ZH_TW,
         }
     }
 }

@@ -6,21 +6,28 @@ pub mod components;
 pub mod engine;
 pub mod export;
 pub mod format;
+pub mod glossary_data;
 pub mod i18n;
 pub mod i18n_keep;
+pub mod i18n_tw;
 pub mod import_worker;
+pub mod learn_tw;
 pub mod metric_text;
+pub mod metric_text_tw;
 pub mod pages;
 pub mod panic;
 pub mod persist;
+pub mod reason_text;
 pub mod share;
 pub mod state;
+pub mod state_samples;
 
 use components::nav::Nav;
 use i18n::Lang;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use pages::{glossary::GlossaryPage, practice::PracticePage};
 use pages::{
     home::Home, lifecycle::LifecyclePage, not_found::NotFound, repurchase::RepurchasePage,
     sell_through::SellThroughPage, traffic::TrafficPage,
@@ -59,6 +66,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sell-through") view=SellThroughPage />
                         <Route path=path!("/traffic") view=TrafficPage />
                         <Route path=path!("/workspaces") view=pages::workspaces::WorkspacesPage />
+                        <Route path=path!("/glossary") view=GlossaryPage />
+                        <Route path=path!("/practice") view=PracticePage />
                     </Routes>
                 </ErrorBoundary>
             </main>

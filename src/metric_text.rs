@@ -83,10 +83,22 @@ fn entry(key: &str) -> Option<Entry> {
 /// assert_eq!(metric_text("reflow_rate", Lang::En).denominator, "churned users");
 /// ```
 pub fn metric_text(key: &'static str, lang: Lang) -> MetricText {
+    if lang == Lang::ZhTw {
+        if let Some([name, definition, numerator, denominator]) =
+            crate::metric_text_tw::entry_tw(key)
+        {
+            return MetricText {
+                name,
+                definition,
+                numerator,
+                denominator,
+            };
+        }
+    }
     match entry(key) {
         Some(e) => {
             let i = match lang {
-                Lang::Zh => 0,
+                Lang::Zh | Lang::ZhTw => 0,
                 Lang::En => 1,
             };
             MetricText {
@@ -121,6 +133,23 @@ pub fn is_money(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_metric_key_of_the_core_has_text_in_all_three_languages() {
+        for k in opscalc_core::metric_keys() {
+            assert!(entry(k).is_some(), "{k} has no zh/en text");
+            assert!(
+                crate::metric_text_tw::entry_tw(k).is_some(),
+                "{k} has no zh-TW text"
+            );
+            for l in Lang::ALL {
+                let t = metric_text(k, l);
+                assert_ne!(t.name, k, "{k} has no name in {l:?}");
+                assert!(!t.definition.is_empty(), "{k} has no definition in {l:?}");
+                assert_eq!(t.numerator.is_empty(), t.denominator.is_empty());
+            }
+        }
+    }
 
     #[test]
     fn every_metric_the_core_reports_has_text_in_both_languages() {

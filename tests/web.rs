@@ -87,7 +87,10 @@ async fn metric_card_shows_value_formula_and_raw_data() {
         Some("")
     );
     assert_eq!(text(&el, ".metric-value"), "不可用");
-    assert!(text(&el, ".metric-reason").contains("denominator is 0"));
+    assert_eq!(
+        text(&el, ".metric-reason"),
+        "用户回购率：分母为 0，无法计算。"
+    );
 }
 
 #[wasm_bindgen_test]

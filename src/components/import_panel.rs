@@ -46,12 +46,60 @@ fn role_label(role: Role, lang: crate::i18n::Lang) -> String {
     };
     match lang {
         crate::i18n::Lang::Zh => format!("{zh} ({})", role.key()),
+        crate::i18n::Lang::ZhTw => format!("{} ({})", role_label_tw(role), role.key()),
         crate::i18n::Lang::En => role.key().to_string(),
+    }
+}
+
+/// A role's name in Traditional Chinese (Taiwan terms).
+fn role_label_tw(role: Role) -> &'static str {
+    match role {
+        Role::OrderId => "訂單編號",
+        Role::BuyerId => "買家 ID",
+        Role::PaidAt => "付款時間",
+        Role::CreatedAt => "建立時間",
+        Role::Amount => "金額",
+        Role::Status => "狀態",
+        Role::Sku => "SKU",
+        Role::Product => "商品",
+        Role::Category => "類別",
+        Role::Channel => "通路",
+        Role::Quantity => "數量",
+        Role::UserId => "使用者 ID",
+        Role::Time => "時間",
+        Role::RegisteredAt => "註冊時間",
+        Role::Sales30d => "30 天銷量",
+        Role::LastSoldAt => "最後成交時間",
+        Role::ListedAt => "上架時間",
+        Role::Date => "日期",
+        Role::Pv => "瀏覽量",
+        Role::Uv => "訪客數",
+        Role::Visits => "造訪次數",
+        Role::BouncedVisits => "跳出造訪數",
+        Role::BounceRate => "跳出率",
+        Role::Buyers => "付款買家數",
+        Role::Orders => "付款訂單數",
+        Role::Revenue => "營業額",
+        Role::Spend => "花費",
+        Role::Impressions => "曝光數",
+        Role::Clicks => "點擊數",
+        Role::Carts => "加入購物車人數",
+        Role::VisitorId => "訪客 ID",
+        Role::Page => "頁面",
+        Role::SessionId => "工作階段 ID",
     }
 }
 
 /// What a dataset holds, for the panel title (pages with two datasets).
 fn kind_label(kind: InputKind, lang: crate::i18n::Lang) -> &'static str {
+    if lang == crate::i18n::Lang::ZhTw {
+        return match kind {
+            InputKind::Orders => "訂單",
+            InputKind::Activity => "造訪／活躍紀錄",
+            InputKind::Products => "商品",
+            InputKind::TrafficTable | InputKind::PageViews => "流量",
+        };
+    }
     let zh = lang == crate::i18n::Lang::Zh;
     match kind {
         InputKind::Orders => {
@@ -90,24 +138,20 @@ fn progress_text(p: Option<ImportProgress>, lang: crate::i18n::Lang) -> String {
     let Some(p) = p else {
         return String::new();
     };
-    let zh = lang == crate::i18n::Lang::Zh;
     let mb = |b: f64| format!("{:.1}", b / 1e6);
-    let phase = match (p.phase.as_str(), zh) {
-        ("read", true) => "读取文件",
-        ("read", false) => "reading",
-        ("", true) => "启动中",
-        ("", false) => "starting",
-        (_, true) => "解析",
-        (_, false) => "parsing",
+    let phase = match p.phase.as_str() {
+        "read" => lang.pick("读取文件", "讀取檔案", "reading"),
+        "" => lang.pick("启动中", "啟動中", "starting"),
+        _ => lang.pick("解析", "解析", "parsing"),
     };
     format!(
         "{phase} {} / {} MB · {} {} · {} {}",
         mb(p.bytes.min(p.total)),
         mb(p.total),
         crate::format::group(&(p.rows as u64).to_string()),
-        if zh { "行" } else { "rows" },
+        lang.pick("行", "列", "rows"),
         crate::format::group(&(p.rows_per_second() as u64).to_string()),
-        if zh { "行/秒" } else { "rows/s" },
+        lang.pick("行/秒", "列/秒", "rows/s"),
     )
 }
 
@@ -245,15 +289,9 @@ pub fn ImportPanel(
             format!(
                 "{source} · {} {} · {} {}",
                 d.read.table.len(),
-                match lang {
-                    crate::i18n::Lang::Zh => "行",
-                    crate::i18n::Lang::En => "rows",
-                },
+                lang.pick("行", "列", "rows"),
                 d.read.table.headers().len(),
-                match lang {
-                    crate::i18n::Lang::Zh => "列",
-                    crate::i18n::Lang::En => "columns",
-                },
+                lang.pick("列", "欄", "columns"),
             ) + &format!(" · {}", d.read.encoding)
         })
     };
@@ -268,6 +306,10 @@ pub fn ImportPanel(
                     <span class="badge">{move || t().sample_loaded}</span>
                 </Show>
             </div>
+            <details class="sample-story" data-testid="sample-story">
+                <summary>{move || t().sample_story}</summary>
+                <p>{move || crate::state_samples::story(kind, app.lang.get())}</p>
+            </details>
             <div class="import-actions">
                 <label class="file-button">
                     <span>{move || t().upload}</span>

@@ -45,7 +45,13 @@ pub fn MetricCard(#[prop(into)] metric: Signal<Metric>) -> impl IntoView {
     let key = move || metric.with(|m| m.key);
     view! {
         <div class="card metric" class:na=move || metric.with(|m| m.value.is_none())>
-            <div class="metric-name">{move || metric_text(key(), app.lang.get()).name}</div>
+            <div class="metric-name">
+                {move || metric_text(key(), app.lang.get()).name}
+                " "
+                <a class="glossary-link" data-testid="glossary-link" href=move || format!("/glossary#{}", key())
+                    title=move || app.lang.get().t().glossary_link
+                    aria-label=move || app.lang.get().t().glossary_link>"?"</a>
+            </div>
             <div
                 class="metric-value"
                 data-metric=key
@@ -63,7 +69,7 @@ pub fn MetricCard(#[prop(into)] metric: Signal<Metric>) -> impl IntoView {
             <div class="metric-formula">{move || metric.with(|m| formula_line(m, app.lang.get()))}</div>
             <Show when=move || metric.with(|m| m.value.is_none() && m.unavailable.is_some())>
                 <div class="metric-reason">
-                    {move || metric.with(|m| m.unavailable.clone().unwrap_or_default())}
+                    {move || metric.with(|m| m.unavailable.as_deref().map(|r| crate::reason_text::reason_in(r, app.lang.get())).unwrap_or_default())}
                 </div>
             </Show>
         </div>

@@ -19,6 +19,8 @@ pub fn Nav() -> impl IntoView {
                 <A href="/sell-through">{move || t().nav_sell_through}</A>
                 <A href="/traffic">{move || t().nav_traffic}</A>
                 <A href="/workspaces">{move || app.lang.get().k().nav_workspaces}</A>
+                <A href="/glossary">{move || t().nav_glossary}</A>
+                <A href="/practice">{move || t().nav_practice}</A>
             </nav>
             <label class="lang">
                 <span class="sr-only">{move || t().language}</span>
@@ -29,7 +31,8 @@ pub fn Nav() -> impl IntoView {
                         app.lang.set(Lang::from_tag(&v));
                     }
                 >
-                    <option value="zh-CN" selected=move || app.lang.get() == Lang::Zh>"中文"</option>
+                    <option value="zh-CN" selected=move || app.lang.get() == Lang::Zh>"简体中文"</option>
+                    <option value="zh-TW" selected=move || app.lang.get() == Lang::ZhTw>"繁體中文"</option>
                     <option value="en" selected=move || app.lang.get() == Lang::En>"English"</option>
                 </select>
             </label>

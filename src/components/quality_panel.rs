@@ -12,6 +12,7 @@ pub fn reason_text(reason: Reason, lang: crate::i18n::Lang) -> &'static str {
     use Reason::*;
     match lang {
         crate::i18n::Lang::En => reason.describe(),
+        crate::i18n::Lang::ZhTw => crate::learn_tw::reason_tw(reason).unwrap_or(reason.describe()),
         crate::i18n::Lang::Zh => match reason {
             BlankRow => "整行为空",
             DuplicateRow => "与前面某行完全相同，只计一次",
@@ -29,6 +30,9 @@ pub fn reason_text(reason: Reason, lang: crate::i18n::Lang) -> &'static str {
             UnknownStatus => "状态既不是在线也不是仓库中，需要确认",
             OutsideWindow => "不在所选时间窗口内",
             AfterAsOf => "晚于统计日期",
+            UnknownSku => "订单中的 SKU 不在商品表中",
+            TotalRow => "合计行，不重复计算",
+            MissingSession => "缺少会话ID",
             #[allow(unreachable_patterns)]
             _ => reason.describe(),
         },

@@ -29,6 +29,8 @@ pub fn Home() -> impl IntoView {
                 {card("/lifecycle", |t| t.nav_lifecycle, |t| t.home_lifecycle)}
                 {card("/sell-through", |t| t.nav_sell_through, |t| t.home_sell_through)}
                 {card("/traffic", |t| t.nav_traffic, |t| t.home_traffic)}
+                {card("/glossary", |t| t.nav_glossary, |t| t.home_glossary)}
+                {card("/practice", |t| t.nav_practice, |t| t.home_practice)}
             </div>
         </section>
     }

@@ -130,6 +130,13 @@ fn stage_name(s: Stage, lang: crate::i18n::Lang) -> &'static str {
     match lang {
         crate::i18n::Lang::Zh => s.zh(),
         crate::i18n::Lang::En => s.en(),
+        crate::i18n::Lang::ZhTw => match s {
+            Stage::New => "導入期",
+            Stage::Growing => "成長期",
+            Stage::Mature => "成熟期",
+            Stage::Dormant => "休眠期",
+            Stage::Churned => "流失期",
+        },
     }
 }
 
@@ -340,7 +347,14 @@ pub fn LifecyclePage() -> impl IntoView {
         })
     });
     let reflow_user_headers = Signal::derive(move || {
-        if zh() {
+        if lang() == crate::i18n::Lang::ZhTw {
+            vec![
+                "使用者".into(),
+                "區間前最後活躍".into(),
+                "已回流".into(),
+                "首次回訪".into(),
+            ]
+        } else if zh() {
             vec![
                 "用户".into(),
                 "窗口前最后活跃".into(),
@@ -385,7 +399,15 @@ pub fn LifecyclePage() -> impl IntoView {
         })
     });
     let stage_headers = Signal::derive(move || {
-        if zh() {
+        if lang() == crate::i18n::Lang::ZhTw {
+            vec![
+                "使用者".into(),
+                "階段".into(),
+                "購買次數".into(),
+                "最近購買".into(),
+                "最近活躍".into(),
+            ]
+        } else if zh() {
             vec![
                 "用户".into(),
                 "阶段".into(),
@@ -486,14 +508,14 @@ pub fn LifecyclePage() -> impl IntoView {
                 <section class="panel settings">
                     <h3>{move || t().settings}</h3>
                     <div class="settings-grid">
-                        <label>{move || if zh() { "流失天数" } else { "Churn days" }}
+                        <label>{move || lang().pick("流失天数", "流失天數", "Churn days")}
                             <select data-testid="churn-preset" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { settings.update(|s| s.churn_days = v) } }>
                                 <option value="7" selected=move || settings.with(|s| s.churn_days == "7")>"7"</option>
                                 <option value="30" selected=move || settings.with(|s| s.churn_days == "30")>"30"</option>
-                                <option value="" selected=move || settings.with(|s| s.churn_days != "7" && s.churn_days != "30")>{move || if zh() { "自定义" } else { "custom" }}</option>
+                                <option value="" selected=move || settings.with(|s| s.churn_days != "7" && s.churn_days != "30")>{move || lang().pick("自定义", "自訂", "custom")}</option>
                             </select>
                         </label>
-                        <label>{move || if zh() { "自定义流失天数" } else { "Custom churn days" }}
+                        <label>{move || lang().pick("自定义流失天数", "自訂流失天數", "Custom churn days")}
                             <input type="number" min="1" data-testid="churn-days" prop:value=move || settings.with(|s| s.churn_days.clone()) on:change=move |ev| settings.update(|s| s.churn_days = event_target_value(&ev)) />
                         </label>
                         <label>{move || t().window_from}
@@ -510,11 +532,11 @@ pub fn LifecyclePage() -> impl IntoView {
                                 <option value="week" selected=move || settings.with(|s| s.period == Period::Week)>{move || t().week}</option>
                             </select>
                         </label>
-                        <label>{move || if zh() { "统计日期（生命周期）" } else { "As of (lifecycle)" }}
+                        <label>{move || lang().pick("统计日期（生命周期）", "統計日期（生命週期）", "As of (lifecycle)")}
                             <input type="date" data-testid="as-of" prop:value=move || { let v = settings.with(|s| s.as_of.clone()); if v.is_empty() { life_result.with(|r| r.as_ref().map(|l| l.as_of.to_string()).unwrap_or_default()) } else { v } }
                                 on:change=move |ev| settings.update(|s| s.as_of = event_target_value(&ev)) />
                         </label>
-                        <label>{move || if zh() { "休眠天数" } else { "Dormant days" }}
+                        <label>{move || lang().pick("休眠天数", "休眠天數", "Dormant days")}
                             <input type="number" min="1" data-testid="dormant-days" prop:value=move || settings.with(|s| s.dormant_days.clone()) on:change=move |ev| settings.update(|s| s.dormant_days = event_target_value(&ev)) />
                         </label>
                     </div>
@@ -532,21 +554,21 @@ pub fn LifecyclePage() -> impl IntoView {
                     <DataTable headers=period_headers rows=period_rows filename="reflow-periods.csv" searchable=false test_id="reflow-periods" />
                 </section>
                 <details class="panel">
-                    <summary>{move || if zh() { "流失用户明细（召回名单）" } else { "Churned users (recall list)" }}</summary>
+                    <summary>{move || lang().pick("流失用户明细（召回名单）", "流失使用者明細（召回名單）", "Churned users (recall list)")}</summary>
                     <DataTable headers=reflow_user_headers rows=reflow_users filename="churned-users.csv" />
                 </details>
                 <RetentionPanel activity=activity period=Signal::derive(move || settings.with(|s| s.period)) cohorts=retention_rows />
-                <h2>{move || if zh() { "用户生命周期" } else { "Lifecycle stages" }}</h2>
+                <h2>{move || lang().pick("用户生命周期", "使用者生命週期", "Lifecycle stages")}</h2>
                 <div class="cards">{metric_cards(STAGE_KEYS, life_metrics)}</div>
                 <ReportBar title=Signal::derive(move || t().nav_lifecycle.to_string())
                     metrics=Signal::derive(move || { let mut m = reflow_metrics.get(); m.extend(life_metrics.get()); m })
                     datasets=vec![app.activity, app.orders] stem="lifecycle" />
                 <section class="panel">
-                    <BarChart id="chart-stages" title=Signal::derive(move || if zh() { "各阶段占比".to_string() } else { "Share of users by stage".to_string() }) bars=stage_bars percent=true />
+                    <BarChart id="chart-stages" title=Signal::derive(move || lang().pick("各阶段占比".to_string(), "各階段占比".to_string(), "Share of users by stage".to_string())) bars=stage_bars percent=true />
                     <button class="secondary" on:click=svg_download("chart-stages")>{move || t().download_svg}</button>
                     <button class="secondary" on:click=png_download("chart-stages")>{move || app.lang.get().k().download_png}</button>
                     <div class="segmented">
-                        <label><input type="radio" name="stage" checked=true on:change=move |_| stage_filter.set(String::new()) />{move || if zh() { "全部" } else { "All" }}</label>
+                        <label><input type="radio" name="stage" checked=true on:change=move |_| stage_filter.set(String::new()) />{move || lang().pick("全部", "全部", "All")}</label>
                         {Stage::ALL.iter().map(|s| { let s = *s; view! {
                             <label><input type="radio" name="stage" data-testid=format!("stage-{}", s.key()) on:change=move |_| stage_filter.set(s.key().to_string()) />{move || stage_name(s, lang())}</label>
                         }}).collect_view()}
@@ -554,8 +576,8 @@ pub fn LifecyclePage() -> impl IntoView {
                     <DataTable headers=stage_headers rows=stage_rows filename="lifecycle-users.csv" test_id="stage-users" />
                 </section>
                 <section class="panel">
-                    <h3>{move || if zh() { "阶段迁移" } else { "Stage movement" }}</h3>
-                    <label class="inline">{move || if zh() { "对比的较早统计日期" } else { "Earlier as-of date" }}
+                    <h3>{move || lang().pick("阶段迁移", "階段移轉", "Stage movement")}</h3>
+                    <label class="inline">{move || lang().pick("对比的较早统计日期", "比較用的較早統計日期", "Earlier as-of date")}
                         <input type="date" prop:value=move || transitions.with(|t| t.as_ref().map(|t| t.0.to_string()).unwrap_or_default()) on:change=move |ev| settings.update(|s| s.compare = event_target_value(&ev)) />
                     </label>
                     {move || transitions.get().map(|(a, b, m)| {

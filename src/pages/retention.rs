@@ -33,6 +33,7 @@ pub fn figure_name(f: &RetentionFigure, lang: Lang) -> String {
         }
         RetentionFigure::Cohort { cohort, k } => match lang {
             Lang::Zh => format!("首次活跃 {cohort}，+{k} 期"),
+            Lang::ZhTw => format!("首次活躍 {cohort}，+{k} 期"),
             Lang::En => format!("first active {cohort}, +{k}"),
         },
     }
@@ -93,7 +94,9 @@ pub fn RetentionPanel(
         })
     });
     let headers = Signal::derive(move || {
-        let h: [&str; 4] = if zh() {
+        let h: [&str; 4] = if lang() == Lang::ZhTw {
+            ["使用者", "首次活躍", "須活躍的日期／週期", "已留存"]
+        } else if zh() {
             ["用户", "首次活跃", "需活跃的日期/周期", "已留存"]
         } else {
             ["User", "First seen", "Must be active on", "Retained"]
@@ -108,11 +111,11 @@ pub fn RetentionPanel(
 
     view! {
         <section class="panel">
-            <h3>{move || if zh() { "留存（按首次活跃周期）" } else { "Retention (by period of first activity)" }}</h3>
-            <p class="hint">{move || if zh() { "点击单元格查看其中的用户。" } else { "Click a cell to see its users." }}</p>
+            <h3>{move || lang().pick("留存（按首次活跃周期）", "留存（依首次活躍週期）", "Retention (by period of first activity)")}</h3>
+            <p class="hint">{move || lang().pick("点击单元格查看其中的用户。", "點選儲存格查看其中的使用者。", "Click a cell to see its users.")}</p>
             <Heatmap
-                row_header=Signal::derive(move || if zh() { "首次活跃".to_string() } else { "First active".to_string() })
-                size_header=Signal::derive(move || if zh() { "人数".to_string() } else { "Users".to_string() })
+                row_header=Signal::derive(move || lang().pick("首次活跃".to_string(), "首次活躍".to_string(), "First active".to_string()))
+                size_header=Signal::derive(move || lang().pick("人数".to_string(), "人數".to_string(), "Users".to_string()))
                 rows=cohorts
                 metric="retention_cohort"
                 on_pick=pick
@@ -125,7 +128,7 @@ pub fn RetentionPanel(
             on:toggle=move |ev| open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))
         >
             <summary data-testid="retention-show-rows">
-                {move || format!("{}: {}", lang().t().show_rows, if zh() { "留存用户" } else { "retention users" })}
+                {move || format!("{}: {}", lang().t().show_rows, lang().pick("留存用户", "留存使用者", "retention users"))}
             </summary>
             <div class="segmented">
                 {RETENTION_DAYS.iter().map(|&(k, key)| view! {
@@ -145,14 +148,14 @@ pub fn RetentionPanel(
             </div>
             <div class="segmented">
                 <label><input type="radio" name="retention-who" data-testid="drill-judged" prop:checked=move || !retained_only.get() on:change=move |_| retained_only.set(false) />
-                    {move || if zh() { "分母：可判断的用户" } else { "Denominator: users who can be judged" }}</label>
+                    {move || lang().pick("分母：可判断的用户", "分母：可判斷的使用者", "Denominator: users who can be judged")}</label>
                 <label><input type="radio" name="retention-who" data-testid="drill-retained" prop:checked=move || retained_only.get() on:change=move |_| retained_only.set(true) />
-                    {move || if zh() { "分子：已留存" } else { "Numerator: retained" }}</label>
+                    {move || lang().pick("分子：已留存", "分子：已留存", "Numerator: retained")}</label>
             </div>
             <p class="metric-formula" data-testid="retention-drill-summary">
                 {move || counts().map(|(n, d)| {
                     let name = figure.with(|f| figure_name(f, lang()));
-                    let (a, b) = if zh() { ("已留存", "可判断的用户") } else { ("retained", "users who can be judged") };
+                    let (a, b) = lang().pick(("已留存", "可判断的用户"), ("已留存", "可判斷的使用者"), ("retained", "users who can be judged"));
                     format!("{name}: {a} / {b} = {} / {}", number(n as f64), number(d as f64))
                 })}
             </p>

@@ -283,7 +283,15 @@ pub fn SellThroughPage() -> impl IntoView {
         })
     });
     let unsold_headers = Signal::derive(move || {
-        if zh() {
+        if lang() == crate::i18n::Lang::ZhTw {
+            vec![
+                "SKU".into(),
+                "商品".into(),
+                "類別".into(),
+                "上架時間".into(),
+                "最後成交".into(),
+            ]
+        } else if zh() {
             vec![
                 "SKU".into(),
                 "商品".into(),
@@ -347,7 +355,14 @@ pub fn SellThroughPage() -> impl IntoView {
     let window_text = move || {
         result.with(|r| {
             r.as_ref()
-                .map(|r| format!("{} – {}", r.from, r.as_of))
+                .map(|r| {
+                    let l = lang();
+                    format!(
+                        "{} – {}",
+                        crate::format::date_in(r.from, l),
+                        crate::format::date_in(r.as_of, l)
+                    )
+                })
                 .unwrap_or_default()
         })
     };
@@ -373,41 +388,41 @@ pub fn SellThroughPage() -> impl IntoView {
                 <section class="panel settings">
                     <h3>{move || t().settings}</h3>
                     <div class="settings-grid">
-                        <label>{move || if zh() { "统计日期" } else { "As of" }}
+                        <label>{move || lang().pick("统计日期", "統計日期", "As of")}
                             <input type="date" data-testid="as-of" prop:value=move || { let v = settings.with(|s| s.as_of.clone()); if v.is_empty() { result.with(|r| r.as_ref().map(|r| r.as_of.to_string()).unwrap_or_default()) } else { v } }
                                 on:change=move |ev| settings.update(|s| s.as_of = event_target_value(&ev)) />
                         </label>
-                        <label>{move || if zh() { "窗口天数" } else { "Window days" }}
+                        <label>{move || lang().pick("窗口天数", "區間天數", "Window days")}
                             <input type="number" min="1" data-testid="window-days" prop:value=move || settings.with(|s| s.window_days.clone()) on:change=move |ev| settings.update(|s| s.window_days = event_target_value(&ev)) />
                         </label>
                         <label class="check">
                             <input type="checkbox" prop:checked=move || settings.with(|s| s.use_orders) on:change=move |ev| settings.update(|s| s.use_orders = event_target_checked(&ev)) />
-                            {move || if zh() { "从订单数据统计销量" } else { "Count sales from the orders data" }}
+                            {move || lang().pick("从订单数据统计销量", "從訂單資料計算銷量", "Count sales from the orders data")}
                         </label>
                     </div>
                     <p class="hint">{move || format!("{}: {}", t().window, window_text())}</p>
                     <details>
-                        <summary>{move || if zh() { "在线 / 仓库中 状态值" } else { "Online / warehouse status values" }}</summary>
+                        <summary>{move || lang().pick("在线 / 仓库中 状态值", "上架中 / 倉庫中 狀態值", "Online / warehouse status values")}</summary>
                         <div class="settings-grid">
-                            <label>{move || if zh() { "在线" } else { "Online" }}
+                            <label>{move || lang().pick("在线", "上架中", "Online")}
                                 <textarea rows="7" prop:value=move || settings.with(|s| s.online.clone()) on:change=move |ev| settings.update(|s| s.online = event_target_value(&ev))></textarea></label>
-                            <label>{move || if zh() { "仓库中" } else { "Warehouse" }}
+                            <label>{move || lang().pick("仓库中", "倉庫中", "Warehouse")}
                                 <textarea rows="7" prop:value=move || settings.with(|s| s.warehouse.clone()) on:change=move |ev| settings.update(|s| s.warehouse = event_target_value(&ev))></textarea></label>
                         </div>
                     </details>
                 </section>
                 <Show when=move || unknown.with(|u| !u.is_empty())>
                     <section class="panel question" data-testid="unknown-statuses">
-                        <h3>{move || if zh() { "这些状态表示在线还是仓库中？（不会自动猜测）" } else { "Do these statuses mean online or warehouse? (never guessed)" }}</h3>
+                        <h3>{move || lang().pick("这些状态表示在线还是仓库中？（不会自动猜测）", "這些狀態代表上架中還是倉庫中？（不會自動猜測）", "Do these statuses mean online or warehouse? (never guessed)")}</h3>
                         {move || unknown.get().into_iter().map(|(value, n)| {
                             let (v1, v2) = (value.clone(), value.clone());
                             view! {
                                 <div class="unknown">
                                     <code>{if value.is_empty() { "(empty)".to_string() } else { value.clone() }}</code>
                                     {format!(" × {n} ")}
-                                    <button on:click=move |_| classify(v1.clone(), true)>{move || if zh() { "在线" } else { "Online" }}</button>
+                                    <button on:click=move |_| classify(v1.clone(), true)>{move || lang().pick("在线", "上架中", "Online")}</button>
                                     " "
-                                    <button class="secondary" on:click=move |_| classify(v2.clone(), false)>{move || if zh() { "仓库中" } else { "Warehouse" }}</button>
+                                    <button class="secondary" on:click=move |_| classify(v2.clone(), false)>{move || lang().pick("仓库中", "倉庫中", "Warehouse")}</button>
                                 </div>
                             }
                         }).collect_view()}
@@ -419,22 +434,22 @@ pub fn SellThroughPage() -> impl IntoView {
                 <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>{metric_cards(KEYS, metrics)}</div>
                 <ReportBar title=Signal::derive(move || t().nav_sell_through.to_string()) metrics=metrics datasets=vec![app.products, app.orders] stem="sell-through" />
                 <section class="panel">
-                    <h3>{move || if zh() { "分类目" } else { "By category" }}</h3>
+                    <h3>{move || lang().pick("分类目", "依類別", "By category")}</h3>
                     <BarChart id="chart-categories" title=Signal::derive(move || metric_text("unsold_rate", lang()).name.to_string()) bars=category_bars percent=true />
                     <button class="secondary" on:click=svg_download("chart-categories")>{move || t().download_svg}</button>
                     <button class="secondary" on:click=png_download("chart-categories")>{move || app.lang.get().k().download_png}</button>
                     <DataTable headers=category_headers rows=category_rows filename="sell-through-categories.csv" test_id="categories" />
                 </section>
                 <section class="panel">
-                    <h3>{move || if zh() { "未动销的在线宝贝（下架候选）" } else { "Online SKUs that did not sell (delist candidates)" }}</h3>
+                    <h3>{move || lang().pick("未动销的在线宝贝（下架候选）", "未動銷的上架商品（下架候選）", "Online SKUs that did not sell (delist candidates)")}</h3>
                     <DataTable headers=unsold_headers rows=unsold_rows filename="unsold-online-skus.csv" test_id="unsold" />
                     <button class="secondary" on:click=move |_| { if let Ok(r) = result.get_untracked() { download("unsold-online-skus.csv", "text/csv;charset=utf-8", &r.unsold_csv()) } }>
-                        {move || if zh() { "下载完整清单" } else { "Download the full list" }}
+                        {move || lang().pick("下载完整清单", "下載完整清單", "Download the full list")}
                     </button>
                 </section>
                 <Show when=has_cadence>
                     <section class="panel">
-                        <h3>{move || if zh() { "近 14 天上新节奏" } else { "New listings, last 14 days" }}</h3>
+                        <h3>{move || lang().pick("近 14 天上新节奏", "近 14 天上新節奏", "New listings, last 14 days")}</h3>
                         <p class="hint">{move || metric_text("new_listing_days", lang()).definition}</p>
                         <BarChart id="chart-cadence" title=Signal::derive(move || metric_text("new_listing_days", lang()).name.to_string()) bars=cadence />
                     </section>

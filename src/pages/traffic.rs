@@ -132,11 +132,16 @@ fn band_view(b: &BenchmarkResult, lang: crate::i18n::Lang) -> impl IntoView {
         ("pass", crate::i18n::Lang::Zh) => "及格",
         ("good", crate::i18n::Lang::Zh) => "良好",
         ("excellent", crate::i18n::Lang::Zh) => "优秀",
+        ("fail", crate::i18n::Lang::ZhTw) => "未及格",
+        ("pass", crate::i18n::Lang::ZhTw) => "及格",
+        ("good", crate::i18n::Lang::ZhTw) => "良好",
+        ("excellent", crate::i18n::Lang::ZhTw) => "優秀",
         (k, _) => k,
     };
     let reason = match lang {
         crate::i18n::Lang::Zh => b.reason_zh.clone(),
         crate::i18n::Lang::En => b.reason_en.clone(),
+        crate::i18n::Lang::ZhTw => crate::learn_tw::benchmark_reason_tw(b),
     };
     view! {
         <li data-benchmark=b.key data-band=b.band.key()>
@@ -151,6 +156,7 @@ fn diagnosis_view(d: &Diagnosis, lang: crate::i18n::Lang) -> impl IntoView {
     let text = match lang {
         crate::i18n::Lang::Zh => d.zh.clone(),
         crate::i18n::Lang::En => d.en.clone(),
+        crate::i18n::Lang::ZhTw => crate::learn_tw::diagnosis_tw(d),
     };
     view! { <li data-diagnosis=d.key>{text}</li> }
 }
@@ -158,54 +164,68 @@ fn diagnosis_view(d: &Diagnosis, lang: crate::i18n::Lang) -> impl IntoView {
 /// The editable benchmark bands, remembered in the browser.
 fn bands_editor(
     bands: RwSignal<Bands>,
-    zh: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    lang: impl Fn() -> crate::i18n::Lang + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    type Field = (&'static str, &'static str, fn(&mut Bands) -> &mut f64, bool);
+    type Field = (
+        &'static str,
+        &'static str,
+        &'static str,
+        fn(&mut Bands) -> &mut f64,
+        bool,
+    );
     let fields: [Field; 8] = [
         (
             "跳失率 及格 <",
+            "跳出率 及格 <",
             "bounce pass <",
             |b| &mut b.bounce_pass,
             true,
         ),
         (
             "跳失率 良好 <",
+            "跳出率 良好 <",
             "bounce good <",
             |b| &mut b.bounce_good,
             true,
         ),
         (
             "跳失率 优秀 <",
+            "跳出率 優秀 <",
             "bounce excellent <",
             |b| &mut b.bounce_excellent,
             true,
         ),
         (
             "访问深度 及格 ≥",
+            "瀏覽深度 及格 ≥",
             "depth pass ≥",
             |b| &mut b.depth_pass,
             false,
         ),
         (
             "访问深度 良好 >",
+            "瀏覽深度 良好 >",
             "depth good >",
             |b| &mut b.depth_good,
             false,
         ),
         (
             "访问深度 优秀 >",
+            "瀏覽深度 優秀 >",
             "depth excellent >",
             |b| &mut b.depth_excellent,
             false,
         ),
         (
             "客单价比 及格 ≥",
+            "客單價比 及格 ≥",
             "AOV ratio pass ≥",
             |b| &mut b.aov_ratio_pass,
             false,
         ),
         (
             "客单价比 良好 ≥",
+            "客單價比 良好 ≥",
             "AOV ratio good ≥",
             |b| &mut b.aov_ratio_good,
             false,
@@ -213,8 +233,8 @@ fn bands_editor(
     ];
     view! {
         <div class="settings-grid">
-            {fields.into_iter().map(|(z, e, get, pct)| view! {
-                <label>{move || if zh() { z } else { e }}{if pct { " (%)" } else { "" }}
+            {fields.into_iter().map(|(z, tw, e, get, pct)| view! {
+                <label>{move || lang().pick(z, tw, e)}{if pct { " (%)" } else { "" }}
                     <input type="number" step="0.1"
                         prop:value=move || { let mut b = bands.get(); let v = *get(&mut b); if pct { format!("{:.1}", v * 100.0) } else { format!("{v}") } }
                         on:change=move |ev| {
@@ -226,7 +246,7 @@ fn bands_editor(
                 </label>
             }).collect_view()}
             <button class="secondary" on:click=move |_| { bands.set(Bands::default()); save("opscalc.bands", &Bands::default()); }>
-                {move || if zh() { "恢复默认基准" } else { "Reset to the source's bands" }}
+                {move || lang().pick("恢复默认基准", "恢復預設基準", "Reset to the source's bands")}
             </button>
         </div>
     }
@@ -237,7 +257,6 @@ fn bands_editor(
 pub fn TrafficPage() -> impl IntoView {
     let app = use_app();
     let lang = move || app.lang.get();
-    let zh = move || lang() == crate::i18n::Lang::Zh;
     let t = move || lang().t();
     let settings = RwSignal::new(TrafficSettings::from_query(&query_params()));
     let bands = RwSignal::new(load::<Bands>("opscalc.bands").unwrap_or_default());
@@ -350,11 +369,7 @@ pub fn TrafficPage() -> impl IntoView {
         let mut h = vec![
             t().channel.to_string(),
             metric_text("uv", l).name.to_string(),
-            if zh() {
-                "访客占比".into()
-            } else {
-                "UV share".into()
-            },
+            lang().pick("访客占比", "訪客占比", "UV share").into(),
         ];
         for k in [
             "bounce_rate",
@@ -380,7 +395,7 @@ pub fn TrafficPage() -> impl IntoView {
         })
     });
     let funnel = Signal::derive(move || {
-        let z = zh();
+        let l = lang();
         result.with(|r| {
             r.as_ref()
                 .ok()
@@ -388,13 +403,13 @@ pub fn TrafficPage() -> impl IntoView {
                 .map(|f| {
                     f.into_iter()
                         .map(|(k, v)| {
-                            let label = match (k, z) {
-                                ("uv", true) => "访客",
-                                ("visits", true) => "访问",
-                                ("cart", true) => "加购",
-                                ("order", true) => "下单",
-                                ("pay", true) => "支付",
-                                (k, _) => k,
+                            let label = match k {
+                                "uv" => l.pick("访客", "訪客", "visitors"),
+                                "visits" => l.pick("访问", "造訪", "visits"),
+                                "cart" => l.pick("加购", "加入購物車", "added to cart"),
+                                "order" => l.pick("下单", "下單", "ordered"),
+                                "pay" => l.pick("支付", "付款", "paid"),
+                                k => k,
                             };
                             (label.to_string(), v)
                         })
@@ -469,15 +484,15 @@ pub fn TrafficPage() -> impl IntoView {
                 <section class="panel settings">
                     <h3>{move || t().settings}</h3>
                     <div class="settings-grid">
-                        <label>{move || if zh() { "会话间隔（分钟，用于浏览日志）" } else { "Session gap (minutes, page-view logs)" }}
+                        <label>{move || lang().pick("会话间隔（分钟，用于浏览日志）", "工作階段間隔（分鐘，用於瀏覽紀錄）", "Session gap (minutes, page-view logs)")}
                             <input type="number" min="1" data-testid="gap" prop:value=move || settings.with(|s| s.gap_minutes.clone()) on:change=move |ev| settings.update(|s| s.gap_minutes = event_target_value(&ev)) /></label>
-                        <label>{move || if zh() { "主推款客单价" } else { "Flagship AOV" }}
+                        <label>{move || lang().pick("主推款客单价", "主推商品客單價", "Flagship AOV")}
                             <input type="text" inputmode="decimal" data-testid="flagship" prop:value=move || settings.with(|s| s.flagship_aov.clone()) on:change=move |ev| settings.update(|s| s.flagship_aov = event_target_value(&ev)) /></label>
-                        <button class="secondary" data-testid="flagship-from-orders" on:click=use_best_seller>{move || if zh() { "取订单中最畅销商品的客单价" } else { "Use the best seller's AOV from the orders" }}</button>
+                        <button class="secondary" data-testid="flagship-from-orders" on:click=use_best_seller>{move || lang().pick("取订单中最畅销商品的客单价", "取訂單中最暢銷商品的客單價", "Use the best seller's AOV from the orders")}</button>
                     </div>
                     <details>
-                        <summary>{move || if zh() { "基准线（可编辑，自动保存）" } else { "Benchmark bands (editable, remembered)" }}</summary>
-                        {bands_editor(bands, zh)}
+                        <summary>{move || lang().pick("基准线（可编辑，自动保存）", "基準線（可編輯，自動儲存）", "Benchmark bands (editable, remembered)")}</summary>
+                        {bands_editor(bands, lang)}
                     </details>
                 </section>
                 <Show when=move || result.with(|r| matches!(r, Err(e) if !e.is_empty()))>
@@ -486,21 +501,21 @@ pub fn TrafficPage() -> impl IntoView {
                 <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>{metric_cards(KEYS, metrics)}</div>
                 <ReportBar title=Signal::derive(move || t().nav_traffic.to_string()) metrics=metrics datasets=vec![app.traffic] stem="traffic" />
                 <section class="panel">
-                    <h3>{move || if zh() { "基准与诊断" } else { "Benchmarks and diagnosis" }}</h3>
+                    <h3>{move || lang().pick("基准与诊断", "基準與診斷", "Benchmarks and diagnosis")}</h3>
                     <ul class="benchmarks">{move || { let l = lang(); result.with(|r| r.as_ref().map(|r| r.benchmarks.iter().map(|b| band_view(b, l)).collect_view()).ok()) }}</ul>
                     <ul class="diagnosis" data-testid="diagnosis">{move || { let l = lang(); result.with(|r| r.as_ref().map(|r| r.diagnosis.iter().map(|d| diagnosis_view(d, l)).collect_view()).ok()) }}</ul>
                     <p class="metric-formula" data-testid="identity">{identity}</p>
                 </section>
                 <section class="panel">
-                    <h3>{move || if zh() { "支付金额变化拆解（访客 × 转化率 × 客单价）" } else { "Revenue change split into visitors, conversion and AOV" }}</h3>
+                    <h3>{move || lang().pick("支付金额变化拆解（访客 × 转化率 × 客单价）", "營業額變化拆解（訪客 × 轉換率 × 客單價）", "Revenue change split into visitors, conversion and AOV")}</h3>
                     {move || decomposition.get().map(|((af, at, bf, bt), d)| {
                         let l = lang();
                         let period_inputs = view! {
                             <div class="settings-grid">
-                                <label>{if l == crate::i18n::Lang::Zh { "A 开始" } else { "A from" }}<input type="date" prop:value=af.to_string() on:change=move |ev| settings.update(|s| s.a_from = event_target_value(&ev)) /></label>
-                                <label>{if l == crate::i18n::Lang::Zh { "A 结束" } else { "A to" }}<input type="date" prop:value=at.to_string() on:change=move |ev| settings.update(|s| s.a_to = event_target_value(&ev)) /></label>
-                                <label>{if l == crate::i18n::Lang::Zh { "B 开始" } else { "B from" }}<input type="date" prop:value=bf.to_string() on:change=move |ev| settings.update(|s| s.b_from = event_target_value(&ev)) /></label>
-                                <label>{if l == crate::i18n::Lang::Zh { "B 结束" } else { "B to" }}<input type="date" prop:value=bt.to_string() on:change=move |ev| settings.update(|s| s.b_to = event_target_value(&ev)) /></label>
+                                <label>{l.pick("A 开始", "A 開始", "A from")}<input type="date" prop:value=af.to_string() on:change=move |ev| settings.update(|s| s.a_from = event_target_value(&ev)) /></label>
+                                <label>{l.pick("A 结束", "A 結束", "A to")}<input type="date" prop:value=at.to_string() on:change=move |ev| settings.update(|s| s.a_to = event_target_value(&ev)) /></label>
+                                <label>{l.pick("B 开始", "B 開始", "B from")}<input type="date" prop:value=bf.to_string() on:change=move |ev| settings.update(|s| s.b_from = event_target_value(&ev)) /></label>
+                                <label>{l.pick("B 结束", "B 結束", "B to")}<input type="date" prop:value=bt.to_string() on:change=move |ev| settings.update(|s| s.b_to = event_target_value(&ev)) /></label>
                             </div>
                         };
                         let body = match d {
@@ -509,13 +524,13 @@ pub fn TrafficPage() -> impl IntoView {
                                     <tbody>
                                         <tr><th>"A"</th><td class="num">{format!("{:.2}", c.revenue_before)}</td></tr>
                                         <tr><th>"B"</th><td class="num">{format!("{:.2}", c.revenue_after)}</td></tr>
-                                        <tr><th>{if l == crate::i18n::Lang::Zh { "变化" } else { "Change" }}</th><td class="num" data-metric="revenue_change" data-value=c.change.to_string()>{format!("{:+.2}", c.change)}</td></tr>
+                                        <tr><th>{l.pick("变化", "變化", "Change")}</th><td class="num" data-metric="revenue_change" data-value=c.change.to_string()>{format!("{:+.2}", c.change)}</td></tr>
                                         <tr><th>{metric_text("uv", l).name}</th><td class="num" data-metric="due_to_uv" data-value=c.due_to_uv.to_string()>{format!("{:+.2}", c.due_to_uv)}</td></tr>
                                         <tr><th>{metric_text("conversion_rate", l).name}</th><td class="num" data-metric="due_to_conversion" data-value=c.due_to_conversion.to_string()>{format!("{:+.2}", c.due_to_conversion)}</td></tr>
                                         <tr><th>{metric_text("aov", l).name}</th><td class="num" data-metric="due_to_aov" data-value=c.due_to_aov.to_string()>{format!("{:+.2}", c.due_to_aov)}</td></tr>
                                     </tbody>
                                 </table>
-                                <p class="hint">{if l == crate::i18n::Lang::Zh { "方法：Shapley 分解，对三个因素的 6 种替换顺序取平均，三部分之和恰好等于变化。" } else { "Method: Shapley decomposition, averaging the 6 orders of substituting the three factors, so the parts add up exactly to the change." }}</p>
+                                <p class="hint">{l.pick("方法：Shapley 分解，对三个因素的 6 种替换顺序取平均，三部分之和恰好等于变化。", "方法：Shapley 分解，對三個因素的 6 種替換順序取平均，三部分之和恰好等於變化。", "Method: Shapley decomposition, averaging the 6 orders of substituting the three factors, so the parts add up exactly to the change.")}</p>
                             }.into_any(),
                             None => view! { <p class="hint">{l.t().not_available}</p> }.into_any(),
                         };
@@ -523,16 +538,16 @@ pub fn TrafficPage() -> impl IntoView {
                     })}
                 </section>
                 <section class="panel">
-                    <h3>{move || if zh() { "渠道结构" } else { "Channels" }}</h3>
-                    <BarChart id="chart-channels" title=Signal::derive(move || if zh() { "访客占比".to_string() } else { "UV share".to_string() }) bars=channel_bars percent=true />
+                    <h3>{move || lang().pick("渠道结构", "通路結構", "Channels")}</h3>
+                    <BarChart id="chart-channels" title=Signal::derive(move || lang().pick("访客占比".to_string(), "訪客占比".to_string(), "UV share".to_string())) bars=channel_bars percent=true />
                     <button class="secondary" on:click=svg_download("chart-channels")>{move || t().download_svg}</button>
                     <button class="secondary" on:click=png_download("chart-channels")>{move || app.lang.get().k().download_png}</button>
                     <DataTable headers=channel_headers rows=channel_rows filename="traffic-channels.csv" test_id="channels" />
                 </section>
                 <Show when=move || funnel.with(|f| !f.is_empty())>
                     <section class="panel">
-                        <h3>{move || if zh() { "转化漏斗" } else { "Funnel" }}</h3>
-                        <BarChart id="chart-funnel" title=Signal::derive(move || if zh() { "转化漏斗".to_string() } else { "Funnel".to_string() }) bars=funnel />
+                        <h3>{move || lang().pick("转化漏斗", "轉換漏斗", "Funnel")}</h3>
+                        <BarChart id="chart-funnel" title=Signal::derive(move || lang().pick("转化漏斗".to_string(), "轉換漏斗".to_string(), "Funnel".to_string())) bars=funnel />
                     </section>
                 </Show>
                 <QualityPanel ledger=ledger warnings=warnings />

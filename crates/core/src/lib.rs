@@ -17,6 +17,7 @@
 
 mod activity;
 mod benchmarks;
+mod catalog;
 mod columns;
 mod engine;
 mod export;
@@ -26,6 +27,7 @@ mod lifecycle;
 mod number;
 mod orders;
 mod pageviews;
+mod practice;
 mod products;
 mod read;
 mod reflow;
@@ -44,6 +46,7 @@ mod xlsx_write;
 
 pub use activity::*;
 pub use benchmarks::*;
+pub use catalog::*;
 pub use columns::*;
 pub use engine::*;
 pub use export::*;
@@ -53,6 +56,7 @@ pub use lifecycle::*;
 pub use number::*;
 pub use orders::*;
 pub use pageviews::*;
+pub use practice::*;
 pub use products::*;
 pub use read::*;
 pub use reflow::*;
