@@ -21,7 +21,11 @@ def gz(path):
         return len(gzip.compress(f.read(), compresslevel=9))
 
 
-files = sorted(os.listdir(dist))
+files = sorted(
+    os.path.relpath(os.path.join(d, n), dist).replace(os.sep, "/")
+    for d, _, names in os.walk(dist)
+    for n in names
+)
 worker = [n for n in files if n.startswith("opscalc-worker")]
 first = [
     n
@@ -29,7 +33,9 @@ first = [
     if n == "index.html"
     or n == "sw-register.js"
     or re.match(r"opscalc-web-[0-9a-f]+(_bg\.wasm|\.js)$", n)
-    or re.match(r"(boot|main)-[0-9a-f]+\.(js|css)$", n)
+    # The app's JS snippets are imported by its JS before it starts.
+    or n.startswith("snippets/opscalc-web-")
+    or re.match(r"[a-z]+-[0-9a-f]+\.(js|css)$", n)
 ]
 if not any(n.endswith(".wasm") for n in first) or not any(n.endswith(".wasm") for n in worker):
     sys.exit(f"budgets: no app or worker wasm in {dist}: build with `trunk build --release` first")
