@@ -45,8 +45,9 @@ pub fn MetricCard(#[prop(into)] metric: Signal<Metric>) -> impl IntoView {
     let key = move || metric.with(|m| m.key);
     view! {
         <div class="card metric" class:na=move || metric.with(|m| m.value.is_none())>
-            <div class="metric-name">
-                {move || metric_text(key(), app.lang.get()).name}
+            // The name alone in .metric-name, so a blank name is seen as blank.
+            <div class="metric-head">
+                <span class="metric-name">{move || metric_text(key(), app.lang.get()).name}</span>
                 " "
                 <a class="glossary-link" data-testid="glossary-link" href=move || format!("/glossary#{}", key())
                     title=move || app.lang.get().t().glossary_link

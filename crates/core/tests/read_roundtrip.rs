@@ -93,6 +93,13 @@ proptest! {
             (gbk.into_owned(), "GB18030"),
         ] {
             let r = read_bytes("t.csv", &bytes, &ReadOptions::default()).unwrap();
+            // A short GB18030 text can also be valid UTF-8 ("时" is CA B1,
+            // which UTF-8 reads as "ʱ"): no reader can tell, and valid UTF-8
+            // is read as UTF-8, so there is nothing more to compare.
+            if encoding == "GB18030" && !text.is_ascii() && std::str::from_utf8(&bytes).is_ok() {
+                prop_assert_eq!(&r.encoding, "UTF-8");
+                continue;
+            }
             // Pure-ASCII GB18030 is also UTF-8, and is read as such.
             if encoding != "GB18030" || !text.is_ascii() {
                 prop_assert_eq!(&r.encoding, encoding);
