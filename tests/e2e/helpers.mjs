@@ -70,6 +70,9 @@ export async function openPage(browser, base, { locale = "zh-CN", width = 1280, 
 // Waits until the wasm app has rendered the header.
 export async function ready(page) {
   await page.waitForSelector("header.nav", { timeout: 30000 });
+  // Calculator pages get their numbers from the engine worker a moment
+  // after they draw; until then their cards say aria-busy="true".
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 60000 });
 }
 
 export async function metric(page, key) {
