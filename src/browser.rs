@@ -58,33 +58,7 @@ pub fn copy_text(text: &str) {
 
 /// Offers text as a file download (UTF-8).
 pub fn download(filename: &str, mime: &str, content: &str) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use wasm_bindgen::JsCast;
-        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
-        let opts = web_sys::BlobPropertyBag::new();
-        opts.set_type(mime);
-        let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-            return;
-        };
-        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-            return;
-        };
-        let doc = web_sys::window().and_then(|w| w.document());
-        if let Some(a) = doc
-            .and_then(|d| d.create_element("a").ok())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-        {
-            a.set_href(&url);
-            a.set_download(filename);
-            a.click();
-        }
-        let _ = web_sys::Url::revoke_object_url(&url);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = (filename, mime, content);
-    }
+    download_bytes(filename, mime, content.as_bytes());
 }
 
 /// Offers bytes as a file download (XLSX and other binary files).

@@ -35,6 +35,33 @@ pub fn next_table_id() -> u32 {
 /// engine without another copy (browser only).
 pub struct Encoded(#[cfg(target_arch = "wasm32")] pub js_sys::ArrayBuffer);
 
+/// A table's bytes (`ReadResult::write_to`) straight into a JS buffer,
+/// piece by piece: never a second whole copy in wasm memory. The engine,
+/// saving and the import path all move tables in this form.
+#[cfg(target_arch = "wasm32")]
+pub fn encode_table(read: &ReadResult) -> js_sys::Uint8Array {
+    let buffer = js_sys::Uint8Array::new_with_length(read.encoded_len() as u32);
+    let mut offset = 0u32;
+    read.write_to(&mut |piece| {
+        buffer
+            .subarray(offset, offset + piece.len() as u32)
+            .copy_from(piece);
+        offset += piece.len() as u32;
+    });
+    buffer
+}
+
+/// Reads a table back from [`encode_table`]'s bytes, copied in pieces
+/// straight into the table's own vectors; damaged bytes are an error.
+#[cfg(target_arch = "wasm32")]
+pub fn decode_table(bytes: &js_sys::Uint8Array) -> Result<ReadResult, String> {
+    ReadResult::read_from(bytes.length() as usize, &mut |at, out| {
+        bytes
+            .subarray(at as u32, (at + out.len()) as u32)
+            .copy_to(out)
+    })
+}
+
 /// Gives the engine a table under `id`, replacing the one of its kind.
 pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, encoded: Option<Encoded>) {
     TABLES.with(|t| {
@@ -43,6 +70,17 @@ pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, encoded: Option<Enc
         t.push((id, kind, Arc::downgrade(read)));
     });
     imp::put(id, kind, read, encoded);
+}
+
+/// The tables still in use, to give a (re)started engine worker.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+fn live_tables() -> Vec<(u32, InputKind, Arc<ReadResult>)> {
+    TABLES.with(|t| {
+        t.borrow()
+            .iter()
+            .filter_map(|(i, k, w)| w.upgrade().map(|r| (*i, *k, r)))
+            .collect()
+    })
 }
 
 /// Runs a request; `on_reply` gets the response or a message for the user.
@@ -193,15 +231,7 @@ mod imp {
     }
 
     fn encode(read: &ReadResult) -> js_sys::ArrayBuffer {
-        let buffer = Uint8Array::new_with_length(read.encoded_len() as u32);
-        let mut offset = 0u32;
-        read.write_to(&mut |piece| {
-            buffer
-                .subarray(offset, offset + piece.len() as u32)
-                .copy_from(piece);
-            offset += piece.len() as u32;
-        });
-        buffer.buffer()
+        encode_table(read).buffer()
     }
 
     /// Runs `f` on the worker, starting it (and giving it every live
@@ -211,12 +241,7 @@ mod imp {
             if cell.borrow().is_none() {
                 let Some(r) = start() else { return };
                 *cell.borrow_mut() = Some(r);
-                let tables: Vec<(u32, InputKind, Arc<ReadResult>)> = TABLES.with(|t| {
-                    t.borrow()
-                        .iter()
-                        .filter_map(|(i, k, w)| w.upgrade().map(|r| (*i, *k, r)))
-                        .collect()
-                });
+                let tables = live_tables();
                 let mut guard = cell.borrow_mut();
                 let r = guard.as_mut().expect("just started");
                 for (id, kind, read) in tables {
@@ -303,12 +328,7 @@ mod imp {
                     .unwrap_or(false)
             });
             if retry {
-                let tables: Vec<(u32, InputKind, Arc<ReadResult>)> = TABLES.with(|t| {
-                    t.borrow()
-                        .iter()
-                        .filter_map(|(i, k, w)| w.upgrade().map(|r| (*i, *k, r)))
-                        .collect()
-                });
+                let tables = live_tables();
                 with_running(|r| {
                     for (tid, kind, read) in tables {
                         let b = encode(&read);

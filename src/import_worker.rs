@@ -194,15 +194,8 @@ mod imp {
                         let _ = Reflect::set(&w, &"opscalcLastImport".into(), &stats);
                     }
                     let buffer = Uint8Array::new(&get("buffer"));
-                    let len = buffer.length() as usize;
-                    // Copied in pieces straight into the table's own
-                    // vectors: the buffer is never copied whole into wasm.
                     let result = crate::browser::timed("page_table_decode", || {
-                        ReadResult::read_from(len, &mut |at, out| {
-                            buffer
-                                .subarray(at as u32, (at + out.len()) as u32)
-                                .copy_to(out)
-                        })
+                        crate::engine::decode_table(&buffer)
                     })
                     // The same buffer goes on to the engine, moved, not copied.
                     .map(|r| (r, Encoded(buffer.buffer())));

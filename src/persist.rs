@@ -483,13 +483,7 @@ mod imp {
             {
                 return b.clone();
             }
-            let buf = Uint8Array::new_with_length(r.encoded_len() as u32);
-            let mut at = 0u32;
-            r.write_to(&mut |piece| {
-                let end = at + piece.len() as u32;
-                buf.subarray(at, end).copy_from(piece);
-                at = end;
-            });
+            let buf = crate::engine::encode_table(r);
             cache.push((std::sync::Arc::downgrade(r), buf.clone()));
             buf
         })
@@ -539,11 +533,7 @@ mod imp {
                 if !v.is_instance_of::<Uint8Array>() {
                     return None;
                 }
-                let b = Uint8Array::new(&v);
-                ReadResult::read_from(b.length() as usize, &mut |at, out| {
-                    b.subarray(at as u32, (at + out.len()) as u32).copy_to(out)
-                })
-                .ok()
+                crate::engine::decode_table(&Uint8Array::new(&v)).ok()
             })
             .collect();
         Ok(Some((meta, tables)))
