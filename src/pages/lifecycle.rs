@@ -15,12 +15,40 @@ use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_rea
 use crate::pages::retention::RetentionPanel;
 use crate::state::{use_app, Shared, Source};
 use leptos::prelude::*;
+use crate::engine::{computed, Computed};
 use opscalc_core::{
-    lifecycle, lifecycle_sql, lifecycle_transitions, reflow, reflow_manual, reflow_sql, Activity,
-    ActivitySql, Dialect, InputKind, LifecycleOptions, OrderOptions, Orders, Period, Reflow,
-    ReflowOptions, SqlFile, Stage,
+    lifecycle_sql, reflow_manual, reflow_sql, ActivityFrom, ActivitySql, Dialect, InputKind,
+    Ledger, Lifecycle, LifecycleOptions, OrderOptions, Period, Reflow, ReflowOptions, Request,
+    Response, SqlFile, Stage, Transitions,
 };
 use std::sync::Arc;
+
+/// The engine's return-visit answer: the figures and the activity's rows.
+struct ReflowView {
+    reflow: Reflow,
+    ledger: Ledger,
+}
+
+impl std::ops::Deref for ReflowView {
+    type Target = Reflow;
+    fn deref(&self) -> &Reflow {
+        &self.reflow
+    }
+}
+
+/// The engine's lifecycle answer: the stages and the stage movement.
+#[derive(Clone)]
+struct LifeView {
+    life: Lifecycle,
+    transitions: Transitions,
+}
+
+impl std::ops::Deref for LifeView {
+    type Target = Lifecycle;
+    fn deref(&self) -> &Lifecycle {
+        &self.life
+    }
+}
 
 /// The page's settings, mirrored in the URL query.
 #[derive(Clone, Debug, PartialEq)]
@@ -151,17 +179,19 @@ pub fn LifecyclePage() -> impl IntoView {
     let manual = RwSignal::new(crate::share::opened_from_link("lifecycle"));
     Effect::new(move |_| replace_query(&settings.with(LifecycleSettings::to_query)));
 
-    let orders = Memo::new(move |_| {
+    // Activity and orders are built, and every figure computed, in the
+    // engine worker; the page sends table ids, mappings and settings.
+    let order_source = move || {
         app.orders.with(|d| {
-            let opts = OrderOptions {
-                date_order: d.date_order,
-                ..OrderOptions::default()
-            };
-            Orders::build(&d.read.table, &d.mapping, &opts)
-                .map(|o| Shared(Arc::new(o)))
-                .map_err(|e| e.to_string())
+            (
+                d.table_ref(),
+                OrderOptions {
+                    date_order: d.date_order,
+                    ..OrderOptions::default()
+                },
+            )
         })
-    });
+    };
     // The built-in sample is never mixed with the user's own data: with the
     // user's orders and the sample visits, the orders serve as activity
     // (the spec allows orders alone).
@@ -171,19 +201,25 @@ pub fn LifecyclePage() -> impl IntoView {
     };
     let activity = Memo::new(move |_| {
         if sample_activity_with_own_orders() {
-            let o = orders.get()?;
-            return Ok(Shared(Arc::new(Activity::from_orders(&o))));
+            let (t, o) = order_source();
+            return ActivityFrom::Orders(t, o);
         }
-        app.activity.with(|d| {
-            Activity::build(&d.read.table, &d.mapping, d.date_order)
-                .map(|a| Shared(Arc::new(a)))
-                .map_err(|e| e.to_string())
+        app.activity
+            .with(|d| ActivityFrom::Table(d.table_ref(), d.date_order))
+    });
+    let reflow_request = Memo::new(move |_| {
+        let options = settings.with(LifecycleSettings::reflow_options)?;
+        Ok(Request::Reflow {
+            activity: activity.get(),
+            options,
         })
     });
-    let reflow_result = Memo::new(move |_| {
-        let opts = settings.with(LifecycleSettings::reflow_options)?;
-        let a = activity.get()?;
-        reflow(&a, &opts).map(|r| Shared(Arc::new(r)))
+    let Computed {
+        result: reflow_result,
+        busy: reflow_busy,
+    } = computed(reflow_request, |r| match r {
+        Response::Reflow(reflow, ledger) => Some(ReflowView { reflow, ledger }),
+        _ => None,
     });
     // Nor are the sample orders joined to the user's own activity: without
     // orders of their own, nobody has bought.
@@ -191,23 +227,44 @@ pub fn LifecyclePage() -> impl IntoView {
         app.activity.with(|a| a.source != Source::Sample)
             && app.orders.with(|o| o.source == Source::Sample)
     };
-    let life_orders = Memo::new(move |_| {
-        if own_activity_sample_orders() {
-            return Ok(Shared(Arc::new(Orders::default())));
-        }
-        orders.get()
+    let life_request = Memo::new(move |_| {
+        let options = settings.with(LifecycleSettings::lifecycle_options)?;
+        let compare = settings
+            .with(|s| opt_date(&s.compare, "compare"))
+            .ok()
+            .flatten();
+        let own_orders = !own_activity_sample_orders();
+        // Orders serving as activity are not counted twice.
+        let act = match activity.get() {
+            ActivityFrom::Orders(..) => None,
+            a => Some(a),
+        };
+        Ok(Request::Lifecycle {
+            orders: own_orders.then(order_source),
+            activity: act,
+            options,
+            compare,
+        })
+    });
+    let Computed {
+        result: life_engine,
+        busy: life_busy,
+    } = computed(life_request, |r| match r {
+        Response::Lifecycle(life, transitions) => Some(LifeView { life, transitions }),
+        _ => None,
     });
     let life_result = Memo::new(move |_| {
-        let opts = settings.with(LifecycleSettings::lifecycle_options)?;
-        let a = activity.get().ok();
-        let o = life_orders.get()?;
-        let mut l = lifecycle(&o, a.as_deref(), &opts)?;
+        let mut r = life_engine.get();
         if own_activity_sample_orders() {
-            l.report.warnings.push(
-                "no orders file: nobody has bought, so every user is new (导入期) or churned (流失期); import orders for the other stages".into(),
-            );
+            if let Ok(l) = &mut r {
+                let mut v = LifeView::clone(l);
+                v.life.report.warnings.push(
+                    "no orders file: nobody has bought, so every user is new (导入期) or churned (流失期); import orders for the other stages".into(),
+                );
+                *l = Shared(Arc::new(v));
+            }
         }
-        Ok(Shared(Arc::new(l)))
+        r
     });
 
     // Return visits, then lifecycle: the page's two families, as two queries.
@@ -241,10 +298,13 @@ pub fn LifecyclePage() -> impl IntoView {
         })
     });
 
-    let rf = move |f: fn(&Reflow) -> Vec<opscalc_core::Metric>| {
-        Signal::derive(move || reflow_result.with(|r| r.as_ref().map(|r| f(r)).unwrap_or_default()))
-    };
-    let reflow_metrics = rf(|r| r.report.metrics.clone());
+    let reflow_metrics = Signal::derive(move || {
+        reflow_result.with(|r| {
+            r.as_ref()
+                .map(|r| r.report.metrics.clone())
+                .unwrap_or_default()
+        })
+    });
     let life_metrics = Signal::derive(move || {
         life_result.with(|r| {
             r.as_ref()
@@ -446,21 +506,16 @@ pub fn LifecyclePage() -> impl IntoView {
 
     // Transitions between an earlier as-of date and the current one.
     let transitions = Memo::new(move |_| {
-        let opts = settings.with(LifecycleSettings::lifecycle_options).ok()?;
-        let life = life_result.get().ok()?;
-        let b = life.as_of;
-        let a = settings
-            .with(|s| opt_date(&s.compare, "compare"))
-            .ok()
-            .flatten()
-            .unwrap_or(b - 30);
-        let o = life_orders.get().ok()?;
-        let act = activity.get().ok();
-        Some((a, b, lifecycle_transitions(&o, act.as_deref(), a, b, &opts)))
+        life_result.with(|r| {
+            r.as_ref().ok().map(|l| {
+                let t = &l.transitions;
+                (t.from, t.to, t.counts.clone())
+            })
+        })
     });
 
     let activity_ledger = Signal::derive(move || {
-        activity.with(|a| a.as_ref().map(|a| a.ledger.clone()).unwrap_or_default())
+        reflow_result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default())
     });
     let activity_warnings = Signal::derive(move || {
         let mut w = with_read_warnings(&[app.activity, app.orders], Vec::new());
@@ -487,11 +542,14 @@ pub fn LifecyclePage() -> impl IntoView {
     let no_warnings = Signal::derive(Vec::new);
     let error = move || {
         let mut e = Vec::new();
+        // An empty error is a first answer still on its way.
         if let Err(x) = reflow_result.get() {
-            e.push(x)
+            if !x.is_empty() {
+                e.push(x)
+            }
         }
         if let Err(x) = life_result.get() {
-            if !e.contains(&x) {
+            if !x.is_empty() && !e.contains(&x) {
                 e.push(x)
             }
         }
@@ -545,7 +603,7 @@ pub fn LifecyclePage() -> impl IntoView {
                     <div class="error" role="alert" data-testid="calc-error">{error}</div>
                 </Show>
                 <h2>{move || metric_text("reflow_rate", lang()).name}</h2>
-                <div class="cards">{metric_cards(REFLOW_KEYS, reflow_metrics)}</div>
+                <div class="cards" class:busy=reflow_busy aria-busy=move || reflow_busy.get().to_string()>{metric_cards(REFLOW_KEYS, reflow_metrics)}</div>
                 <section class="panel">
                     <h3>{move || t().per_period}</h3>
                     <LineChart id="chart-reflow" title=Signal::derive(move || metric_text("reflow_rate", lang()).name.to_string()) points=period_points percent=true />
@@ -557,9 +615,9 @@ pub fn LifecyclePage() -> impl IntoView {
                     <summary>{move || lang().pick("流失用户明细（召回名单）", "流失使用者明細（召回名單）", "Churned users (recall list)")}</summary>
                     <DataTable headers=reflow_user_headers rows=reflow_users filename="churned-users.csv" />
                 </details>
-                <RetentionPanel activity=activity period=Signal::derive(move || settings.with(|s| s.period)) cohorts=retention_rows />
+                <RetentionPanel activity=activity.into() period=Signal::derive(move || settings.with(|s| s.period)) cohorts=retention_rows />
                 <h2>{move || lang().pick("用户生命周期", "使用者生命週期", "Lifecycle stages")}</h2>
-                <div class="cards">{metric_cards(STAGE_KEYS, life_metrics)}</div>
+                <div class="cards" class:busy=life_busy aria-busy=move || life_busy.get().to_string()>{metric_cards(STAGE_KEYS, life_metrics)}</div>
                 <ReportBar title=Signal::derive(move || t().nav_lifecycle.to_string())
                     metrics=Signal::derive(move || { let mut m = reflow_metrics.get(); m.extend(life_metrics.get()); m })
                     datasets=vec![app.activity, app.orders] stem="lifecycle" />

@@ -6,10 +6,10 @@ use crate::components::data_table::{Cell, DataTable};
 use crate::format::number;
 use crate::i18n::Lang;
 use crate::metric_text::metric_text;
-use crate::state::{use_app, Shared};
+use crate::engine::computed;
+use crate::state::use_app;
 use leptos::prelude::*;
-use opscalc_core::{retention_users, Activity, Period, RetentionFigure, RETENTION_DAYS};
-use std::sync::Arc;
+use opscalc_core::{ActivityFrom, Period, Request, Response, RetentionFigure, RETENTION_DAYS};
 
 /// What the drill-down shows, in the user's language, e.g. `次日留存` or
 /// `2024-01 +1`.
@@ -43,8 +43,8 @@ pub fn figure_name(f: &RetentionFigure, lang: Lang) -> String {
 /// the drill-down is open: at millions of rows the list is large.
 #[component]
 pub fn RetentionPanel(
-    /// The activity the figures come from.
-    activity: Memo<Result<Shared<Activity>, String>>,
+    /// Where the activity the figures come from is.
+    activity: Signal<ActivityFrom>,
     /// The cohorts' period.
     #[prop(into)]
     period: Signal<Period>,
@@ -59,14 +59,23 @@ pub fn RetentionPanel(
     let retained_only = RwSignal::new(false);
     let open = RwSignal::new(false);
 
-    let users = Memo::new(move |_| {
+    // Asked of the engine only while open: an empty error stands for
+    // "nothing asked".
+    let request = Memo::new(move |_| {
         if !open.get() {
-            return None;
+            return Err(String::new());
         }
-        let a = activity.get().ok()?;
-        let list = figure.with(|f| retention_users(&a, period.get(), f));
-        Some(Shared(Arc::new(list)))
+        Ok(Request::RetentionUsers {
+            activity: activity.get(),
+            period: period.get(),
+            figure: figure.get(),
+        })
     });
+    let listed = computed(request, |r| match r {
+        Response::RetentionUsers(u) => Some(u),
+        _ => None,
+    });
+    let users = Memo::new(move |_| listed.result.get().ok());
     let counts = move || {
         users.with(|u| {
             u.as_ref().map(|u| {
@@ -152,7 +161,7 @@ pub fn RetentionPanel(
                 <label><input type="radio" name="retention-who" data-testid="drill-retained" prop:checked=move || retained_only.get() on:change=move |_| retained_only.set(true) />
                     {move || lang().pick("分子：已留存", "分子：已留存", "Numerator: retained")}</label>
             </div>
-            <p class="metric-formula" data-testid="retention-drill-summary">
+            <p class="metric-formula" data-testid="retention-drill-summary" aria-busy=move || listed.busy.get().to_string()>
                 {move || counts().map(|(n, d)| {
                     let name = figure.with(|f| figure_name(f, lang()));
                     let (a, b) = lang().pick(("已留存", "可判断的用户"), ("已留存", "可判斷的使用者"), ("retained", "users who can be judged"));

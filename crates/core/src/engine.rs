@@ -9,10 +9,12 @@
 //! or the breakdown recomputes without rebuilding them.
 
 use crate::{
-    flagship_aov, repurchase, sell_through, traffic_from_pageviews, traffic_from_table, DateOrder,
-    InputKind, Mapping, OrderOptions, Orders, PageViews, ProductOptions, Products, ReadResult,
-    Repurchase, RepurchaseOptions, SellThrough, SellThroughOptions, Table, TrafficOptions,
-    TrafficResult, TrafficTable,
+    flagship_aov, lifecycle, lifecycle_transitions, reflow, repurchase, retention_users,
+    sell_through, traffic_from_pageviews, traffic_from_table, Activity, Date, DateOrder,
+    InputKind, Ledger, Lifecycle, LifecycleOptions, Mapping, OrderOptions, Orders, PageViews,
+    Period, ProductOptions, Products, ReadResult, Reflow, ReflowOptions, Repurchase,
+    RepurchaseOptions, RetentionFigure, RetentionUser, SellThrough, SellThroughOptions, Table,
+    TrafficOptions, TrafficResult, TrafficTable,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::sync::Arc;
@@ -69,6 +71,60 @@ pub enum Request {
         /// How order rows are read.
         order_options: OrderOptions,
     },
+    /// Return visits and retention cohorts (spec section 3) of the
+    /// activity.
+    Reflow {
+        /// Where the activity comes from.
+        activity: ActivityFrom,
+        /// Churn days, window and period.
+        options: ReflowOptions,
+    },
+    /// Lifecycle stages (spec section 3) at a date, and how users moved
+    /// between stages since an earlier date.
+    Lifecycle {
+        /// The orders and how their rows are read; `None` for no orders
+        /// (nobody has bought).
+        orders: Option<(TableRef, OrderOptions)>,
+        /// The activity, when there is any besides the orders.
+        activity: Option<ActivityFrom>,
+        /// As-of date, churn and dormant days.
+        options: LifecycleOptions,
+        /// The earlier as-of date of the stage movement table (default:
+        /// 30 days before the as-of date).
+        compare: Option<Date>,
+    },
+    /// The users behind a retention figure (the drill-down).
+    RetentionUsers {
+        /// Where the activity comes from.
+        activity: ActivityFrom,
+        /// The cohorts' period.
+        period: Period,
+        /// Which figure.
+        figure: RetentionFigure,
+    },
+}
+
+/// Where activity (visits, logins) comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ActivityFrom {
+    /// An activity table, and how to read `05/03/2024` when a column does
+    /// not settle it.
+    Table(TableRef, Option<DateOrder>),
+    /// The orders themselves: every paid order is activity (spec section 3
+    /// allows an orders file alone).
+    Orders(TableRef, OrderOptions),
+}
+
+/// Stage movement between two as-of dates: `counts[a][b]` users were in
+/// stage `a` (in [`crate::Stage::ALL`] order) at `from` and in stage `b` at `to`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transitions {
+    /// The earlier as-of date.
+    pub from: Date,
+    /// The later as-of date.
+    pub to: Date,
+    /// Users by stage at `from` (rows) and at `to` (columns).
+    pub counts: Vec<Vec<u64>>,
 }
 
 /// The result of a [`Request`].
@@ -83,6 +139,12 @@ pub enum Response {
     Traffic(TrafficResult),
     /// The answer to [`Request::FlagshipAov`]: the product and its aov.
     FlagshipAov(Option<(String, f64)>),
+    /// The answer to [`Request::Reflow`], with the activity's row ledger.
+    Reflow(Reflow, Ledger),
+    /// The answer to [`Request::Lifecycle`].
+    Lifecycle(Lifecycle, Transitions),
+    /// The answer to [`Request::RetentionUsers`].
+    RetentionUsers(Vec<RetentionUser>),
 }
 
 /// Why a request has no result.
@@ -158,6 +220,7 @@ struct BuiltOrders {
 pub struct Engine {
     tables: Vec<(u32, InputKind, Arc<ReadResult>)>,
     orders: Option<BuiltOrders>,
+    activity: Option<(ActivityFrom, Arc<Activity>)>,
     clock: fn() -> f64,
 }
 
@@ -167,6 +230,7 @@ impl Engine {
         Engine {
             tables: Vec::new(),
             orders: None,
+            activity: None,
             clock,
         }
     }
@@ -187,6 +251,14 @@ impl Engine {
             .is_some_and(|o| !self.tables.iter().any(|(i, _, _)| *i == o.table))
         {
             self.orders = None;
+        }
+        let held = |from: &ActivityFrom| match from {
+            ActivityFrom::Table(t, _) | ActivityFrom::Orders(t, _) => t.id,
+        };
+        if let Some((from, _)) = &self.activity {
+            if !self.tables.iter().any(|(i, _, _)| *i == held(from)) {
+                self.activity = None;
+            }
         }
         self.tables.push((id, kind, Arc::new(read)));
     }
@@ -260,6 +332,32 @@ impl Engine {
             } => self
                 .orders(&orders, &order_options, &mut timings)
                 .map(|o| Response::FlagshipAov(flagship_aov(&o))),
+            Request::Reflow { activity, options } => {
+                self.activity(&activity, &mut timings).and_then(|a| {
+                    let start = (self.clock)();
+                    let r = reflow(&a, &options).map_err(EngineError::Failed);
+                    timings.push(("reflow".into(), (self.clock)() - start));
+                    r.map(|r| Response::Reflow(r, a.ledger.clone()))
+                })
+            }
+            Request::Lifecycle {
+                orders,
+                activity,
+                options,
+                compare,
+            } => self
+                .lifecycle(orders.as_ref(), activity.as_ref(), &options, compare, &mut timings)
+                .map(|(l, t)| Response::Lifecycle(l, t)),
+            Request::RetentionUsers {
+                activity,
+                period,
+                figure,
+            } => self.activity(&activity, &mut timings).map(|a| {
+                let start = (self.clock)();
+                let users = retention_users(&a, period, &figure);
+                timings.push(("retention_users".into(), (self.clock)() - start));
+                Response::RetentionUsers(users)
+            }),
         };
         Reply { result, timings }
     }
@@ -295,6 +393,68 @@ impl Engine {
         let r = sell_through(&products, orders.as_deref(), options).map_err(EngineError::Failed);
         timings.push(("sell_through".into(), (self.clock)() - start));
         r.map(|r| (r, products.unknown_statuses))
+    }
+
+    fn lifecycle(
+        &mut self,
+        orders: Option<&(TableRef, OrderOptions)>,
+        activity: Option<&ActivityFrom>,
+        options: &LifecycleOptions,
+        compare: Option<Date>,
+        timings: &mut Vec<(String, f64)>,
+    ) -> Result<(Lifecycle, Transitions), EngineError> {
+        let orders = match orders {
+            Some((t, o)) => self.orders(t, o, timings)?,
+            None => Arc::new(Orders::default()),
+        };
+        // Activity that cannot be read leaves the stages to the orders
+        // alone; the return-visit request reports why.
+        let activity = match activity {
+            Some(from) => match self.activity(from, timings) {
+                Ok(a) => Some(a),
+                Err(EngineError::Failed(_)) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        let start = (self.clock)();
+        let l = lifecycle(&orders, activity.as_deref(), options).map_err(EngineError::Failed)?;
+        let to = l.as_of;
+        let from = compare.unwrap_or(to - 30);
+        let counts = lifecycle_transitions(&orders, activity.as_deref(), from, to, options);
+        timings.push(("lifecycle".into(), (self.clock)() - start));
+        Ok((l, Transitions { from, to, counts }))
+    }
+
+    /// The activity from a table or from orders, built once per source.
+    fn activity(
+        &mut self,
+        from: &ActivityFrom,
+        timings: &mut Vec<(String, f64)>,
+    ) -> Result<Arc<Activity>, EngineError> {
+        if let Some((f, a)) = &self.activity {
+            if f == from {
+                return Ok(a.clone());
+            }
+        }
+        self.activity = None;
+        let activity = match from {
+            ActivityFrom::Table(t, date_order) => {
+                let read = self.table(t.id)?;
+                let start = (self.clock)();
+                let a = Activity::build(&read.table, &t.mapping, *date_order)
+                    .map_err(|e| EngineError::Failed(e.to_string()))?;
+                timings.push(("activity_build".into(), (self.clock)() - start));
+                a
+            }
+            ActivityFrom::Orders(t, o) => {
+                let orders = self.orders(t, o, timings)?;
+                Activity::from_orders(&orders)
+            }
+        };
+        let activity = Arc::new(activity);
+        self.activity = Some((from.clone(), activity.clone()));
+        Ok(activity)
     }
 
     /// The orders of a table, built once per table, mapping and options.
@@ -512,5 +672,109 @@ mod tests {
         }
         let reply: Reply = from_wire(&e.handle_wire(&[0xff, 0xff, 0xff])).unwrap();
         assert!(matches!(reply.result, Err(EngineError::Failed(_))));
+    }
+
+    #[test]
+    fn return_visits_lifecycle_and_retention_survive_the_wire_unchanged() {
+        let visits = "用户ID,访问时间\namy,2024-01-02\nbob,2024-01-03\ncat,2024-01-05\n\
+            amy,2024-03-01\nbob,2024-03-09\namy,2024-03-10\n,2024-03-11\n";
+        let act = read_text("v.csv", visits, None).unwrap();
+        let am = Mapping::detect(InputKind::Activity, act.table.headers());
+        let (mut e, om) = engine_with(1);
+        e.put(2, InputKind::Activity, act.clone());
+        let from = ActivityFrom::Table(TableRef { id: 2, mapping: am.clone() }, None);
+        let options = ReflowOptions {
+            from: Date::parse("2024-03-01"),
+            ..ReflowOptions::default()
+        };
+        let Response::Reflow(r, ledger) = wire(
+            &mut e,
+            Request::Reflow {
+                activity: from.clone(),
+                options: options.clone(),
+            },
+        ) else {
+            panic!("not reflow")
+        };
+        // Churned on Mar 1 (30 days without a visit): amy, bob, cat; amy
+        // and bob came back in March.
+        assert_eq!(r.report.value("churned_users"), Some(3.0));
+        assert_eq!(r.report.value("reflowed_users"), Some(2.0));
+        // The row without a user is in the activity's ledger.
+        assert_eq!(ledger.counts()["missing_user"], 1);
+        let direct_act = Activity::build(&act.table, &am, None).unwrap();
+        assert_eq!(r, reflow(&direct_act, &options).unwrap());
+
+        let Response::RetentionUsers(users) = wire(
+            &mut e,
+            Request::RetentionUsers {
+                activity: from.clone(),
+                period: Period::Month,
+                figure: RetentionFigure::Cohort {
+                    cohort: "2024-01".into(),
+                    k: 2,
+                },
+            },
+        ) else {
+            panic!("not retention users")
+        };
+        let back: Vec<(&str, bool)> = users.iter().map(|u| (u.user.as_str(), u.returned)).collect();
+        assert_eq!(back, [("amy", true), ("bob", true), ("cat", false)]);
+
+        let lopts = LifecycleOptions::default();
+        let request = |compare| Request::Lifecycle {
+            orders: Some((TableRef { id: 1, mapping: om.clone() }, OrderOptions::default())),
+            activity: Some(from.clone()),
+            options: lopts.clone(),
+            compare,
+        };
+        let Response::Lifecycle(l, t) = wire(&mut e, request(None)) else {
+            panic!("not lifecycle")
+        };
+        let orders = read_text("o.csv", CSV, None).unwrap();
+        let o = Orders::build(&orders.table, &om, &OrderOptions::default()).unwrap();
+        assert_eq!(l, lifecycle(&o, Some(&direct_act), &lopts).unwrap());
+        // As of the last date (Apr 21), compared with 30 days before.
+        assert_eq!(t.to, Date::parse("2024-04-21").unwrap());
+        assert_eq!(t.from, t.to - 30);
+        assert_eq!(
+            t.counts,
+            lifecycle_transitions(&o, Some(&direct_act), t.from, t.to, &lopts)
+        );
+        let Response::Lifecycle(_, t2) = wire(&mut e, request(Date::parse("2024-03-05"))) else {
+            panic!("not lifecycle")
+        };
+        assert_eq!(t2.from, Date::parse("2024-03-05").unwrap());
+
+        // Orders alone as activity: the same as building it by hand.
+        let Response::Reflow(r2, _) = wire(
+            &mut e,
+            Request::Reflow {
+                activity: ActivityFrom::Orders(
+                    TableRef { id: 1, mapping: om.clone() },
+                    OrderOptions::default(),
+                ),
+                options: ReflowOptions::default(),
+            },
+        ) else {
+            panic!("not reflow")
+        };
+        assert_eq!(
+            r2,
+            reflow(&Activity::from_orders(&o), &ReflowOptions::default()).unwrap()
+        );
+        // No orders: nobody has bought, everyone is new or churned.
+        let Response::Lifecycle(none, _) = wire(
+            &mut e,
+            Request::Lifecycle {
+                orders: None,
+                activity: Some(from),
+                options: lopts,
+                compare: None,
+            },
+        ) else {
+            panic!("not lifecycle")
+        };
+        assert_eq!(none.report.value("stage_mature"), Some(0.0));
     }
 }

@@ -11,7 +11,7 @@ use crate::{Activity, Date, Interner, Ledger, Metric, Orders, Reason, Report, Ro
 /// assert_eq!(Stage::Dormant.zh(), "休眠期");
 /// assert_eq!(Stage::ALL.len(), 5);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Stage {
     /// 导入期: no purchase yet (only activity or registration).
     New,
@@ -105,7 +105,7 @@ impl Stage {
 /// let o = LifecycleOptions::default();
 /// assert_eq!((o.churn_days, o.dormant_days), (30, 15));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LifecycleOptions {
     /// The date the stages are judged at (default: last date in the data).
     pub as_of: Option<Date>,
@@ -126,7 +126,7 @@ impl Default for LifecycleOptions {
 }
 
 /// One user's stage and the facts behind it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LifecycleUser {
     /// User (buyer) id.
     pub user: String,
@@ -143,7 +143,7 @@ pub struct LifecycleUser {
 }
 
 /// Everything the lifecycle calculator shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lifecycle {
     /// The date the stages are judged at.
     pub as_of: Date,

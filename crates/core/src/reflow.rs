@@ -12,7 +12,7 @@ use crate::{Activity, Date, DateTime, Metric, Period, Report, Retention, RowCoun
 /// let o = ReflowOptions::default();
 /// assert_eq!(o.churn_days, 30);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReflowOptions {
     /// Days without activity after which a user has churned (default 30).
     pub churn_days: u32,
@@ -36,7 +36,7 @@ impl Default for ReflowOptions {
 }
 
 /// One row of the per-period table: the period as its own window.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReflowRow {
     /// Period label, `2024-03` or `2024-03-04`.
     pub label: String,
@@ -51,7 +51,7 @@ pub struct ReflowRow {
 }
 
 /// One churned user, for drill-downs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReflowUser {
     /// User id.
     pub user: String,
@@ -64,7 +64,7 @@ pub struct ReflowUser {
 }
 
 /// Everything the return-visit calculator shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reflow {
     /// The window used.
     pub from: Date,

@@ -6,7 +6,7 @@ use crate::{Activity, CohortRow, Date, Metric, Period};
 
 /// Retention cohorts: users by period of first activity, and how many of
 /// them were active k periods later.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Retention {
     /// The cohorts' period.
     pub period: Period,
@@ -29,7 +29,7 @@ pub const RETENTION_DAYS: [(i32, &str); 3] = [
 /// assert_eq!(RetentionFigure::from_key("retention_day_7"), Some(RetentionFigure::Day(7)));
 /// assert_eq!(RetentionFigure::from_key("reflow_rate"), None);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RetentionFigure {
     /// Day-k retention: users first seen on day d, active on day d+k.
     Day(i32),
@@ -55,7 +55,7 @@ impl RetentionFigure {
 
 /// One user behind a retention figure: counted in its denominator, and in
 /// its numerator when `returned`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RetentionUser {
     /// User id.
     pub user: String,
