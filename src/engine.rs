@@ -19,7 +19,148 @@ thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
     // Every table put, so a restarted worker can be given them again; weak,
     // so a replaced dataset is freed.
-    static TABLES: RefCell<Vec<(u32, InputKind, Weak<ReadResult>)>> = const { RefCell::new(Vec::new()) };
+    static TABLES: RefCell<Vec<(u32, InputKind, Weak<TableBytes>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How many rows of a table the page decodes to show (the import preview).
+pub const PREVIEW_ROWS: usize = 20;
+
+/// A dataset's whole table in the encoded form the engine reads
+/// ([`ReadResult::write_to`]). In the browser the bytes stay in a JS buffer
+/// outside wasm memory: the page never decodes a million-row table, it
+/// shows a preview ([`TableBytes::preview`]) and hands the bytes on to the
+/// engine and to saving. Natively (unit tests) it is the table itself.
+///
+/// # Example
+/// ```
+/// use opscalc_core::read_text;
+/// use opscalc_web::engine::TableBytes;
+/// let r = read_text("o.csv", "id\n1\n2\n3\n", None).unwrap();
+/// let (preview, rows) = TableBytes::from_read(&r).preview(2).unwrap();
+/// assert_eq!((preview.table.len(), rows), (2, 3));
+/// ```
+pub struct TableBytes {
+    len: usize,
+    #[cfg(target_arch = "wasm32")]
+    key: u32,
+    #[cfg(not(target_arch = "wasm32"))]
+    read: ReadResult,
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    // The buffers behind live `TableBytes`, by key (JS objects cannot live
+    // in the Send + Sync state the signals need).
+    static BUFFERS: RefCell<std::collections::HashMap<u32, js_sys::Uint8Array>> = RefCell::new(Default::default());
+    static NEXT_KEY: Cell<u32> = const { Cell::new(1) };
+}
+
+impl TableBytes {
+    /// Encodes a table read on the page (a sample, a paste).
+    pub fn from_read(read: &ReadResult) -> TableBytes {
+        #[cfg(target_arch = "wasm32")]
+        {
+            TableBytes::from_buffer(encode_table(read))
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            TableBytes {
+                len: read.encoded_len(),
+                read: read.clone(),
+            }
+        }
+    }
+
+    /// Keeps bytes a worker or storage produced, without copying them.
+    #[cfg(target_arch = "wasm32")]
+    pub fn from_buffer(buffer: js_sys::Uint8Array) -> TableBytes {
+        let key = NEXT_KEY.with(|k| {
+            let key = k.get();
+            k.set(key + 1);
+            key
+        });
+        let len = buffer.length() as usize;
+        BUFFERS.with(|b| b.borrow_mut().insert(key, buffer));
+        TableBytes { len, key }
+    }
+
+    /// The bytes (a view, not a copy).
+    #[cfg(target_arch = "wasm32")]
+    pub fn buffer(&self) -> js_sys::Uint8Array {
+        BUFFERS.with(|b| {
+            b.borrow()
+                .get(&self.key)
+                .cloned()
+                .unwrap_or_else(|| js_sys::Uint8Array::new_with_length(0))
+        })
+    }
+
+    /// The table itself (native only: in the browser it is never decoded
+    /// on the page).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read(&self) -> &ReadResult {
+        &self.read
+    }
+
+    /// The encoded size in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True for no bytes at all (never for a valid table).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The table's first `rows` rows with what the reader found, and its
+    /// full row count; damaged bytes are an error.
+    pub fn preview(&self, rows: usize) -> Result<(ReadResult, usize), String> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let bytes = self.buffer();
+            ReadResult::preview_from(
+                bytes.length() as usize,
+                &mut |at, out| {
+                    bytes
+                        .subarray(at as u32, (at + out.len()) as u32)
+                        .copy_to(out)
+                },
+                rows,
+            )
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Ok((self.read.preview(rows), self.read.table.len()))
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Drop for TableBytes {
+    fn drop(&mut self) {
+        BUFFERS.with(|b| b.borrow_mut().remove(&self.key));
+    }
+}
+
+// Natively two tables are equal when their contents are; in the browser
+// only a table is equal to itself (its bytes are never compared).
+impl PartialEq for TableBytes {
+    fn eq(&self, other: &TableBytes) -> bool {
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.key == other.key
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.read == other.read
+        }
+    }
+}
+
+impl std::fmt::Debug for TableBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TableBytes({} bytes)", self.len)
+    }
 }
 
 /// A fresh table id.
@@ -30,10 +171,6 @@ pub fn next_table_id() -> u32 {
         id
     })
 }
-
-/// An encoded table the import worker already produced, handed on to the
-/// engine without another copy (browser only).
-pub struct Encoded(#[cfg(target_arch = "wasm32")] pub js_sys::ArrayBuffer);
 
 /// A table's bytes (`ReadResult::write_to`) straight into a JS buffer,
 /// piece by piece: never a second whole copy in wasm memory. The engine,
@@ -51,30 +188,20 @@ pub fn encode_table(read: &ReadResult) -> js_sys::Uint8Array {
     buffer
 }
 
-/// Reads a table back from [`encode_table`]'s bytes, copied in pieces
-/// straight into the table's own vectors; damaged bytes are an error.
-#[cfg(target_arch = "wasm32")]
-pub fn decode_table(bytes: &js_sys::Uint8Array) -> Result<ReadResult, String> {
-    ReadResult::read_from(bytes.length() as usize, &mut |at, out| {
-        bytes
-            .subarray(at as u32, (at + out.len()) as u32)
-            .copy_to(out)
-    })
-}
 
 /// Gives the engine a table under `id`, replacing the one of its kind.
-pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, encoded: Option<Encoded>) {
+pub fn put(id: u32, kind: InputKind, bytes: &Arc<TableBytes>) {
     TABLES.with(|t| {
         let mut t = t.borrow_mut();
         t.retain(|(_, _, w)| w.strong_count() > 0);
-        t.push((id, kind, Arc::downgrade(read)));
+        t.push((id, kind, Arc::downgrade(bytes)));
     });
-    imp::put(id, kind, read, encoded);
+    imp::put(id, kind, bytes);
 }
 
 /// The tables still in use, to give a (re)started engine worker.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-fn live_tables() -> Vec<(u32, InputKind, Arc<ReadResult>)> {
+fn live_tables() -> Vec<(u32, InputKind, Arc<TableBytes>)> {
     TABLES.with(|t| {
         t.borrow()
             .iter()
@@ -158,8 +285,8 @@ mod imp {
         static ENGINE: RefCell<Engine> = RefCell::new(Engine::new(|| 0.0));
     }
 
-    pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, _: Option<Encoded>) {
-        ENGINE.with(|e| e.borrow_mut().put(id, kind, (**read).clone()));
+    pub fn put(id: u32, kind: InputKind, bytes: &Arc<TableBytes>) {
+        ENGINE.with(|e| e.borrow_mut().put(id, kind, bytes.read().clone()));
     }
 
     pub fn call(request: Request, on_reply: Box<dyn FnOnce(Result<Response, String>)>) {
@@ -230,8 +357,10 @@ mod imp {
         msg
     }
 
-    fn encode(read: &ReadResult) -> js_sys::ArrayBuffer {
-        encode_table(read).buffer()
+    /// The buffer to post: the page keeps its own, so the message carries
+    /// a copy (structured clone; no decode, no wasm memory).
+    fn encode(bytes: &TableBytes) -> js_sys::ArrayBuffer {
+        bytes.buffer().buffer()
     }
 
     /// Runs `f` on the worker, starting it (and giving it every live
@@ -244,9 +373,9 @@ mod imp {
                 let tables = live_tables();
                 let mut guard = cell.borrow_mut();
                 let r = guard.as_mut().expect("just started");
-                for (id, kind, read) in tables {
-                    let b = encode(&read);
-                    post(r, put_message(id, kind, &b), Some(Array::of1(&b)));
+                for (id, kind, bytes) in tables {
+                    let b = encode(&bytes);
+                    post(r, put_message(id, kind, &b), None);
                 }
             }
             if let Some(r) = cell.borrow_mut().as_mut() {
@@ -255,15 +384,15 @@ mod imp {
         });
     }
 
-    pub fn put(id: u32, kind: InputKind, read: &Arc<ReadResult>, encoded: Option<Encoded>) {
+    pub fn put(id: u32, kind: InputKind, bytes: &Arc<TableBytes>) {
         // A worker that is not running gets every table when it starts, on
         // the first calculation: the home page never loads the worker.
         let running = RUNNING.with(|c| c.borrow().is_some());
         if !running {
             return;
         }
-        let buffer = encoded.map(|e| e.0).unwrap_or_else(|| encode(read));
-        with_running(|r| post(r, put_message(id, kind, &buffer), Some(Array::of1(&buffer))));
+        let buffer = encode(bytes);
+        with_running(|r| post(r, put_message(id, kind, &buffer), None));
     }
 
     pub fn call(request: Request, on_reply: OnReply) {
@@ -330,9 +459,9 @@ mod imp {
             if retry {
                 let tables = live_tables();
                 with_running(|r| {
-                    for (tid, kind, read) in tables {
-                        let b = encode(&read);
-                        post(r, put_message(tid, kind, &b), Some(Array::of1(&b)));
+                    for (tid, kind, bytes) in tables {
+                        let b = encode(&bytes);
+                        post(r, put_message(tid, kind, &b), None);
                     }
                     if let Some(p) = r.pending.get_mut(&id) {
                         p.retried = true;
@@ -415,16 +544,18 @@ mod tests {
 
     #[test]
     fn a_request_is_answered_from_the_table_put() {
-        let read = Arc::new(
-            read_text(
-                "o.csv",
-                "订单号,买家ID,付款时间\n1,amy,2024-03-01\n2,amy,2024-03-09\n3,bob,2024-03-05\n",
-                None,
-            )
-            .unwrap(),
-        );
+        let read = read_text(
+            "o.csv",
+            "订单号,买家ID,付款时间\n1,amy,2024-03-01\n2,amy,2024-03-09\n3,bob,2024-03-05\n",
+            None,
+        )
+        .unwrap();
         let id = next_table_id();
-        put(id, InputKind::Orders, &read, None);
+        put(
+            id,
+            InputKind::Orders,
+            &Arc::new(TableBytes::from_read(&read)),
+        );
         let mapping = Mapping::detect(InputKind::Orders, read.table.headers());
         let got = Rc::new(RefCell::new(None));
         let g = got.clone();

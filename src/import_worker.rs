@@ -3,8 +3,7 @@
 //! doing) and the worker's memory goes back to the system when it is done.
 //! The page only ever receives the parsed table, as one transferred buffer.
 
-use crate::engine::Encoded;
-use opscalc_core::ReadResult;
+use crate::engine::TableBytes;
 
 /// How far an import has got.
 ///
@@ -123,7 +122,7 @@ mod imp {
         file: File,
         request: ImportRequest,
         on_progress: impl Fn(ImportProgress) + 'static,
-        on_done: impl FnOnce(Result<(ReadResult, Encoded), String>) + 'static,
+        on_done: impl FnOnce(Result<TableBytes, String>) + 'static,
     ) {
         cancel();
         let name = file.name();
@@ -138,11 +137,11 @@ mod imp {
         };
         let started = js_sys::Date::now();
         let done = std::rc::Rc::new(RefCell::new(Some(
-            Box::new(on_done) as Box<dyn FnOnce(Result<(ReadResult, Encoded), String>)>
+            Box::new(on_done) as Box<dyn FnOnce(Result<TableBytes, String>)>
         )));
         let finish = {
             let done = done.clone();
-            move |r: Result<(ReadResult, Encoded), String>| {
+            move |r: Result<TableBytes, String>| {
                 // Stop the worker first so its memory is released.
                 RUNNING.with(|c| {
                     if let Some(r) = c.borrow_mut().take() {
@@ -193,14 +192,11 @@ mod imp {
                         );
                         let _ = Reflect::set(&w, &"opscalcLastImport".into(), &stats);
                     }
+                    // Kept as it is: the page decodes only a preview, and
+                    // the engine gets the bytes.
                     let buffer = Uint8Array::new(&get("buffer"));
-                    let result = crate::browser::timed("page_table_decode", || {
-                        crate::engine::decode_table(&buffer)
-                    })
-                    // The same buffer goes on to the engine, moved, not copied.
-                    .map(|r| (r, Encoded(buffer.buffer())));
                     if let Some(f) = fin.borrow_mut().take() {
-                        f(result);
+                        f(Ok(TableBytes::from_buffer(buffer)));
                     }
                 }
                 Some("error") => {
@@ -258,7 +254,7 @@ pub fn start(
     file: web_sys::File,
     request: ImportRequest,
     on_progress: impl Fn(ImportProgress) + 'static,
-    on_done: impl FnOnce(Result<(ReadResult, Encoded), String>) + 'static,
+    on_done: impl FnOnce(Result<TableBytes, String>) + 'static,
 ) {
     #[cfg(target_arch = "wasm32")]
     imp::start(file, request, on_progress, on_done);

@@ -10,10 +10,11 @@
 //! before the app mounts ([`restore_for_start`]). Nothing here ever touches
 //! the data on screen when a save fails: a full disk is a message, not a loss.
 
+use crate::engine::TableBytes;
 use crate::i18n::Lang;
 use crate::state::{sample, AppState, Dataset, Source};
 use leptos::prelude::*;
-use opscalc_core::{DateOrder, InputKind, ReadResult};
+use opscalc_core::{DateOrder, InputKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -160,24 +161,34 @@ pub fn dataset_meta(d: &Dataset) -> DatasetMeta {
 /// use opscalc_core::{read_text, InputKind, Role};
 /// use opscalc_web::persist::{dataset_meta, restore_dataset};
 /// use opscalc_web::state::{Dataset, Source};
+/// use opscalc_web::engine::TableBytes;
 /// let r = read_text("o.csv", "单号,收货人,买家ID\n1,x,y\n", None).unwrap();
-/// let mut d = Dataset::from_read(InputKind::Orders, r.clone(), Source::File("o.csv".into()), None, None, |_| None);
+/// let mut d = Dataset::from_read(InputKind::Orders, r.clone(), Source::File("o.csv".into()), None, |_| None);
 /// d.mapping.set(Role::BuyerId, Some(1));
-/// let back = restore_dataset(&dataset_meta(&d), Some(r)).unwrap();
+/// let back = restore_dataset(&dataset_meta(&d), Some(TableBytes::from_read(&r))).unwrap();
 /// assert_eq!(back.mapping.get(Role::BuyerId), Some(1));
 /// assert_eq!(back.source, Source::File("o.csv".into()));
 /// ```
-pub fn restore_dataset(meta: &DatasetMeta, table: Option<ReadResult>) -> Option<Dataset> {
+pub fn restore_dataset(meta: &DatasetMeta, table: Option<TableBytes>) -> Option<Dataset> {
     let kind = kind_from_key(&meta.kind)?;
-    let (source, read) = match (meta.source.as_str(), table) {
+    let pairs = meta.mapping.clone();
+    let mut d = match (meta.source.as_str(), table) {
         // Samples are not stored: the built-in one comes back.
-        ("sample", _) => (Source::Sample, (*sample(kind).read).clone()),
-        ("file", Some(t)) => (Source::File(meta.file.clone()), t),
-        ("paste", Some(t)) => (Source::Paste, t),
+        ("sample", _) => {
+            let mut s = sample(kind);
+            s.mapping = crate::state::mapping_for(kind, &s.preview, Some(&pairs));
+            s
+        }
+        (source @ ("file" | "paste"), Some(t)) => {
+            let source = if source == "file" {
+                Source::File(meta.file.clone())
+            } else {
+                Source::Paste
+            };
+            Dataset::from_bytes(kind, t, source, None, move |_| Some(pairs.clone())).ok()?
+        }
         _ => return None,
     };
-    let pairs = meta.mapping.clone();
-    let mut d = Dataset::from_read(kind, read, source, None, None, move |_| Some(pairs.clone()));
     d.date_order = match meta.date_order.as_deref() {
         Some("dmy") => Some(DateOrder::DayFirst),
         Some("mdy") => Some(DateOrder::MonthFirst),
@@ -211,7 +222,7 @@ pub fn human_size(bytes: f64) -> String {
 }
 
 /// A workspace as loaded: its description and each dataset's table.
-pub type Loaded = (WorkspaceMeta, Vec<Option<ReadResult>>);
+pub type Loaded = (WorkspaceMeta, Vec<Option<TableBytes>>);
 
 thread_local! {
     /// Each page's settings (path -> query), so they are saved with the
@@ -271,7 +282,7 @@ pub async fn restore_for_start() {
 
 /// Puts a loaded workspace on screen: its datasets (samples where it has
 /// none or a table does not decode) and its settings.
-pub fn apply(app: &AppState, meta: &WorkspaceMeta, tables: Vec<Option<ReadResult>>) {
+pub fn apply(app: &AppState, meta: &WorkspaceMeta, tables: Vec<Option<TableBytes>>) {
     let mut tables = tables.into_iter();
     for (slot, d) in slots(app).into_iter().zip(&meta.datasets) {
         let table = tables.next().flatten();
@@ -358,10 +369,10 @@ pub async fn save_now(app: AppState, p: Persistence) {
 /// Saves the current state as workspace `name` (replacing one of that name).
 pub async fn save_as(app: &AppState, name: &str) -> Result<(), PersistError> {
     let meta = snapshot_meta(app);
-    let tables: Vec<Option<std::sync::Arc<ReadResult>>> = slots(app)
+    let tables: Vec<Option<std::sync::Arc<TableBytes>>> = slots(app)
         .iter()
         .zip(&meta.datasets)
-        .map(|(s, m)| m.has_table.then(|| s.with_untracked(|d| d.read.clone())))
+        .map(|(s, m)| m.has_table.then(|| s.with_untracked(|d| d.bytes.clone())))
         .collect();
     imp::save(name, &meta, &tables).await
 }
@@ -463,36 +474,10 @@ mod imp {
         JsFuture::from(p).await.map_err(error)
     }
 
-    thread_local! {
-        // Each live table's encoded bytes, made once: autosave runs after
-        // every settings change and must not copy a million-row table
-        // out of wasm memory each time (it was a 0.5 s task per change).
-        static ENCODED: std::cell::RefCell<Vec<(std::sync::Weak<ReadResult>, Uint8Array)>> =
-            const { std::cell::RefCell::new(Vec::new()) };
-    }
-
-    /// A table's bytes straight into a JS buffer, piece by piece (no second
-    /// copy of a large table in wasm memory), once per table.
-    fn table_buffer(r: &std::sync::Arc<ReadResult>) -> Uint8Array {
-        ENCODED.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            cache.retain(|(w, _)| w.strong_count() > 0);
-            if let Some((_, b)) = cache
-                .iter()
-                .find(|(w, _)| std::ptr::eq(w.as_ptr(), std::sync::Arc::as_ptr(r)))
-            {
-                return b.clone();
-            }
-            let buf = crate::engine::encode_table(r);
-            cache.push((std::sync::Arc::downgrade(r), buf.clone()));
-            buf
-        })
-    }
-
     pub async fn save(
         name: &str,
         meta: &WorkspaceMeta,
-        tables: &[Option<std::sync::Arc<ReadResult>>],
+        tables: &[Option<std::sync::Arc<TableBytes>>],
     ) -> Result<(), PersistError> {
         let meta = serde_json::to_string(meta).map_err(|e| PersistError::Other(e.to_string()))?;
         let list = Array::new();
@@ -500,7 +485,8 @@ mod imp {
         for t in tables {
             match t {
                 Some(r) => {
-                    let b = table_buffer(r);
+                    // The bytes as the page keeps them: nothing to encode.
+                    let b = r.buffer();
                     size += f64::from(b.length());
                     list.push(&b);
                 }
@@ -533,7 +519,7 @@ mod imp {
                 if !v.is_instance_of::<Uint8Array>() {
                     return None;
                 }
-                crate::engine::decode_table(&Uint8Array::new(&v)).ok()
+                Some(TableBytes::from_buffer(Uint8Array::new(&v)))
             })
             .collect();
         Ok(Some((meta, tables)))
@@ -573,7 +559,7 @@ mod imp {
     pub async fn save(
         _: &str,
         _: &WorkspaceMeta,
-        _: &[Option<std::sync::Arc<ReadResult>>],
+        _: &[Option<std::sync::Arc<TableBytes>>],
     ) -> Result<(), PersistError> {
         Err(PersistError::Unavailable)
     }
@@ -602,14 +588,9 @@ mod tests {
     #[test]
     fn meta_round_trips_through_json_with_mapping_and_date_order() {
         let r = read_text("p.txt", "day,uid\n05/03/2024,a\n", None).unwrap();
-        let mut d = Dataset::from_read(
-            InputKind::Activity,
-            r.clone(),
-            Source::Paste,
-            None,
-            None,
-            |_| None,
-        );
+        let mut d = Dataset::from_read(InputKind::Activity, r.clone(), Source::Paste, None, |_| {
+            None
+        });
         d.date_order = Some(DateOrder::DayFirst);
         d.mapping.set(Role::UserId, Some(1));
         d.mapping.set(Role::Time, Some(0));
@@ -621,8 +602,9 @@ mod tests {
         let json = serde_json::to_string(&meta).unwrap();
         let back: WorkspaceMeta = serde_json::from_str(&json).unwrap();
         assert_eq!(back, meta);
-        let table = ReadResult::from_bytes(&r.to_bytes()).unwrap();
-        let restored = restore_dataset(&back.datasets[0], Some(table)).unwrap();
+        let table = opscalc_core::ReadResult::from_bytes(&r.to_bytes()).unwrap();
+        let restored =
+            restore_dataset(&back.datasets[0], Some(TableBytes::from_read(&table))).unwrap();
         // A restored table is a new table for the engine: only its id differs.
         assert_ne!(restored.table_id, d.table_id);
         assert_eq!(
@@ -663,7 +645,7 @@ mod tests {
         assert_eq!(d.source, Source::Sample);
         assert!(d.mapping.get(Role::OrderId).is_some());
         assert_eq!(d.mapping.get(Role::Amount), None);
-        assert_eq!(d.read, s.read);
+        assert_eq!((&d.preview, &d.bytes), (&s.preview, &s.bytes));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Shared app state (the [`AppState`] context) and the plain logic behind
 //! it: datasets, their mapping, and what is remembered in the browser.
 
-use crate::engine::Encoded;
+use crate::engine::{TableBytes, PREVIEW_ROWS};
 use crate::i18n::Lang;
 use crate::import_worker::FileRef;
 use leptos::prelude::*;
@@ -35,9 +35,14 @@ pub enum Source {
 pub struct Dataset {
     /// What the table holds.
     pub kind: InputKind,
-    /// The table and what the reader detected (shared: the engine's copy
-    /// is restored from it if the engine worker restarts).
-    pub read: Arc<ReadResult>,
+    /// The headers, the first rows ([`PREVIEW_ROWS`]) and what the reader
+    /// detected: all the page itself reads of a table.
+    pub preview: Arc<ReadResult>,
+    /// The table's number of data rows.
+    pub rows: usize,
+    /// The whole table, encoded: the engine computes from it (and gets it
+    /// again if its worker restarts), and saving stores it.
+    pub bytes: Arc<TableBytes>,
     /// The engine's id for this table.
     pub table_id: u32,
     /// Which column plays which role.
@@ -55,17 +60,7 @@ impl Dataset {
     /// Reads a sample (which is always valid).
     pub fn sample(kind: InputKind, name: &str, text: &str) -> Dataset {
         let read = read_text(name, text, None).expect("built-in samples are valid CSV");
-        let mapping = Mapping::detect(kind, read.table.headers());
-        let (read, table_id) = engine_table(kind, read, None);
-        Dataset {
-            kind,
-            read,
-            table_id,
-            mapping,
-            source: Source::Sample,
-            date_order: None,
-            file: None,
-        }
+        Dataset::from_read(kind, read, Source::Sample, None, |_| None)
     }
 
     /// A dataset from a table the import worker read.
@@ -75,7 +70,7 @@ impl Dataset {
     /// use opscalc_core::{read_text, InputKind, Role};
     /// use opscalc_web::state::{Dataset, Source};
     /// let r = read_text("o.csv", "order id,buyer,paid at\n1,a,2024-01-01\n", None).unwrap();
-    /// let d = Dataset::from_read(InputKind::Orders, r, Source::File("o.csv".into()), None, None, |_| None);
+    /// let d = Dataset::from_read(InputKind::Orders, r, Source::File("o.csv".into()), None, |_| None);
     /// assert_eq!(d.mapping.get(Role::BuyerId), Some(1));
     /// ```
     pub fn from_read(
@@ -83,14 +78,67 @@ impl Dataset {
         read: ReadResult,
         source: Source,
         file: Option<FileRef>,
-        encoded: Option<Encoded>,
         remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
     ) -> Dataset {
-        let mapping = mapping_for(kind, &read, remembered(read.table.headers()).as_deref());
-        let (read, table_id) = engine_table(kind, read, encoded);
+        let bytes = TableBytes::from_read(&read);
+        let rows = read.table.len();
+        Dataset::new(
+            kind,
+            read.preview(PREVIEW_ROWS),
+            rows,
+            bytes,
+            source,
+            file,
+            remembered,
+        )
+    }
+
+    /// A dataset from an encoded table (an import worker's or a saved
+    /// one), decoding only its preview; damaged bytes are an error.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{read_text, InputKind};
+    /// use opscalc_web::{engine::TableBytes, state::{Dataset, Source}};
+    /// let r = read_text("o.csv", "order id,buyer,paid at\n1,a,2024-01-01\n", None).unwrap();
+    /// let d = Dataset::from_bytes(InputKind::Orders, TableBytes::from_read(&r), Source::Paste, None, |_| None).unwrap();
+    /// assert_eq!((d.rows, d.preview.table.cell(0, 1)), (1, "a"));
+    /// ```
+    pub fn from_bytes(
+        kind: InputKind,
+        bytes: TableBytes,
+        source: Source,
+        file: Option<FileRef>,
+        remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
+    ) -> Result<Dataset, String> {
+        let (preview, rows) = bytes.preview(PREVIEW_ROWS)?;
+        Ok(Dataset::new(
+            kind, preview, rows, bytes, source, file, remembered,
+        ))
+    }
+
+    fn new(
+        kind: InputKind,
+        preview: ReadResult,
+        rows: usize,
+        bytes: TableBytes,
+        source: Source,
+        file: Option<FileRef>,
+        remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
+    ) -> Dataset {
+        let mapping = mapping_for(
+            kind,
+            &preview,
+            remembered(preview.table.headers()).as_deref(),
+        );
+        let bytes = Arc::new(bytes);
+        let table_id = crate::engine::next_table_id();
+        crate::engine::put(table_id, kind, &bytes);
         Dataset {
             kind,
-            read,
+            preview: Arc::new(preview),
+            rows,
+            bytes,
             table_id,
             mapping,
             source,
@@ -106,7 +154,7 @@ impl Dataset {
     /// use opscalc_core::InputKind;
     /// use opscalc_web::state::Dataset;
     /// let d = Dataset::from_paste(InputKind::Orders, "订单号\t买家ID\tpaid at\nA\tamy\t2024-01-02\n", |_| None).unwrap();
-    /// assert_eq!(d.read.table.len(), 1);
+    /// assert_eq!(d.rows, 1);
     /// ```
     pub fn from_paste(
         kind: InputKind,
@@ -118,7 +166,6 @@ impl Dataset {
             kind,
             read,
             Source::Paste,
-            None,
             None,
             remembered,
         ))
@@ -134,32 +181,20 @@ impl Dataset {
 
     /// The file name (or a label) for messages.
     pub fn name(&self) -> &str {
-        self.read.table.name()
+        self.preview.table.name()
     }
 
     /// The mapping as (role key, header) pairs, for remembering it.
     pub fn mapping_pairs(&self) -> Vec<(String, String)> {
         self.mapping
             .iter()
-            .map(|(r, c)| (r.key().to_string(), self.read.table.headers()[c].clone()))
+            .map(|(r, c)| (r.key().to_string(), self.preview.table.headers()[c].clone()))
             .collect()
     }
 }
 
-/// Shares a new table and gives it to the engine under a fresh id.
-fn engine_table(
-    kind: InputKind,
-    read: ReadResult,
-    encoded: Option<Encoded>,
-) -> (Arc<ReadResult>, u32) {
-    let read = Arc::new(read);
-    let id = crate::engine::next_table_id();
-    crate::engine::put(id, kind, &read, encoded);
-    (read, id)
-}
-
 /// Detects the mapping, then applies a remembered one for these headers.
-fn mapping_for(
+pub(crate) fn mapping_for(
     kind: InputKind,
     read: &ReadResult,
     remembered: Option<&[(String, String)]>,

@@ -166,7 +166,7 @@ async fn import_panel_reads_a_paste_and_keeps_data_on_bad_input() {
     button.click();
     settle().await;
     assert!(text(&el, "[data-testid=import-error]").contains("pasted text: the file is empty"));
-    assert_eq!(state.orders.with_untracked(|d| d.read.table.len()), 406);
+    assert_eq!(state.orders.with_untracked(|d| d.rows), 406);
 
     // A TSV paste as Excel copies it replaces the data and maps the roles.
     area.set_value("订单号\t买家ID\t付款时间\nA1\tamy\t2024-03-01\nA2\tbob\t2024-03-02\n");

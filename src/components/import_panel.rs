@@ -159,7 +159,7 @@ fn memory_key(d: &Dataset) -> String {
     format!(
         "opscalc.mapping.{:?}.{}",
         d.kind,
-        Mapping::signature(d.read.table.headers())
+        Mapping::signature(d.preview.table.headers())
     )
 }
 
@@ -213,14 +213,21 @@ pub fn ImportPanel(
                 busy.set(false);
                 progress.set(None);
                 match result {
-                    Ok((read, encoded)) => accept(Ok(Dataset::from_read(
-                        kind,
-                        read,
-                        Source::File(name),
-                        Some(file_ref),
-                        Some(encoded),
-                        remembered,
-                    ))),
+                    Ok(bytes) => {
+                        let d = crate::browser::timed("page_table_decode", || {
+                            Dataset::from_bytes(
+                                kind,
+                                bytes,
+                                Source::File(name.clone()),
+                                Some(file_ref),
+                                remembered,
+                            )
+                        });
+                        match d {
+                            Ok(d) => accept(Ok(d)),
+                            Err(m) => error.set(Some(format!("{name}: {m}"))),
+                        }
+                    }
                     Err(m) => error.set(Some(m)),
                 }
             },
@@ -288,11 +295,11 @@ pub fn ImportPanel(
             };
             format!(
                 "{source} · {} {} · {} {}",
-                d.read.table.len(),
+                d.rows,
                 lang.pick("行", "列", "rows"),
-                d.read.table.headers().len(),
+                d.preview.table.headers().len(),
                 lang.pick("列", "欄", "columns"),
-            ) + &format!(" · {}", d.read.encoding)
+            ) + &format!(" · {}", d.preview.encoding)
         })
     };
 
@@ -328,11 +335,11 @@ pub fn ImportPanel(
                         <option value="utf-16be">"UTF-16BE"</option>
                     </select>
                 </label>
-                <Show when=move || data.with(|d| d.read.sheets.len() > 1)>
+                <Show when=move || data.with(|d| d.preview.sheets.len() > 1)>
                     <label class="inline">
                         {move || t().sheet}
                         <select on:change=move |ev| reread(Some(event_target_value(&ev)))>
-                            {move || data.with(|d| d.read.sheets.iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view())}
+                            {move || data.with(|d| d.preview.sheets.iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view())}
                         </select>
                     </label>
                 </Show>
@@ -398,7 +405,7 @@ pub fn ImportPanel(
                                         </option>
                                         {move || {
                                             data.with(|d| {
-                                                d.read
+                                                d.preview
                                                     .table
                                                     .headers()
                                                     .iter()
@@ -424,7 +431,7 @@ pub fn ImportPanel(
                                 {move || {
                                     let lang = app.lang.get();
                                     data.with(|d| {
-                                        d.read
+                                        d.preview
                                             .table
                                             .headers()
                                             .iter()
@@ -446,7 +453,7 @@ pub fn ImportPanel(
                         <tbody>
                             {move || {
                                 data.with(|d| {
-                                    let t = &d.read.table;
+                                    let t = &d.preview.table;
                                     (0..t.len().min(20))
                                         .map(|r| {
                                             let cells = t.row(r).map(|c| view! { <td>{c.to_string()}</td> }).collect_view();

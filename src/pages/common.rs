@@ -30,7 +30,7 @@ pub fn metric_cards(keys: &'static [&'static str], metrics: Signal<Vec<Metric>>)
 pub fn with_read_warnings(datasets: &[RwSignal<Dataset>], own: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = datasets
         .iter()
-        .flat_map(|d| d.with(|d| d.read.warnings.clone()))
+        .flat_map(|d| d.with(|d| d.preview.warnings.clone()))
         .collect();
     out.extend(own);
     out

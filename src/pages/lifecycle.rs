@@ -9,13 +9,13 @@ use crate::components::quality_panel::QualityPanel;
 use crate::components::report_bar::ReportBar;
 use crate::components::share_link::ShareLink;
 use crate::components::sql_panel::SqlPanel;
+use crate::engine::{computed, Computed};
 use crate::export::png_download;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
 use crate::pages::retention::RetentionPanel;
 use crate::state::{use_app, Shared, Source};
 use leptos::prelude::*;
-use crate::engine::{computed, Computed};
 use opscalc_core::{
     lifecycle_sql, reflow_manual, reflow_sql, ActivityFrom, ActivitySql, Dialect, InputKind,
     Ledger, Lifecycle, LifecycleOptions, OrderOptions, Period, Reflow, ReflowOptions, Request,
@@ -277,7 +277,7 @@ pub fn LifecyclePage() -> impl IntoView {
             app.activity.with(|a| {
                 let of = SqlFile {
                     path: o.name(),
-                    headers: o.read.table.headers(),
+                    headers: o.preview.table.headers(),
                     mapping: &o.mapping,
                 };
                 let act = if orders_as_activity {
@@ -285,7 +285,7 @@ pub fn LifecyclePage() -> impl IntoView {
                 } else {
                     ActivitySql::Activity(SqlFile {
                         path: a.name(),
-                        headers: a.read.table.headers(),
+                        headers: a.preview.table.headers(),
                         mapping: &a.mapping,
                     })
                 };

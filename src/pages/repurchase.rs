@@ -218,7 +218,7 @@ pub fn RepurchasePage() -> impl IntoView {
         app.orders.with(|d| {
             let f = SqlFile {
                 path: d.name(),
-                headers: d.read.table.headers(),
+                headers: d.preview.table.headers(),
                 mapping: &d.mapping,
             };
             repurchase_sql(dialect, &f, &order_opts, &opts)

@@ -3,10 +3,10 @@
 
 use crate::components::charts::Heatmap;
 use crate::components::data_table::{Cell, DataTable};
+use crate::engine::computed;
 use crate::format::number;
 use crate::i18n::Lang;
 use crate::metric_text::metric_text;
-use crate::engine::computed;
 use crate::state::use_app;
 use leptos::prelude::*;
 use opscalc_core::{ActivityFrom, Period, Request, Response, RetentionFigure, RETENTION_DAYS};

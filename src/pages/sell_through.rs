@@ -126,12 +126,12 @@ pub fn SellThroughPage() -> impl IntoView {
             app.orders.with(|o| {
                 let pf = SqlFile {
                     path: p.name(),
-                    headers: p.read.table.headers(),
+                    headers: p.preview.table.headers(),
                     mapping: &p.mapping,
                 };
                 let of = SqlFile {
                     path: o.name(),
-                    headers: o.read.table.headers(),
+                    headers: o.preview.table.headers(),
                     mapping: &o.mapping,
                 };
                 let orders = use_orders.then_some((&of, &order_opts));

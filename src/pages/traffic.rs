@@ -285,7 +285,7 @@ pub fn TrafficPage() -> impl IntoView {
         let options = options()?;
         Ok(app.traffic.with(|d| Request::Traffic {
             traffic: d.table_ref(),
-            log: log_mapping(d.read.table.headers(), &d.mapping),
+            log: log_mapping(d.preview.table.headers(), &d.mapping),
             date_order: d.date_order,
             options,
         }))
@@ -297,7 +297,7 @@ pub fn TrafficPage() -> impl IntoView {
     let sql = Callback::new(move |dialect: Dialect| {
         let opts = options()?;
         app.traffic.with(|d| {
-            let headers = d.read.table.headers();
+            let headers = d.preview.table.headers();
             let log = log_mapping(headers, &d.mapping);
             let f = SqlFile {
                 path: d.name(),

@@ -10,11 +10,11 @@
 
 use crate::{
     flagship_aov, lifecycle, lifecycle_transitions, reflow, repurchase, retention_users,
-    sell_through, traffic_from_pageviews, traffic_from_table, Activity, Date, DateOrder,
-    InputKind, Ledger, Lifecycle, LifecycleOptions, Mapping, OrderOptions, Orders, PageViews,
-    Period, ProductOptions, Products, ReadResult, Reflow, ReflowOptions, Repurchase,
-    RepurchaseOptions, RetentionFigure, RetentionUser, SellThrough, SellThroughOptions, Table,
-    TrafficOptions, TrafficResult, TrafficTable,
+    sell_through, traffic_from_pageviews, traffic_from_table, Activity, Date, DateOrder, InputKind,
+    Ledger, Lifecycle, LifecycleOptions, Mapping, OrderOptions, Orders, PageViews, Period,
+    ProductOptions, Products, ReadResult, Reflow, ReflowOptions, Repurchase, RepurchaseOptions,
+    RetentionFigure, RetentionUser, SellThrough, SellThroughOptions, Table, TrafficOptions,
+    TrafficResult, TrafficTable,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::sync::Arc;
@@ -346,7 +346,13 @@ impl Engine {
                 options,
                 compare,
             } => self
-                .lifecycle(orders.as_ref(), activity.as_ref(), &options, compare, &mut timings)
+                .lifecycle(
+                    orders.as_ref(),
+                    activity.as_ref(),
+                    &options,
+                    compare,
+                    &mut timings,
+                )
                 .map(|(l, t)| Response::Lifecycle(l, t)),
             Request::RetentionUsers {
                 activity,
@@ -682,7 +688,13 @@ mod tests {
         let am = Mapping::detect(InputKind::Activity, act.table.headers());
         let (mut e, om) = engine_with(1);
         e.put(2, InputKind::Activity, act.clone());
-        let from = ActivityFrom::Table(TableRef { id: 2, mapping: am.clone() }, None);
+        let from = ActivityFrom::Table(
+            TableRef {
+                id: 2,
+                mapping: am.clone(),
+            },
+            None,
+        );
         let options = ReflowOptions {
             from: Date::parse("2024-03-01"),
             ..ReflowOptions::default()
@@ -718,12 +730,21 @@ mod tests {
         ) else {
             panic!("not retention users")
         };
-        let back: Vec<(&str, bool)> = users.iter().map(|u| (u.user.as_str(), u.returned)).collect();
+        let back: Vec<(&str, bool)> = users
+            .iter()
+            .map(|u| (u.user.as_str(), u.returned))
+            .collect();
         assert_eq!(back, [("amy", true), ("bob", true), ("cat", false)]);
 
         let lopts = LifecycleOptions::default();
         let request = |compare| Request::Lifecycle {
-            orders: Some((TableRef { id: 1, mapping: om.clone() }, OrderOptions::default())),
+            orders: Some((
+                TableRef {
+                    id: 1,
+                    mapping: om.clone(),
+                },
+                OrderOptions::default(),
+            )),
             activity: Some(from.clone()),
             options: lopts.clone(),
             compare,
@@ -751,7 +772,10 @@ mod tests {
             &mut e,
             Request::Reflow {
                 activity: ActivityFrom::Orders(
-                    TableRef { id: 1, mapping: om.clone() },
+                    TableRef {
+                        id: 1,
+                        mapping: om.clone(),
+                    },
                     OrderOptions::default(),
                 ),
                 options: ReflowOptions::default(),

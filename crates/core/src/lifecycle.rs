@@ -11,7 +11,9 @@ use crate::{Activity, Date, Interner, Ledger, Metric, Orders, Reason, Report, Ro
 /// assert_eq!(Stage::Dormant.zh(), "休眠期");
 /// assert_eq!(Stage::ALL.len(), 5);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Stage {
     /// 导入期: no purchase yet (only activity or registration).
     New,

@@ -110,6 +110,131 @@ impl ReadResult {
     }
 }
 
+impl ReadResult {
+    /// The first `rows` rows of this result, with everything the reader
+    /// found (encoding, sheets, warnings, rows with extra cells): what a
+    /// page shows while the whole table lives elsewhere.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::read_text;
+    /// let r = read_text("o.csv", "id\n1\n2\n3\n", None).unwrap();
+    /// let p = r.preview(2);
+    /// assert_eq!((p.table.len(), p.table.cell(1, 0)), (2, "2"));
+    /// ```
+    pub fn preview(&self, rows: usize) -> ReadResult {
+        let (name, headers, text, ends, row_numbers, overflow) = self.table.parts();
+        let n = rows.min(row_numbers.len());
+        let cells = n * headers.len();
+        let used = if cells == 0 {
+            0
+        } else {
+            ends[cells - 1] as usize
+        };
+        let table = Table::from_parts(
+            name.to_string(),
+            headers.to_vec(),
+            text[..used].to_string(),
+            ends[..cells].to_vec(),
+            row_numbers[..n].to_vec(),
+            overflow.to_vec(),
+        )
+        .expect("a prefix of a valid table is valid");
+        ReadResult {
+            table,
+            encoding: self.encoding.clone(),
+            delimiter: self.delimiter,
+            sheets: self.sheets.clone(),
+            warnings: self.warnings.clone(),
+        }
+    }
+
+    /// Decodes only the first `rows` rows of an encoded table (and
+    /// everything else the reader found), with the table's full row count:
+    /// a page shows a million-row table's preview without copying it.
+    /// `copy` is as in [`ReadResult::read_from`].
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{read_text, ReadResult};
+    /// let r = read_text("o.csv", "id,买家\n1,amy\n2,bob\n3,cat\n", None).unwrap();
+    /// let bytes = r.to_bytes();
+    /// let (p, rows) = ReadResult::preview_from(bytes.len(), &mut |at, out| {
+    ///     out.copy_from_slice(&bytes[at..at + out.len()])
+    /// }, 2).unwrap();
+    /// assert_eq!(rows, 3);
+    /// assert_eq!(p, r.preview(2));
+    /// ```
+    pub fn preview_from(
+        len: usize,
+        copy: &mut dyn FnMut(usize, &mut [u8]),
+        rows: usize,
+    ) -> Result<(ReadResult, usize), String> {
+        let mut r = Reader { len, at: 0, copy };
+        let mut magic = [0u8; 8];
+        r.fill(&mut magic)?;
+        if &magic != MAGIC {
+            return Err("not an OpsCalc table buffer".into());
+        }
+        let name = r.string()?;
+        let headers = r.strings()?;
+        // The cell text is skipped now and its prefix read once the cell
+        // ends say how long it is.
+        let text_len = r.count(1)?;
+        let text_at = r.at;
+        r.at += text_len;
+        let cells = r.count(4)?;
+        let total = if headers.is_empty() {
+            0
+        } else {
+            cells / headers.len()
+        };
+        let n = rows.min(total);
+        let ends_at = r.at;
+        let ends = r.u32s_prefix(n * headers.len())?;
+        r.at = ends_at + cells * 4;
+        let numbers = r.count(4)?;
+        let numbers_at = r.at;
+        let row_numbers = r.u32s_prefix(n)?;
+        r.at = numbers_at + numbers * 4;
+        let k = r.u32()? as usize;
+        let mut overflow = Vec::with_capacity(k.min(len / 8));
+        for _ in 0..k {
+            overflow.push((r.u32()?, r.u32()? as usize));
+        }
+        let encoding = r.string()?;
+        let delimiter = match r.u32()? {
+            u32::MAX => None,
+            d => Some(u8::try_from(d).map_err(|_| "bad delimiter")?),
+        };
+        let sheets = r.strings()?;
+        let warnings = r.strings()?;
+        if r.at != len {
+            return Err("trailing bytes after the table".into());
+        }
+        let used = ends.last().map_or(0, |&e| e as usize);
+        if used > text_len {
+            return Err("cell offsets are out of order".into());
+        }
+        r.at = text_at;
+        let mut text = vec![0u8; used];
+        r.fill(&mut text)?;
+        let text = String::from_utf8(text)
+            .map_err(|_| "text in the table buffer is not UTF-8".to_string())?;
+        let table = Table::from_parts(name, headers, text, ends, row_numbers, overflow)?;
+        Ok((
+            ReadResult {
+                table,
+                encoding,
+                delimiter,
+                sheets,
+                warnings,
+            },
+            total,
+        ))
+    }
+}
+
 fn put_str(out: &mut dyn FnMut(&[u8]), s: &str) {
     out(&(s.len() as u32).to_le_bytes());
     out(s.as_bytes());
@@ -182,6 +307,15 @@ impl Reader<'_> {
         (0..n).map(|_| self.string()).collect()
     }
 
+    /// The first `n` numbers of a list whose count was already read.
+    fn u32s_prefix(&mut self, n: usize) -> Result<Vec<u32>, String> {
+        let mut b = vec![0u8; n * 4];
+        self.fill(&mut b)?;
+        Ok(b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+
     fn u32s(&mut self) -> Result<Vec<u32>, String> {
         let n = self.count(4)?;
         let mut out = Vec::with_capacity(n);
@@ -218,6 +352,39 @@ mod tests {
         assert_eq!(back, r);
         assert_eq!(back.table.cell(0, 1), "2;3");
         assert_eq!(back.table.row_number(1), 4);
+    }
+
+    #[test]
+    fn a_preview_decodes_the_first_rows_of_a_large_table() {
+        let mut csv = String::from("单号,买家\n");
+        for i in 0..500 {
+            csv.push_str(&format!("{i},买家{i}\n"));
+        }
+        csv.push_str("x,y,extra\n");
+        let r = read_bytes("o.csv", csv.as_bytes(), &ReadOptions::default()).unwrap();
+        let bytes = r.to_bytes();
+        let copy = &mut |at: usize, out: &mut [u8]| out.copy_from_slice(&bytes[at..at + out.len()]);
+        let (p, rows) = ReadResult::preview_from(bytes.len(), copy, 20).unwrap();
+        assert_eq!(rows, 501);
+        assert_eq!(p.table.len(), 20);
+        assert_eq!(p.table.cell(19, 1), "买家19");
+        assert_eq!(p.table.row_number(19), 21);
+        // What the reader found about the whole file comes along.
+        assert_eq!(p.table.overflow_rows(), r.table.overflow_rows());
+        assert_eq!(p.warnings, r.warnings);
+        assert_eq!(p, r.preview(20));
+        // More rows asked than there are: all of them.
+        let (all, n) = ReadResult::preview_from(bytes.len(), copy, 10_000).unwrap();
+        assert_eq!((all, n), (r.clone(), 501));
+        // Damage is an error, never a panic.
+        for cut in 0..bytes.len() {
+            let b = &bytes[..cut];
+            let c = &mut |at: usize, out: &mut [u8]| out.copy_from_slice(&b[at..at + out.len()]);
+            assert!(
+                ReadResult::preview_from(cut, c, 20).is_err(),
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]
