@@ -188,7 +188,6 @@ pub fn encode_table(read: &ReadResult) -> js_sys::Uint8Array {
     buffer
 }
 
-
 /// Gives the engine a table under `id`, replacing the one of its kind.
 pub fn put(id: u32, kind: InputKind, bytes: &Arc<TableBytes>) {
     TABLES.with(|t| {

@@ -57,20 +57,49 @@ impl Cell {
 /// assert_eq!(rows.iter().map(|r| r[0].text.as_str()).collect::<Vec<_>>(), ["10", "2", "n/a"]);
 /// ```
 pub fn sort_rows(rows: &mut [Vec<Cell>], col: usize, ascending: bool) {
-    rows.sort_by(|a, b| {
-        let (x, y) = (&a[col], &b[col]);
-        let ord = match (x.num, y.num) {
-            (Some(p), Some(q)) => p.total_cmp(&q),
-            (Some(_), None) => return std::cmp::Ordering::Less,
-            (None, Some(_)) => return std::cmp::Ordering::Greater,
-            (None, None) => x.text.cmp(&y.text),
-        };
-        if ascending {
-            ord
-        } else {
-            ord.reverse()
-        }
-    });
+    rows.sort_by(|a, b| compare(&a[col], &b[col], ascending));
+}
+
+/// The order of two cells of a column (numbers first, then text).
+fn compare(x: &Cell, y: &Cell, ascending: bool) -> std::cmp::Ordering {
+    let ord = match (x.num, y.num) {
+        (Some(p), Some(q)) => p.total_cmp(&q),
+        (Some(_), None) => return std::cmp::Ordering::Less,
+        (None, Some(_)) => return std::cmp::Ordering::Greater,
+        (None, None) => x.text.cmp(&y.text),
+    };
+    if ascending {
+        ord
+    } else {
+        ord.reverse()
+    }
+}
+
+/// The rows matching a search (any cell containing it, ignoring case),
+/// sorted by a column: as row indices, so a table of a hundred thousand
+/// buyers is never copied.
+///
+/// # Example
+/// ```
+/// use opscalc_web::components::data_table::{visible_rows, Cell};
+/// let rows = vec![
+///     vec![Cell::text("Amy"), Cell::count(2.0)],
+///     vec![Cell::text("bob"), Cell::count(10.0)],
+///     vec![Cell::text("amos"), Cell::count(5.0)],
+/// ];
+/// assert_eq!(visible_rows(&rows, "am", Some((1, false))), [2, 0]);
+/// assert_eq!(visible_rows(&rows, "", None), [0, 1, 2]);
+/// ```
+pub fn visible_rows(rows: &[Vec<Cell>], query: &str, sort: Option<(usize, bool)>) -> Vec<usize> {
+    let q = query.to_lowercase();
+    let mut idx: Vec<usize> = (0..rows.len())
+        .filter(|&i| q.is_empty() || rows[i].iter().any(|c| c.text.to_lowercase().contains(&q)))
+        .collect();
+    if let Some((c, asc)) = sort {
+        // Stable, like sorting the rows themselves.
+        idx.sort_by(|&a, &b| compare(&rows[a][c], &rows[b][c], asc));
+    }
+    idx
 }
 
 /// Most rows drawn at once; the download always has all of them.
@@ -99,28 +128,23 @@ pub fn DataTable(
     let sort = RwSignal::new(None::<(usize, bool)>);
     let query = RwSignal::new(String::new());
     let visible = Memo::new(move |_| {
-        let q = query.get().to_lowercase();
-        let mut r: Vec<Vec<Cell>> = rows.with(|rows| {
-            rows.iter()
-                .filter(|row| {
-                    q.is_empty() || row.iter().any(|c| c.text.to_lowercase().contains(&q))
-                })
-                .cloned()
-                .collect()
-        });
-        if let Some((c, asc)) = sort.get() {
-            sort_rows(&mut r, c, asc);
-        }
-        r
+        let (q, by) = (query.get(), sort.get());
+        rows.with(|rows| visible_rows(rows, &q, by))
     });
+    // The rows in view, in order (downloads have all of them).
+    let picked = move || -> Vec<Vec<Cell>> {
+        visible.with(|v| rows.with(|r| v.iter().map(|&i| r[i].clone()).collect()))
+    };
     let xlsx_name = filename.clone();
     let on_download = move |_| {
         let h = headers.get();
         let hs: Vec<&str> = h.iter().map(String::as_str).collect();
         let data: Vec<Vec<String>> = visible.with(|v| {
-            v.iter()
-                .map(|r| r.iter().map(|c| c.text.clone()).collect())
-                .collect()
+            rows.with(|r| {
+                v.iter()
+                    .map(|&i| r[i].iter().map(|c| c.text.clone()).collect())
+                    .collect()
+            })
         });
         download(
             &filename,
@@ -135,7 +159,7 @@ pub fn DataTable(
             let sheet = filename
                 .rsplit_once('.')
                 .map_or(filename.as_str(), |(s, _)| s);
-            let bytes = visible.with(|v| crate::export::cells_xlsx(sheet, &h, v));
+            let bytes = crate::export::cells_xlsx(sheet, &h, &picked());
             crate::browser::download_bytes(
                 &crate::export::with_extension(&filename, "xlsx"),
                 crate::export::XLSX_MIME,
@@ -189,11 +213,11 @@ pub fn DataTable(
                     </thead>
                     <tbody>
                         {move || {
-                            visible.with(|v| {
+                            visible.with(|v| rows.with(|all| {
                                 v.iter()
                                     .take(SHOWN)
-                                    .map(|row| {
-                                        row.iter()
+                                    .map(|&i| {
+                                        all[i].iter()
                                             .map(|c| {
                                                 let class = if c.num.is_some() { "num" } else { "" };
                                                 view! { <td class=class>{c.text.clone()}</td> }
@@ -202,7 +226,7 @@ pub fn DataTable(
                                     })
                                     .map(|cells| view! { <tr>{cells}</tr> })
                                     .collect_view()
-                            })
+                            }))
                         }}
                     </tbody>
                 </table>

@@ -454,7 +454,7 @@ pub fn ImportPanel(
                             {move || {
                                 data.with(|d| {
                                     let t = &d.preview.table;
-                                    (0..t.len().min(20))
+                                    (0..t.len().min(crate::engine::PREVIEW_ROWS))
                                         .map(|r| {
                                             let cells = t.row(r).map(|c| view! { <td>{c.to_string()}</td> }).collect_view();
                                             view! { <tr>{cells}</tr> }

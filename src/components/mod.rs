@@ -1,6 +1,7 @@
 //! Reusable components, one per file.
 pub mod charts;
 pub mod data_table;
+pub mod drill;
 pub mod error_view;
 pub mod import_panel;
 pub mod metric_card;

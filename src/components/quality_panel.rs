@@ -3,6 +3,7 @@
 
 use crate::browser::download;
 use crate::components::data_table::{Cell, DataTable};
+use crate::components::drill::Drill;
 use crate::state::use_app;
 use leptos::prelude::*;
 use opscalc_core::{Ledger, Reason};
@@ -123,10 +124,9 @@ pub fn QualityPanel(
                 fallback=move || view! { <p class="hint">{move || t().no_excluded}</p> }
             >
                 <ul class="reasons">{reasons}</ul>
-                <details>
-                    <summary>{move || t().show_rows}</summary>
+                <Drill class="" summary=Signal::derive(move || t().show_rows.to_string())>
                     <DataTable headers=headers rows=rows filename="excluded-rows.csv" />
-                </details>
+                </Drill>
                 <button class="secondary" on:click=move |_| {
                     let l = ledger.get_untracked();
                     download("excluded-rows.csv", "text/csv;charset=utf-8", &l.to_csv());

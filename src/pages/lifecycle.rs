@@ -3,6 +3,7 @@
 use crate::browser::{param, query_params, replace_query};
 use crate::components::charts::{BarChart, LineChart};
 use crate::components::data_table::{Cell, DataTable};
+use crate::components::drill::Drill;
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
@@ -611,10 +612,9 @@ pub fn LifecyclePage() -> impl IntoView {
                     <button class="secondary" on:click=png_download("chart-reflow")>{move || app.lang.get().k().download_png}</button>
                     <DataTable headers=period_headers rows=period_rows filename="reflow-periods.csv" searchable=false test_id="reflow-periods" />
                 </section>
-                <details class="panel">
-                    <summary>{move || lang().pick("流失用户明细（召回名单）", "流失使用者明細（召回名單）", "Churned users (recall list)")}</summary>
+                <Drill class="panel" summary=Signal::derive(move || lang().pick("流失用户明细（召回名单）", "流失使用者明細（召回名單）", "Churned users (recall list)").to_string())>
                     <DataTable headers=reflow_user_headers rows=reflow_users filename="churned-users.csv" />
-                </details>
+                </Drill>
                 <RetentionPanel activity=activity.into() period=Signal::derive(move || settings.with(|s| s.period)) cohorts=retention_rows />
                 <h2>{move || lang().pick("用户生命周期", "使用者生命週期", "Lifecycle stages")}</h2>
                 <div class="cards" class:busy=life_busy aria-busy=move || life_busy.get().to_string()>{metric_cards(STAGE_KEYS, life_metrics)}</div>
@@ -625,13 +625,15 @@ pub fn LifecyclePage() -> impl IntoView {
                     <BarChart id="chart-stages" title=Signal::derive(move || lang().pick("各阶段占比".to_string(), "各階段占比".to_string(), "Share of users by stage".to_string())) bars=stage_bars percent=true />
                     <button class="secondary" on:click=svg_download("chart-stages")>{move || t().download_svg}</button>
                     <button class="secondary" on:click=png_download("chart-stages")>{move || app.lang.get().k().download_png}</button>
+                    <Drill class="drill" test_id="stage-drill" summary=Signal::derive(move || lang().pick("各阶段用户明细", "各階段使用者明細", "Users by stage").to_string())>
                     <div class="segmented">
-                        <label><input type="radio" name="stage" checked=true on:change=move |_| stage_filter.set(String::new()) />{move || lang().pick("全部", "全部", "All")}</label>
+                        <label><input type="radio" name="stage" prop:checked=move || stage_filter.with(String::is_empty) on:change=move |_| stage_filter.set(String::new()) />{move || lang().pick("全部", "全部", "All")}</label>
                         {Stage::ALL.iter().map(|s| { let s = *s; view! {
-                            <label><input type="radio" name="stage" data-testid=format!("stage-{}", s.key()) on:change=move |_| stage_filter.set(s.key().to_string()) />{move || stage_name(s, lang())}</label>
+                            <label><input type="radio" name="stage" data-testid=format!("stage-{}", s.key()) prop:checked=move || stage_filter.with(|f| f == s.key()) on:change=move |_| stage_filter.set(s.key().to_string()) />{move || stage_name(s, lang())}</label>
                         }}).collect_view()}
                     </div>
                     <DataTable headers=stage_headers rows=stage_rows filename="lifecycle-users.csv" test_id="stage-users" />
+                    </Drill>
                 </section>
                 <section class="panel">
                     <h3>{move || lang().pick("阶段迁移", "階段移轉", "Stage movement")}</h3>

@@ -3,6 +3,7 @@
 use crate::browser::{param, query_params, replace_query};
 use crate::components::charts::{BarChart, Heatmap, LineChart};
 use crate::components::data_table::{Cell, DataTable};
+use crate::components::drill::Drill;
 use crate::components::import_panel::ImportPanel;
 use crate::components::mode_switch::ModeSwitch;
 use crate::components::quality_panel::QualityPanel;
@@ -450,15 +451,14 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     };
 
     view! {
-        <details class="panel drill">
-            <summary data-testid="show-rows">{move || t().show_rows}</summary>
+        <Drill summary=Signal::derive(move || t().show_rows.to_string()) summary_test_id="show-rows">
             <div class="segmented">
                 <label><input type="radio" name="who" checked=true on:change=move |_| who.set("all".into()) />{move || crate::metric_text::metric_text("buyers", app.lang.get()).name}</label>
                 <label><input type="radio" name="who" on:change=move |_| who.set("repeat".into()) data-testid="drill-repeat" />{move || crate::metric_text::metric_text("repeat_buyers", app.lang.get()).name}</label>
                 <label><input type="radio" name="who" on:change=move |_| who.set("returning".into()) />{move || crate::metric_text::metric_text("returning_buyers", app.lang.get()).name}</label>
             </div>
             <DataTable headers=buyer_headers rows=buyer_rows filename="buyers.csv" test_id="buyers-table" />
-        </details>
+        </Drill>
         <section class="panel">
             <h3>{move || t().per_period}</h3>
             <LineChart id="chart-periods" title=Signal::derive(move || crate::metric_text::metric_text("user_repurchase_rate", app.lang.get()).name.to_string()) points=period_points percent=true />

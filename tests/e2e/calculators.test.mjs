@@ -155,6 +155,7 @@ test("lifecycle: uploaded activity gives the hand-worked reflow rate", async () 
   const share = page.locator(".card", { has: page.locator('[data-metric="stage_churned_share"]') });
   assert.match(await share.locator(".metric-formula").textContent(), /流失期 \/ 全部用户 = 2 \/ 5 = 40\.0%/);
   // The churned list is the recall list an operator downloads.
+  await page.locator('[data-testid="stage-drill"] summary').click();
   await page.check('[data-testid="stage-churned"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="stage-users"] tbody tr').length === 2);
   const stagePanel = page.locator("section.panel", { has: page.locator('[data-testid="stage-users"]') });
