@@ -391,7 +391,11 @@ mod imp {
             return;
         }
         let buffer = encode(bytes);
-        with_running(|r| post(r, put_message(id, kind, &buffer), None));
+        // The message copies the buffer on the page's thread (timed for
+        // the benchmark).
+        crate::browser::timed("engine_put", || {
+            with_running(|r| post(r, put_message(id, kind, &buffer), None))
+        });
     }
 
     pub fn call(request: Request, on_reply: OnReply) {

@@ -495,7 +495,11 @@ mod imp {
                 }
             }
         }
-        call(put_workspace(name, &meta, &list, size)).await?;
+        // The promise is made at once: IndexedDB copies the buffers here,
+        // on the page's thread (timed for the benchmark).
+        let saving =
+            crate::browser::timed("persist_put", || put_workspace(name, &meta, &list, size));
+        call(saving).await?;
         persist_storage();
         Ok(())
     }

@@ -27,7 +27,8 @@ export async function timeImport(page, cdp, file, kind = "Orders") {
   // Longest main-thread task during the import.
   await page.evaluate(() => {
     window.__longest = 0;
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: "longtask", buffered: false });
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__long.push(Math.round(e.duration)); } }).observe({ type: "longtask", buffered: false });
   });
   const t0 = Date.now();
   await page.locator(`section[data-kind="${kind}"] [data-testid="file-input"]`).setInputFiles(file);
@@ -38,10 +39,11 @@ export async function timeImport(page, cdp, file, kind = "Orders") {
   const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
   const wasmBytes = await page.evaluate(() => window.opscalcWasmMemory?.buffer?.byteLength ?? null);
   const longest = await page.evaluate(() => window.__longest);
+  const longTasks = await page.evaluate(() => window.__long);
   const worker = await page.evaluate(() => window.opscalcLastImport ?? null);
   const timings = await page.evaluate(() => window.opscalcTimings ?? {});
   const values = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-metric]")].map((e) => [e.dataset.metric, e.dataset.value])));
-  return { file: name, bytes: size, ms, mb_per_s: +(size / 1e6 / (ms / 1000)).toFixed(1), wasm_memory_mb: wasmBytes && +(wasmBytes / 1e6).toFixed(1), js_heap_mb: +(metrics.JSHeapUsedSize / 1e6).toFixed(1), longest_task_ms: Math.round(longest), worker_memory_mb: worker && +(worker.memoryBytes / 1e6).toFixed(1), worker_read_ms: worker && Math.round(worker.readMs), worker_parse_ms: worker && Math.round(worker.parseMs), worker_total_ms: worker && Math.round(worker.totalMs), engine_orders_build_ms: timings.orders_build && Math.round(timings.orders_build), engine_repurchase_views_ms: timings.repurchase_views && Math.round(timings.repurchase_views), page_table_decode_ms: timings.page_table_decode && Math.round(timings.page_table_decode), page_reply_decode_ms: timings.engine_reply_decode && Math.round(timings.engine_reply_decode), metrics: values };
+  return { file: name, bytes: size, ms, mb_per_s: +(size / 1e6 / (ms / 1000)).toFixed(1), wasm_memory_mb: wasmBytes && +(wasmBytes / 1e6).toFixed(1), js_heap_mb: +(metrics.JSHeapUsedSize / 1e6).toFixed(1), longest_task_ms: Math.round(longest), long_tasks_ms: longTasks, worker_memory_mb: worker && +(worker.memoryBytes / 1e6).toFixed(1), worker_read_ms: worker && Math.round(worker.readMs), worker_parse_ms: worker && Math.round(worker.parseMs), worker_total_ms: worker && Math.round(worker.totalMs), engine_orders_build_ms: timings.orders_build && Math.round(timings.orders_build), engine_repurchase_views_ms: timings.repurchase_views && Math.round(timings.repurchase_views), page_table_decode_ms: timings.page_table_decode && Math.round(timings.page_table_decode), page_reply_decode_ms: timings.engine_reply_decode && Math.round(timings.engine_reply_decode), engine_put_ms: timings.engine_put && Math.round(timings.engine_put), persist_put_ms: timings.persist_put && Math.round(timings.persist_put), metrics: values };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
