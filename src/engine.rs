@@ -52,6 +52,9 @@ thread_local! {
     // The buffers behind live `TableBytes`, by key (JS objects cannot live
     // in the Send + Sync state the signals need).
     static BUFFERS: RefCell<std::collections::HashMap<u32, js_sys::Uint8Array>> = RefCell::new(Default::default());
+    // A second copy of a table's bytes that the engine may take (moved,
+    // not copied) the first time the table is put.
+    static SPARES: RefCell<std::collections::HashMap<u32, js_sys::ArrayBuffer>> = RefCell::new(Default::default());
     static NEXT_KEY: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -82,6 +85,21 @@ impl TableBytes {
         let len = buffer.length() as usize;
         BUFFERS.with(|b| b.borrow_mut().insert(key, buffer));
         TableBytes { len, key }
+    }
+
+    /// Adds a copy of the bytes made elsewhere (by the import worker), for
+    /// the engine to take instead of copying the bytes on the page.
+    #[cfg(target_arch = "wasm32")]
+    pub fn give_spare(&self, spare: js_sys::ArrayBuffer) {
+        if spare.byte_length() as usize == self.len {
+            SPARES.with(|s| s.borrow_mut().insert(self.key, spare));
+        }
+    }
+
+    /// The spare copy, once.
+    #[cfg(target_arch = "wasm32")]
+    fn take_spare(&self) -> Option<js_sys::ArrayBuffer> {
+        SPARES.with(|s| s.borrow_mut().remove(&self.key))
     }
 
     /// The bytes (a view, not a copy).
@@ -139,6 +157,7 @@ impl TableBytes {
 impl Drop for TableBytes {
     fn drop(&mut self) {
         BUFFERS.with(|b| b.borrow_mut().remove(&self.key));
+        SPARES.with(|s| s.borrow_mut().remove(&self.key));
     }
 }
 
@@ -356,10 +375,15 @@ mod imp {
         msg
     }
 
-    /// The buffer to post: the page keeps its own, so the message carries
-    /// a copy (structured clone; no decode, no wasm memory).
-    fn encode(bytes: &TableBytes) -> js_sys::ArrayBuffer {
-        bytes.buffer().buffer()
+    /// The message that puts a table. The import worker's spare copy is
+    /// moved; otherwise the message carries a copy of the page's buffer
+    /// (structured clone: no decode, no wasm memory, but a copy on the
+    /// page's thread).
+    fn table_message(id: u32, kind: InputKind, bytes: &TableBytes) -> (Object, Option<Array>) {
+        match bytes.take_spare() {
+            Some(spare) => (put_message(id, kind, &spare), Some(Array::of1(&spare))),
+            None => (put_message(id, kind, &bytes.buffer().buffer()), None),
+        }
     }
 
     /// Runs `f` on the worker, starting it (and giving it every live
@@ -373,8 +397,8 @@ mod imp {
                 let mut guard = cell.borrow_mut();
                 let r = guard.as_mut().expect("just started");
                 for (id, kind, bytes) in tables {
-                    let b = encode(&bytes);
-                    post(r, put_message(id, kind, &b), None);
+                    let (msg, transfer) = table_message(id, kind, &bytes);
+                    post(r, msg, transfer);
                 }
             }
             if let Some(r) = cell.borrow_mut().as_mut() {
@@ -390,11 +414,13 @@ mod imp {
         if !running {
             return;
         }
-        let buffer = encode(bytes);
-        // The message copies the buffer on the page's thread (timed for
-        // the benchmark).
+        // The import worker's spare copy is moved; otherwise the message
+        // copies the buffer on the page's thread (timed for the benchmark).
         crate::browser::timed("engine_put", || {
-            with_running(|r| post(r, put_message(id, kind, &buffer), None))
+            with_running(|r| {
+                let (msg, transfer) = table_message(id, kind, bytes);
+                post(r, msg, transfer)
+            })
         });
     }
 
@@ -463,8 +489,8 @@ mod imp {
                 let tables = live_tables();
                 with_running(|r| {
                     for (tid, kind, bytes) in tables {
-                        let b = encode(&bytes);
-                        post(r, put_message(tid, kind, &b), None);
+                        let (msg, transfer) = table_message(tid, kind, &bytes);
+                        post(r, msg, transfer);
                     }
                     if let Some(p) = r.pending.get_mut(&id) {
                         p.retried = true;

@@ -195,8 +195,12 @@ mod imp {
                     // Kept as it is: the page decodes only a preview, and
                     // the engine gets the bytes.
                     let buffer = Uint8Array::new(&get("buffer"));
+                    let bytes = TableBytes::from_buffer(buffer);
+                    if let Ok(spare) = get("spare").dyn_into::<js_sys::ArrayBuffer>() {
+                        bytes.give_spare(spare);
+                    }
                     if let Some(f) = fin.borrow_mut().take() {
-                        f(Ok(TableBytes::from_buffer(buffer)));
+                        f(Ok(bytes));
                     }
                 }
                 Some("error") => {

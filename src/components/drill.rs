@@ -18,10 +18,13 @@ pub fn Drill(
     /// Test id of the `<details>` element.
     #[prop(into, default = String::new())]
     test_id: String,
+    /// Whether it is open, for a caller that fetches its rows only then.
+    #[prop(optional)]
+    open: Option<RwSignal<bool>>,
     /// What is shown when open.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let open = RwSignal::new(false);
+    let open = open.unwrap_or_else(|| RwSignal::new(false));
     view! {
         <details
             class=class

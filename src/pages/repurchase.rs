@@ -305,7 +305,7 @@ pub fn RepurchasePage() -> impl IntoView {
                 </div>
                 <ReportBar title=Signal::derive(move || t().nav_repurchase.to_string()) metrics=metrics datasets=vec![app.orders] stem="repurchase" />
                 <Show when=ok>
-                    <RepurchaseViews result=result />
+                    <RepurchaseViews result=result request=request />
                 </Show>
                 <QualityPanel ledger=ledger warnings=warnings />
                 <SqlPanel sql=sql />
@@ -318,20 +318,46 @@ type ResultMemo = Memo<Result<Shared<Repurchase>, String>>;
 
 /// Drill-down, per-period, breakdown, cohort and interval views.
 #[component]
-fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
+fn RepurchaseViews(
+    result: ResultMemo,
+    /// The request behind `result`.
+    request: Memo<Result<Request, String>>,
+) -> impl IntoView {
     let app = use_app();
     let t = move || app.lang.get().t();
     let na = move || t().not_available;
 
-    // Drill-down of the buyers behind the cards.
+    // Drill-down of the buyers behind the cards, asked of the engine only
+    // while open (at a million orders they are most of an answer's bytes).
+    let drill_open = RwSignal::new(false);
+    let buyers_request = Memo::new(move |_| {
+        if !drill_open.get() {
+            return Err(String::new());
+        }
+        match request.get()? {
+            Request::Repurchase {
+                orders,
+                order_options,
+                options,
+            } => Ok(Request::RepurchaseBuyers {
+                orders,
+                order_options,
+                options,
+            }),
+            _ => Err(String::new()),
+        }
+    });
+    let buyers = computed(buyers_request, |r| match r {
+        Response::RepurchaseBuyers(b) => Some(b),
+        _ => None,
+    });
     let who = RwSignal::new("all".to_string());
     let buyer_rows = Signal::derive(move || {
         let filter = who.get();
         let t = t();
-        result.with(|r| {
+        buyers.result.with(|r| {
             let Ok(r) = r else { return Vec::new() };
-            r.buyers
-                .iter()
+            r.iter()
                 .filter(|b| match filter.as_str() {
                     "repeat" => b.orders >= 2,
                     "returning" => b.returning,
@@ -451,13 +477,15 @@ fn RepurchaseViews(result: ResultMemo) -> impl IntoView {
     };
 
     view! {
-        <Drill summary=Signal::derive(move || t().show_rows.to_string()) summary_test_id="show-rows">
+        <Drill summary=Signal::derive(move || t().show_rows.to_string()) summary_test_id="show-rows" open=drill_open>
             <div class="segmented">
                 <label><input type="radio" name="who" checked=true on:change=move |_| who.set("all".into()) />{move || crate::metric_text::metric_text("buyers", app.lang.get()).name}</label>
                 <label><input type="radio" name="who" on:change=move |_| who.set("repeat".into()) data-testid="drill-repeat" />{move || crate::metric_text::metric_text("repeat_buyers", app.lang.get()).name}</label>
                 <label><input type="radio" name="who" on:change=move |_| who.set("returning".into()) />{move || crate::metric_text::metric_text("returning_buyers", app.lang.get()).name}</label>
             </div>
-            <DataTable headers=buyer_headers rows=buyer_rows filename="buyers.csv" test_id="buyers-table" />
+            <div aria-busy=move || buyers.busy.get().to_string()>
+                <DataTable headers=buyer_headers rows=buyer_rows filename="buyers.csv" test_id="buyers-table" />
+            </div>
         </Drill>
         <section class="panel">
             <h3>{move || t().per_period}</h3>

@@ -10,11 +10,11 @@
 
 use crate::{
     flagship_aov, lifecycle, lifecycle_transitions, reflow, repurchase, retention_users,
-    sell_through, traffic_from_pageviews, traffic_from_table, Activity, Date, DateOrder, InputKind,
-    Ledger, Lifecycle, LifecycleOptions, Mapping, OrderOptions, Orders, PageViews, Period,
-    ProductOptions, Products, ReadResult, Reflow, ReflowOptions, Repurchase, RepurchaseOptions,
-    RetentionFigure, RetentionUser, SellThrough, SellThroughOptions, Table, TrafficOptions,
-    TrafficResult, TrafficTable,
+    sell_through, traffic_from_pageviews, traffic_from_table, Activity, BuyerRow, Date, DateOrder,
+    InputKind, Ledger, Lifecycle, LifecycleOptions, Mapping, OrderOptions, Orders, PageViews,
+    Period, ProductOptions, Products, ReadResult, Reflow, ReflowOptions, Repurchase,
+    RepurchaseOptions, RetentionFigure, RetentionUser, SellThrough, SellThroughOptions, Table,
+    TrafficOptions, TrafficResult, TrafficTable,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::sync::Arc;
@@ -70,6 +70,17 @@ pub enum Request {
         orders: TableRef,
         /// How order rows are read.
         order_options: OrderOptions,
+    },
+    /// The buyers behind the repurchase figures (the drill-down), asked
+    /// for only when shown: at a million orders they are most of the
+    /// answer's bytes.
+    RepurchaseBuyers {
+        /// The orders table.
+        orders: TableRef,
+        /// How order rows are read.
+        order_options: OrderOptions,
+        /// The window, lookback, period and breakdown.
+        options: RepurchaseOptions,
     },
     /// Return visits and retention cohorts (spec section 3) of the
     /// activity.
@@ -130,8 +141,11 @@ pub struct Transitions {
 /// The result of a [`Request`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
-    /// The answer to [`Request::Repurchase`].
+    /// The answer to [`Request::Repurchase`], without the per-buyer rows
+    /// (`buyers` is empty; [`Request::RepurchaseBuyers`] has them).
     Repurchase(Repurchase),
+    /// The answer to [`Request::RepurchaseBuyers`].
+    RepurchaseBuyers(Vec<BuyerRow>),
     /// The answer to [`Request::SellThrough`], with the product statuses
     /// that are neither online nor warehouse (and how many SKUs have each).
     SellThrough(SellThrough, Vec<(String, usize)>),
@@ -292,7 +306,18 @@ impl Engine {
                     timings.push(("repurchase_views".into(), (self.clock)() - start));
                     r
                 })
-                .map(Response::Repurchase),
+                .map(|mut r| {
+                    r.buyers = Vec::new();
+                    Response::Repurchase(r)
+                }),
+            Request::RepurchaseBuyers {
+                orders,
+                order_options,
+                options,
+            } => self
+                .orders(&orders, &order_options, &mut timings)
+                .and_then(|o| repurchase(&o, &options).map_err(EngineError::Failed))
+                .map(|r| Response::RepurchaseBuyers(r.buyers)),
             Request::SellThrough {
                 products,
                 product_options,
@@ -547,7 +572,33 @@ mod tests {
         let t = read_text("o.csv", CSV, None).unwrap();
         let mm = Mapping::detect(InputKind::Orders, t.table.headers());
         let o = Orders::build(&t.table, &mm, &OrderOptions::default()).unwrap();
-        assert_eq!(r, repurchase(&o, &RepurchaseOptions::default()).unwrap());
+        let direct = repurchase(&o, &RepurchaseOptions::default()).unwrap();
+        // Everything but the per-buyer rows, which come on request.
+        assert!(r.buyers.is_empty());
+        assert_eq!(
+            r,
+            Repurchase {
+                buyers: Vec::new(),
+                ..direct.clone()
+            }
+        );
+        let Response::RepurchaseBuyers(buyers) = wire(
+            &mut e,
+            Request::RepurchaseBuyers {
+                orders: TableRef { id: 1, mapping: mm },
+                order_options: OrderOptions::default(),
+                options: RepurchaseOptions::default(),
+            },
+        ) else {
+            panic!("not buyers")
+        };
+        let names: Vec<(&str, u64)> = buyers
+            .iter()
+            .map(|b| (b.buyer.as_str(), b.orders))
+            .collect();
+        assert_eq!(names.len(), 3);
+        assert!(names.contains(&("cat", 3)) && names.contains(&("bob", 1)));
+        assert_eq!(buyers, direct.buyers);
         let names: Vec<&str> = reply.timings.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["orders_build", "repurchase_views"]);
     }
