@@ -507,7 +507,7 @@ mod imp {
             record_timings(&r.timings);
             r.result.map_err(message)
         });
-        (p.on_reply)(result);
+        crate::browser::timed("engine_reply_apply", || (p.on_reply)(result));
     }
 
     fn start() -> Option<Running> {

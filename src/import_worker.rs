@@ -200,7 +200,7 @@ mod imp {
                         bytes.give_spare(spare);
                     }
                     if let Some(f) = fin.borrow_mut().take() {
-                        f(Ok(bytes));
+                        crate::browser::timed("import_apply", || f(Ok(bytes)));
                     }
                 }
                 Some("error") => {

@@ -515,7 +515,9 @@ pub fn LifecyclePage() -> impl IntoView {
         })
     });
 
-    let activity_ledger = Signal::derive(move || {
+    // A memo: the panel reads it several times and a ledger of a
+    // million rows' exclusions is costly to copy.
+    let activity_ledger = Memo::new(move |_| {
         reflow_result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default())
     });
     let activity_warnings = Signal::derive(move || {
@@ -532,7 +534,9 @@ pub fn LifecyclePage() -> impl IntoView {
         }));
         w
     });
-    let orders_ledger = Signal::derive(move || {
+    // A memo: the panel reads it several times and a ledger of a
+    // million rows' exclusions is costly to copy.
+    let orders_ledger = Memo::new(move |_| {
         life_result.with(|r| {
             r.as_ref()
                 .ok()

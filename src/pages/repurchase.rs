@@ -200,7 +200,9 @@ pub fn RepurchasePage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let ledger = Signal::derive(move || {
+    // A memo: the panel reads it several times and a ledger of a
+    // million rows' exclusions is costly to copy.
+    let ledger = Memo::new(move |_| {
         result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default())
     });
     let warnings = Signal::derive(move || {

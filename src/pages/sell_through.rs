@@ -330,10 +330,14 @@ pub fn SellThroughPage() -> impl IntoView {
                 .unwrap_or(false)
         })
     };
-    let products_ledger = Signal::derive(move || {
+    // A memo: the panel reads it several times and a ledger of a
+    // million rows' exclusions is costly to copy.
+    let products_ledger = Memo::new(move |_| {
         result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default())
     });
-    let orders_ledger = Signal::derive(move || {
+    // A memo: the panel reads it several times and a ledger of a
+    // million rows' exclusions is costly to copy.
+    let orders_ledger = Memo::new(move |_| {
         result.with(|r| {
             r.as_ref()
                 .ok()

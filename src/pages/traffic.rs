@@ -461,7 +461,9 @@ pub fn TrafficPage() -> impl IntoView {
         Some(((af, at, bf, bt), decompose_revenue(&a, &b)))
     });
 
-    let ledger = Signal::derive(move || {
+    // A memo: the panel reads it several times and a ledger of a
+    // million rows' exclusions is costly to copy.
+    let ledger = Memo::new(move |_| {
         result.with(|r| r.as_ref().map(|r| r.ledger.clone()).unwrap_or_default())
     });
     let warnings = Signal::derive(move || {
