@@ -385,12 +385,44 @@ pub fn LifecyclePage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    // The recall list and the stage list are asked of the engine only
+    // while their drill-downs are open: at a million users they would be
+    // most of every answer's bytes.
+    let churned_open = RwSignal::new(false);
+    let churned_request = Memo::new(move |_| match reflow_request.get() {
+        Ok(Request::Reflow { activity, options }) if churned_open.get() => {
+            Ok(Request::ReflowUsers { activity, options })
+        }
+        _ => Err(String::new()),
+    });
+    let churned = computed(churned_request, |r| match r {
+        Response::ReflowUsers(u) => Some(u),
+        _ => None,
+    });
+    let stages_open = RwSignal::new(false);
+    let stages_request = Memo::new(move |_| match life_request.get() {
+        Ok(Request::Lifecycle {
+            orders,
+            activity,
+            options,
+            ..
+        }) if stages_open.get() => Ok(Request::LifecycleUsers {
+            orders,
+            activity,
+            options,
+        }),
+        _ => Err(String::new()),
+    });
+    let stage_users = computed(stages_request, |r| match r {
+        Response::LifecycleUsers(u) => Some(u),
+        _ => None,
+    });
     let reflow_users = Signal::derive(move || {
         let (y, n) = (t().yes, t().no);
-        reflow_result.with(|r| {
+        churned.result.with(|r| {
             r.as_ref()
-                .map(|r| {
-                    r.users
+                .map(|users| {
+                    users
                         .iter()
                         .map(|u| {
                             vec![
@@ -437,10 +469,10 @@ pub fn LifecyclePage() -> impl IntoView {
     let stage_rows = Signal::derive(move || {
         let l = lang();
         let f = stage_filter.get();
-        life_result.with(|r| {
+        stage_users.result.with(|r| {
             r.as_ref()
-                .map(|life| {
-                    life.users
+                .map(|users| {
+                    users
                         .iter()
                         .filter(|u| f.is_empty() || u.stage.key() == f)
                         .map(|u| {
@@ -616,8 +648,10 @@ pub fn LifecyclePage() -> impl IntoView {
                     <button class="secondary" on:click=png_download("chart-reflow")>{move || app.lang.get().k().download_png}</button>
                     <DataTable headers=period_headers rows=period_rows filename="reflow-periods.csv" searchable=false test_id="reflow-periods" />
                 </section>
-                <Drill class="panel" summary=Signal::derive(move || lang().pick("流失用户明细（召回名单）", "流失使用者明細（召回名單）", "Churned users (recall list)").to_string())>
-                    <DataTable headers=reflow_user_headers rows=reflow_users filename="churned-users.csv" />
+                <Drill class="panel" open=churned_open summary=Signal::derive(move || lang().pick("流失用户明细（召回名单）", "流失使用者明細（召回名單）", "Churned users (recall list)").to_string())>
+                    <div aria-busy=move || churned.busy.get().to_string()>
+                        <DataTable headers=reflow_user_headers rows=reflow_users filename="churned-users.csv" />
+                    </div>
                 </Drill>
                 <RetentionPanel activity=activity.into() period=Signal::derive(move || settings.with(|s| s.period)) cohorts=retention_rows />
                 <h2>{move || lang().pick("用户生命周期", "使用者生命週期", "Lifecycle stages")}</h2>
@@ -629,14 +663,16 @@ pub fn LifecyclePage() -> impl IntoView {
                     <BarChart id="chart-stages" title=Signal::derive(move || lang().pick("各阶段占比".to_string(), "各階段占比".to_string(), "Share of users by stage".to_string())) bars=stage_bars percent=true />
                     <button class="secondary" on:click=svg_download("chart-stages")>{move || t().download_svg}</button>
                     <button class="secondary" on:click=png_download("chart-stages")>{move || app.lang.get().k().download_png}</button>
-                    <Drill class="drill" test_id="stage-drill" summary=Signal::derive(move || lang().pick("各阶段用户明细", "各階段使用者明細", "Users by stage").to_string())>
+                    <Drill class="drill" test_id="stage-drill" open=stages_open summary=Signal::derive(move || lang().pick("各阶段用户明细", "各階段使用者明細", "Users by stage").to_string())>
                     <div class="segmented">
                         <label><input type="radio" name="stage" prop:checked=move || stage_filter.with(String::is_empty) on:change=move |_| stage_filter.set(String::new()) />{move || lang().pick("全部", "全部", "All")}</label>
                         {Stage::ALL.iter().map(|s| { let s = *s; view! {
                             <label><input type="radio" name="stage" data-testid=format!("stage-{}", s.key()) prop:checked=move || stage_filter.with(|f| f == s.key()) on:change=move |_| stage_filter.set(s.key().to_string()) />{move || stage_name(s, lang())}</label>
                         }}).collect_view()}
                     </div>
-                    <DataTable headers=stage_headers rows=stage_rows filename="lifecycle-users.csv" test_id="stage-users" />
+                    <div aria-busy=move || stage_users.busy.get().to_string()>
+                        <DataTable headers=stage_headers rows=stage_rows filename="lifecycle-users.csv" test_id="stage-users" />
+                    </div>
                     </Drill>
                 </section>
                 <section class="panel">

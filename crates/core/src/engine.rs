@@ -11,10 +11,10 @@
 use crate::{
     flagship_aov, lifecycle, lifecycle_transitions, reflow, repurchase, retention_users,
     sell_through, traffic_from_pageviews, traffic_from_table, Activity, BuyerRow, Date, DateOrder,
-    InputKind, Ledger, Lifecycle, LifecycleOptions, Mapping, OrderOptions, Orders, PageViews,
-    Period, ProductOptions, Products, ReadResult, Reflow, ReflowOptions, Repurchase,
-    RepurchaseOptions, RetentionFigure, RetentionUser, SellThrough, SellThroughOptions, Table,
-    TrafficOptions, TrafficResult, TrafficTable,
+    InputKind, Ledger, Lifecycle, LifecycleOptions, LifecycleUser, Mapping, OrderOptions, Orders,
+    PageViews, Period, ProductOptions, Products, ReadResult, Reflow, ReflowOptions, ReflowUser,
+    Repurchase, RepurchaseOptions, RetentionFigure, RetentionUser, SellThrough, SellThroughOptions,
+    Table, TrafficOptions, TrafficResult, TrafficTable,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::sync::Arc;
@@ -104,6 +104,24 @@ pub enum Request {
         /// 30 days before the as-of date).
         compare: Option<Date>,
     },
+    /// The users churned when the return-visit window opened (the recall
+    /// list), asked for only when shown.
+    ReflowUsers {
+        /// Where the activity comes from.
+        activity: ActivityFrom,
+        /// Churn days, window and period.
+        options: ReflowOptions,
+    },
+    /// Every user's lifecycle stage (the drill-down), asked for only when
+    /// shown.
+    LifecycleUsers {
+        /// The orders and how their rows are read; `None` for no orders.
+        orders: Option<(TableRef, OrderOptions)>,
+        /// The activity, when there is any besides the orders.
+        activity: Option<ActivityFrom>,
+        /// As-of date, churn and dormant days.
+        options: LifecycleOptions,
+    },
     /// The users behind a retention figure (the drill-down).
     RetentionUsers {
         /// Where the activity comes from.
@@ -153,10 +171,16 @@ pub enum Response {
     Traffic(TrafficResult),
     /// The answer to [`Request::FlagshipAov`]: the product and its aov.
     FlagshipAov(Option<(String, f64)>),
-    /// The answer to [`Request::Reflow`], with the activity's row ledger.
+    /// The answer to [`Request::Reflow`], with the activity's row ledger;
+    /// without the churned users ([`Request::ReflowUsers`] has them).
     Reflow(Reflow, Ledger),
-    /// The answer to [`Request::Lifecycle`].
+    /// The answer to [`Request::Lifecycle`], without the users
+    /// ([`Request::LifecycleUsers`] has them).
     Lifecycle(Lifecycle, Transitions),
+    /// The answer to [`Request::ReflowUsers`].
+    ReflowUsers(Vec<ReflowUser>),
+    /// The answer to [`Request::LifecycleUsers`].
+    LifecycleUsers(Vec<LifecycleUser>),
     /// The answer to [`Request::RetentionUsers`].
     RetentionUsers(Vec<RetentionUser>),
 }
@@ -362,9 +386,29 @@ impl Engine {
                     let start = (self.clock)();
                     let r = reflow(&a, &options).map_err(EngineError::Failed);
                     timings.push(("reflow".into(), (self.clock)() - start));
-                    r.map(|r| Response::Reflow(r, a.ledger.clone()))
+                    r.map(|mut r| {
+                        r.users = Vec::new();
+                        Response::Reflow(r, a.ledger.clone())
+                    })
                 })
             }
+            Request::ReflowUsers { activity, options } => self
+                .activity(&activity, &mut timings)
+                .and_then(|a| reflow(&a, &options).map_err(EngineError::Failed))
+                .map(|r| Response::ReflowUsers(r.users)),
+            Request::LifecycleUsers {
+                orders,
+                activity,
+                options,
+            } => self
+                .lifecycle(
+                    orders.as_ref(),
+                    activity.as_ref(),
+                    &options,
+                    None,
+                    &mut timings,
+                )
+                .map(|(l, _)| Response::LifecycleUsers(l.users)),
             Request::Lifecycle {
                 orders,
                 activity,
@@ -378,7 +422,10 @@ impl Engine {
                     compare,
                     &mut timings,
                 )
-                .map(|(l, t)| Response::Lifecycle(l, t)),
+                .map(|(mut l, t)| {
+                    l.users = Vec::new();
+                    Response::Lifecycle(l, t)
+                }),
             Request::RetentionUsers {
                 activity,
                 period,
@@ -766,7 +813,29 @@ mod tests {
         // The row without a user is in the activity's ledger.
         assert_eq!(ledger.counts()["missing_user"], 1);
         let direct_act = Activity::build(&act.table, &am, None).unwrap();
-        assert_eq!(r, reflow(&direct_act, &options).unwrap());
+        let direct_reflow = reflow(&direct_act, &options).unwrap();
+        assert_eq!(
+            r,
+            Reflow {
+                users: Vec::new(),
+                ..direct_reflow.clone()
+            }
+        );
+        let Response::ReflowUsers(churned) = wire(
+            &mut e,
+            Request::ReflowUsers {
+                activity: from.clone(),
+                options: options.clone(),
+            },
+        ) else {
+            panic!("not reflow users")
+        };
+        let back: Vec<(&str, bool)> = churned
+            .iter()
+            .map(|u| (u.user.as_str(), u.reflowed))
+            .collect();
+        assert_eq!(back, [("amy", true), ("bob", true), ("cat", false)]);
+        assert_eq!(churned, direct_reflow.users);
 
         let Response::RetentionUsers(users) = wire(
             &mut e,
@@ -805,7 +874,33 @@ mod tests {
         };
         let orders = read_text("o.csv", CSV, None).unwrap();
         let o = Orders::build(&orders.table, &om, &OrderOptions::default()).unwrap();
-        assert_eq!(l, lifecycle(&o, Some(&direct_act), &lopts).unwrap());
+        let direct_life = lifecycle(&o, Some(&direct_act), &lopts).unwrap();
+        assert_eq!(
+            l,
+            Lifecycle {
+                users: Vec::new(),
+                ..direct_life.clone()
+            }
+        );
+        let Response::LifecycleUsers(users) = wire(
+            &mut e,
+            Request::LifecycleUsers {
+                orders: Some((
+                    TableRef {
+                        id: 1,
+                        mapping: om.clone(),
+                    },
+                    OrderOptions::default(),
+                )),
+                activity: Some(from.clone()),
+                options: lopts.clone(),
+            },
+        ) else {
+            panic!("not lifecycle users")
+        };
+        assert_eq!(users, direct_life.users);
+        // amy, bob and cat, each with orders and visits.
+        assert_eq!(users.len(), 3);
         // As of the last date (Apr 21), compared with 30 days before.
         assert_eq!(t.to, Date::parse("2024-04-21").unwrap());
         assert_eq!(t.from, t.to - 30);
