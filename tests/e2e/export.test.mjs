@@ -114,6 +114,8 @@ test("results and tables export to CSV (formula-guarded) and XLSX with the shown
   await page.locator('[data-testid="paste-use"]').click();
   assert.equal(await metric(page, "buyers"), 3);
   await page.locator('[data-testid="show-rows"]').click();
+  // The buyers are asked of the engine when the drill-down opens.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="buyers-table"] tbody tr').length === 3);
   const table = page.locator("details.drill .data-table").first();
   const tcsv = await download(page, table.getByRole("button", { name: "Download CSV" }));
   assert.equal(tcsv.name, "buyers.csv");
