@@ -341,10 +341,7 @@ pub fn lifecycle(
         rows.add(&RowCounts::from_ledger(&l));
         ledgers.push(l);
     } else {
-        warnings.push(
-            "no activity file: every user here has bought, so no user can be in stage new (导入期)"
-                .into(),
-        );
+        warnings.push(crate::notice::no_activity_file());
     }
 
     let people = People::new(orders, activity);
@@ -355,7 +352,7 @@ pub fn lifecycle(
         .collect();
     users.sort_by(|a, b| a.stage.cmp(&b.stage).then_with(|| a.user.cmp(&b.user)));
     if users.is_empty() {
-        warnings.push(format!("no users with data on or before {as_of}"));
+        warnings.push(crate::notice::no_users_as_of(as_of));
     }
     let mut counts = [0u64; 5];
     for u in &users {

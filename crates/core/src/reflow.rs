@@ -141,11 +141,9 @@ pub fn reflow(activity: &Activity, opts: &ReflowOptions) -> Result<Reflow, Strin
     }
     let mut warnings = activity.warnings.clone();
     if activity.events.is_empty() {
-        warnings.push(format!("{}: no activity to count", activity.ledger.file));
+        warnings.push(crate::notice::no_activity(&activity.ledger.file));
     } else if first.0 > from.0 - n {
-        warnings.push(format!(
-            "the data starts on {first}, less than {n} days (churn_days) before the window opens on {from}: users who churned before the data starts look like new users, so churned_users may be too low"
-        ));
+        warnings.push(crate::notice::short_history(first, n, from));
     }
     let days = UserDays::new(activity);
 

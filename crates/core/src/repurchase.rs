@@ -506,14 +506,12 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
         &mut scratch,
     );
     if orders.orders.is_empty() {
-        warnings.push(format!("{}: no paid orders to count", orders.ledger.file));
+        warnings.push(crate::notice::no_paid_orders(&orders.ledger.file));
     } else if counts.buyers == 0 {
-        warnings.push(format!("no orders with a buyer between {from} and {to}"));
+        warnings.push(crate::notice::no_buyers_in_window(from, to));
     }
     if opts.merge_same_day {
-        warnings.push(
-            "same-day orders of one buyer count as one purchase: \"orders\" are buyer-days".into(),
-        );
+        warnings.push(crate::notice::merge_same_day());
     }
 
     // Per-period table, each period its own window.
@@ -549,9 +547,7 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
 
     let cohorts = cohorts(&purchases, &hist, n_buyers);
     if cohorts.rows.is_empty() && !purchases.is_empty() {
-        warnings.push(format!(
-            "the orders span more than {MAX_COHORT_PERIODS} months (a placeholder date such as 9999-12-31?); the cohort matrix is left out"
-        ));
+        warnings.push(crate::notice::order_span(MAX_COHORT_PERIODS));
     }
     let (intervals, buyers) = buyer_details(orders, &purchases, &hist, from, to, opts);
 
