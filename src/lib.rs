@@ -21,6 +21,7 @@ pub mod reason_text;
 pub mod share;
 pub mod state;
 pub mod state_samples;
+pub mod warning_text;
 
 use components::nav::Nav;
 use i18n::Lang;

@@ -115,7 +115,15 @@ pub fn QualityPanel(
             </div>
             <Show when=move || warnings.with(|w| !w.is_empty())>
                 <ul class="warnings" data-testid="warnings">
-                    {move || warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                    {move || {
+                        // The core writes English; say it in the reader's language.
+                        let lang = app.lang.get();
+                        warnings
+                            .get()
+                            .into_iter()
+                            .map(|w| view! { <li>{crate::warning_text::warning_in(&w, lang)}</li> })
+                            .collect_view()
+                    }}
                 </ul>
             </Show>
             <Show

@@ -203,9 +203,9 @@ pub fn LifecyclePage() -> impl IntoView {
         let o = life_orders.get()?;
         let mut l = lifecycle(&o, a.as_deref(), &opts)?;
         if own_activity_sample_orders() {
-            l.report.warnings.push(
-                "no orders file: nobody has bought, so every user is new (导入期) or churned (流失期); import orders for the other stages".into(),
-            );
+            l.report
+                .warnings
+                .push(opscalc_core::notice::no_orders_file());
         }
         Ok(Shared(Arc::new(l)))
     });
