@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod components;
 pub mod engine;
+pub mod error_text;
 pub mod export;
 pub mod format;
 pub mod glossary_data;

@@ -495,7 +495,12 @@ pub fn LifecyclePage() -> impl IntoView {
                 e.push(x)
             }
         }
-        e.join("\n")
+        // The core's errors are English; say them in the reader's language.
+        let lang = app.lang.get();
+        e.iter()
+            .map(|x| crate::error_text::error_in(x, lang))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
 
     view! {

@@ -266,12 +266,13 @@ fn last_date(orders: &Orders, activity: Option<&Activity>) -> Option<Date> {
 fn check(orders: &Orders, opts: &LifecycleOptions) -> Result<(), String> {
     if !orders.has_buyer && !orders.orders.is_empty() {
         return Err(format!(
-            "{}: no column looks like a buyer id (buyer_id): map one",
-            orders.ledger.file
+            "{}: {}",
+            orders.ledger.file,
+            crate::notice::missing_column("a buyer id", "buyer_id")
         ));
     }
     if opts.churn_days == 0 || opts.dormant_days == 0 {
-        return Err("churn_days and dormant_days must be at least 1".into());
+        return Err(crate::notice::STAGE_DAYS_ZERO.en.into());
     }
     Ok(())
 }

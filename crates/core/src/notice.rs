@@ -166,17 +166,19 @@ pub fn recognise(sentence: &str) -> Option<(Notice, Vec<(&'static str, String)>)
 }
 
 macro_rules! notices {
-    ($($(#[doc = $doc:literal])* $name:ident = $key:literal : $en:literal;)*) => {
+    ($(#[doc = $list_doc:literal])* $list:ident; $($(#[doc = $doc:literal])* $name:ident = $key:literal : $en:literal;)*) => {
         $(
             $(#[doc = $doc])*
             pub const $name: Notice = Notice { key: $key, en: $en };
         )*
-        /// Every notice the core writes, for translations and their tests.
-        pub const NOTICES: &[Notice] = &[$($name),*];
+        $(#[doc = $list_doc])*
+        pub const $list: &[Notice] = &[$($name),*];
     };
 }
 
 notices! {
+    /// Every warning the core writes, for translations and their tests.
+    NOTICES;
     /// Neither UTF-8 nor GBK: read as UTF-8 with replacement characters.
     NOT_UTF8_OR_GBK = "not_utf8_or_gbk":
         "{file}: the file is not valid UTF-8 or GBK; undecodable bytes (first at row {row}) were replaced by \u{FFFD}";
@@ -289,6 +291,100 @@ notices! {
         "uv summed across days counts a visitor once per day, so it is more than the distinct visitors of the period";
     /// A traffic table without rows.
     NO_COUNT_ROWS = "no_count_rows": "{file}: no rows of counts to use";
+}
+
+notices! {
+    /// The errors a reader meets most (a missing column, an unsettled date
+    /// order, a file that is not a table, backwards options), as a
+    /// [`ReadError`](crate::ReadError)'s message or a calculator's error.
+    /// Rarer spreadsheet-internal errors are not templates and stay English.
+    ERRORS;
+    /// A required column is not mapped; `{what}` is English, `{role}` the role key.
+    MISSING_COLUMN = "missing_column": "no column looks like {what} ({role}): map one";
+    /// Dates that read either way and no order was chosen.
+    DATE_ORDER_AMBIGUOUS = "date_order_ambiguous":
+        "dates like \"{value}\" could be day-first or month-first; choose the date order";
+    /// A column with both day-first and month-first dates.
+    DATE_ORDER_MIXED = "date_order_mixed":
+        "mixes day-first (\"{day_first}\") and month-first (\"{month_first}\") dates";
+    /// No header row.
+    EMPTY_FILE = "empty_file": "the file is empty: no header row";
+    /// NUL bytes in a text file.
+    NUL_BYTES = "nul_bytes":
+        "the file contains NUL bytes, so it is not a text table (a binary file, or UTF-16 saved without a BOM?); choose the encoding or save it again as CSV";
+    /// Too many columns.
+    TOO_MANY_COLUMNS = "too_many_columns":
+        "{columns} columns; at most {max} are supported (is this really a table?)";
+    /// A header cell too long to be a header.
+    HEADER_TOO_LONG = "header_too_long":
+        "header {column} is {bytes} bytes long; at most {max} are supported (is this really a table?)";
+    /// Too many cells.
+    TOO_MANY_CELLS = "too_many_cells":
+        "the table is over {max} cells ({rows} rows × {columns} columns so far); split the file";
+    /// An encoding name the reader does not know.
+    UNKNOWN_ENCODING = "unknown_encoding": "unknown encoding \"{encoding}\"";
+    /// A window whose start is after its end.
+    WINDOW_BACKWARDS = "window_backwards": "the window starts ({from}) after it ends ({to})";
+    /// A churn threshold of 0 days.
+    CHURN_DAYS_ZERO = "churn_days_zero": "churn_days must be at least 1";
+    /// A churn or dormant threshold of 0 days.
+    STAGE_DAYS_ZERO = "stage_days_zero": "churn_days and dormant_days must be at least 1";
+    /// A sell-through window of 0 days.
+    WINDOW_DAYS_ZERO = "window_days_zero": "the window must be at least 1 day";
+}
+
+/// The message of a missing required column (`what` says it in English).
+pub fn missing_column(what: &str, role: &str) -> String {
+    MISSING_COLUMN.fill(&[("what", &what), ("role", &role)])
+}
+
+/// Dates like `value` could be read either way.
+pub fn date_order_ambiguous(value: &str) -> String {
+    DATE_ORDER_AMBIGUOUS.fill(&[("value", &value)])
+}
+
+/// A column mixing day-first and month-first dates.
+pub fn date_order_mixed(day_first: &str, month_first: &str) -> String {
+    DATE_ORDER_MIXED.fill(&[("day_first", &day_first), ("month_first", &month_first)])
+}
+
+/// Too many columns.
+pub fn too_many_columns(columns: usize, max: usize) -> String {
+    TOO_MANY_COLUMNS.fill(&[("columns", &columns), ("max", &max)])
+}
+
+/// A header cell `column` (1-based) of `bytes` bytes.
+pub fn header_too_long(column: usize, bytes: usize, max: usize) -> String {
+    HEADER_TOO_LONG.fill(&[("column", &column), ("bytes", &bytes), ("max", &max)])
+}
+
+/// Too many cells.
+pub fn too_many_cells(max: usize, rows: usize, columns: usize) -> String {
+    TOO_MANY_CELLS.fill(&[("max", &max), ("rows", &rows), ("columns", &columns)])
+}
+
+/// An unknown encoding label.
+pub fn unknown_encoding(encoding: &str) -> String {
+    UNKNOWN_ENCODING.fill(&[("encoding", &encoding)])
+}
+
+/// A window that starts after it ends.
+pub fn window_backwards(from: impl Display, to: impl Display) -> String {
+    WINDOW_BACKWARDS.fill(&[("from", &from), ("to", &to)])
+}
+
+/// The template an error message was made from and its values.
+///
+/// # Example
+/// ```
+/// use opscalc_core::notice::{recognise_error, EMPTY_FILE};
+/// assert_eq!(recognise_error("the file is empty: no header row").unwrap().0, EMPTY_FILE);
+/// ```
+pub fn recognise_error(message: &str) -> Option<(Notice, Vec<(&'static str, String)>)> {
+    ERRORS
+        .iter()
+        .filter_map(|n| n.parse(message).map(|v| (*n, v)))
+        .max_by_key(|(n, _)| n.fixed_len())
 }
 
 /// The file is neither UTF-8 nor GBK.
@@ -532,11 +628,11 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_values_never_touch() {
-        let mut keys: Vec<&str> = NOTICES.iter().map(|n| n.key).collect();
+        let mut keys: Vec<&str> = NOTICES.iter().chain(ERRORS).map(|n| n.key).collect();
         keys.sort();
         keys.dedup();
-        assert_eq!(keys.len(), NOTICES.len());
-        for n in NOTICES {
+        assert_eq!(keys.len(), NOTICES.len() + ERRORS.len());
+        for n in NOTICES.iter().chain(ERRORS) {
             let ps = pieces(n.en);
             assert!(
                 ps.windows(2)
@@ -552,7 +648,7 @@ mod tests {
         // Filled with values that hold the templates' own punctuation (a
         // value with a space before a space-separated value is ambiguous,
         // so none has one here).
-        for n in NOTICES {
+        for n in NOTICES.iter().chain(ERRORS) {
             let values: Vec<(&str, String)> = n
                 .names()
                 .into_iter()
@@ -563,7 +659,9 @@ mod tests {
                 .map(|(k, v)| (*k, v as &dyn Display))
                 .collect();
             let s = n.fill(&dyn_values);
-            let (found, got) = recognise(&s).unwrap_or_else(|| panic!("{s}"));
+            let (found, got) = recognise(&s)
+                .or_else(|| recognise_error(&s))
+                .unwrap_or_else(|| panic!("{s}"));
             assert_eq!(found, *n, "{s}");
             assert_eq!(got, values, "{s}");
         }

@@ -210,7 +210,7 @@ fn decode_cow<'a>(
     let forced = match label {
         Some(l) => Some(
             Encoding::for_label(l.trim().as_bytes())
-                .ok_or_else(|| ReadError::file(name, format!("unknown encoding \"{l}\"")))?,
+                .ok_or_else(|| ReadError::file(name, crate::notice::unknown_encoding(l)))?,
         ),
         None => None,
     };
@@ -384,7 +384,7 @@ fn read_text_with_progress(
                     name,
                     Some(line),
                     column.map(String::as_str),
-                    "the file contains NUL bytes, so it is not a text table (a binary file, or UTF-16 saved without a BOM?); choose the encoding or save it again as CSV",
+                    crate::notice::NUL_BYTES.en,
                 ));
             }
         }
@@ -393,10 +393,7 @@ fn read_text_with_progress(
                 name,
                 Some(line),
                 None,
-                &format!(
-                    "{} columns; at most {MAX_COLUMNS} are supported (is this really a table?)",
-                    rec.len()
-                ),
+                &crate::notice::too_many_columns(rec.len(), MAX_COLUMNS),
             ));
         }
         // Input is valid UTF-8 and delimiters are ASCII, so fields are too.
@@ -425,7 +422,7 @@ fn read_text_with_progress(
             }
         }
     }
-    let table = table.ok_or_else(|| ReadError::file(name, "the file is empty: no header row"))?;
+    let table = table.ok_or_else(|| ReadError::file(name, crate::notice::EMPTY_FILE.en))?;
     progress(ReadProgress {
         bytes: text.len(),
         rows: table.len(),
@@ -527,11 +524,7 @@ fn header_row(
             name,
             Some(line),
             None,
-            &format!(
-                "header {} is {} bytes long; at most {MAX_HEADER_BYTES} are supported (is this really a table?)",
-                i + 1,
-                h.len()
-            ),
+            &crate::notice::header_too_long(i + 1, h.len(), MAX_HEADER_BYTES),
         ));
     }
     let headers = dedupe_headers(cells.iter().map(|c| c.to_string()));
@@ -554,9 +547,7 @@ fn check_cells(name: &str, line: u32, rows: usize, width: usize) -> Result<(), R
             name,
             Some(line),
             None,
-            &format!(
-                "the table is over {MAX_CELLS} cells ({rows} rows × {width} columns so far); split the file"
-            ),
+            &crate::notice::too_many_cells(MAX_CELLS, rows, width),
         ));
     }
     Ok(())

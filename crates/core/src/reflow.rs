@@ -129,7 +129,7 @@ pub fn reflow_manual(churned_users: u64, reflowed_users: u64) -> Report {
 /// ```
 pub fn reflow(activity: &Activity, opts: &ReflowOptions) -> Result<Reflow, String> {
     if opts.churn_days == 0 {
-        return Err("churn_days must be at least 1".into());
+        return Err(crate::notice::CHURN_DAYS_ZERO.en.into());
     }
     // Capped so date arithmetic cannot overflow; beyond 10^6 days nothing changes.
     let n = opts.churn_days.min(1_000_000) as i32;
@@ -137,7 +137,7 @@ pub fn reflow(activity: &Activity, opts: &ReflowOptions) -> Result<Reflow, Strin
     let from = opts.from.unwrap_or(first);
     let to = opts.to.unwrap_or(last);
     if from > to {
-        return Err(format!("the window starts ({from}) after it ends ({to})"));
+        return Err(crate::notice::window_backwards(from, to));
     }
     let mut warnings = activity.warnings.clone();
     if activity.events.is_empty() {

@@ -445,8 +445,9 @@ pub const INTERVAL_BUCKETS: &[(&str, i32, i32)] = &[
 pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchase, String> {
     if !orders.has_buyer {
         return Err(format!(
-            "{}: no column looks like a buyer id (buyer_id): map one",
-            orders.ledger.file
+            "{}: {}",
+            orders.ledger.file,
+            crate::notice::missing_column("a buyer id", "buyer_id")
         ));
     }
     let mut ledger = orders.ledger.clone();
@@ -455,7 +456,7 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
     let from = opts.from.unwrap_or(first);
     let to = opts.to.unwrap_or(last);
     if from > to {
-        return Err(format!("the window starts ({from}) after it ends ({to})"));
+        return Err(crate::notice::window_backwards(from, to));
     }
     let buyer_col = "buyer_id";
     let mut purchases = Vec::with_capacity(orders.orders.len());

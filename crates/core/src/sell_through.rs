@@ -251,13 +251,14 @@ pub fn sell_through(
     opts: &SellThroughOptions,
 ) -> Result<SellThrough, String> {
     if opts.window_days == 0 {
-        return Err("the window must be at least 1 day".into());
+        return Err(crate::notice::WINDOW_DAYS_ZERO.en.into());
     }
     if let Some(o) = orders {
         if o.skus.is_empty() && !o.orders.is_empty() {
             return Err(format!(
-                "{}: no column looks like a SKU (sku): map one",
-                o.ledger.file
+                "{}: {}",
+                o.ledger.file,
+                crate::notice::missing_column("a SKU", "sku")
             ));
         }
     }
