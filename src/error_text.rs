@@ -72,8 +72,8 @@ fn message_in(message: &str, lang: Lang) -> Option<String> {
     // taken into the message.
     const COUNTS: &[&str] = &["columns", "max", "bytes", "rows"];
     let numeric = |(k, v): &(&str, String)| {
-        !COUNTS.contains(k) && !(notice.key == "header_too_long" && *k == "column")
-            || v.parse::<u64>().is_ok()
+        let count = COUNTS.contains(k) || (notice.key == "header_too_long" && *k == "column");
+        !count || v.parse::<u64>().is_ok()
     };
     if !values.iter().all(numeric) {
         return None;

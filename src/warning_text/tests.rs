@@ -517,11 +517,9 @@ fn every_template_has_both_translations_with_the_same_values() {
             assert_eq!(braces, n.names().len(), "{} {script}", n.key);
             // No English words left in the sentence itself.
             assert!(
-                !t.replace(|c: char| c == '{' || c == '}', " ")
-                    .split_whitespace()
-                    .any(
-                        |w| !n.names().contains(&w) && w.contains(|c: char| c.is_ascii_lowercase())
-                    ),
+                !t.replace(['{', '}'], " ").split_whitespace().any(
+                    |w| !n.names().contains(&w) && w.contains(|c: char| c.is_ascii_lowercase())
+                ),
                 "{} {script}: English left in {t}",
                 n.key
             );

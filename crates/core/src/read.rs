@@ -850,7 +850,7 @@ impl SheetCells {
             ));
         }
         if sheets.len() > 1 && opts.sheet.is_none() {
-            warnings.push(crate::notice::first_sheet(name, &sheet, sheets.len()));
+            warnings.push(crate::notice::first_sheet(name, sheet, sheets.len()));
         }
         Ok(ReadResult {
             table,

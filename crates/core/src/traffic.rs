@@ -515,7 +515,7 @@ impl TrafficTable {
             if has_bounced || !has_visits {
                 out.warnings.push(crate::notice::rate_column_unused(
                     table.name(),
-                    &header_of(table, rc),
+                    header_of(table, rc),
                     has_bounced,
                 ));
             } else {
@@ -620,7 +620,7 @@ impl TrafficTable {
                 table.name(),
                 blanks,
                 row,
-                &header_of(table, col),
+                header_of(table, col),
             ));
         }
         Ok(out)
