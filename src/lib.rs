@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod components;
 pub mod engine;
+pub mod error_text;
 pub mod export;
 pub mod format;
 pub mod glossary_data;
@@ -21,6 +22,7 @@ pub mod reason_text;
 pub mod share;
 pub mod state;
 pub mod state_samples;
+pub mod warning_text;
 
 use components::nav::Nav;
 use i18n::Lang;

@@ -8,7 +8,8 @@ use crate::state::{sample, use_app, Dataset, Source};
 use leptos::prelude::*;
 use opscalc_core::{DateOrder, InputKind, Mapping, Role};
 
-fn role_label(role: Role, lang: crate::i18n::Lang) -> String {
+/// A role's name in a language (the mapping labels; also used by error_text).
+pub(crate) fn role_label(role: Role, lang: crate::i18n::Lang) -> String {
     let zh = match role {
         Role::OrderId => "订单号",
         Role::BuyerId => "买家ID",
@@ -381,7 +382,7 @@ pub fn ImportPanel(
                 <button on:click=on_paste data-testid="paste-use">{move || t().use_paste}</button>
             </details>
             <Show when=move || error.with(Option::is_some)>
-                <div class="error" role="alert" data-testid="import-error">{move || error.get().unwrap_or_default()}</div>
+                <div class="error" role="alert" data-testid="import-error">{move || crate::error_text::error_in(&error.get().unwrap_or_default(), app.lang.get())}</div>
             </Show>
             <details class="mapping">
                 <summary>{move || t().mapping}</summary>

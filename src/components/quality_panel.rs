@@ -40,6 +40,69 @@ pub fn reason_text(reason: Reason, lang: crate::i18n::Lang) -> &'static str {
     }
 }
 
+/// The column of an excluded row: a header as in the file, or (when the
+/// core names a role, such as `sku` or `buyer_id`) the role's name in the
+/// language, as the mapping shows it.
+///
+/// # Example
+/// ```
+/// use opscalc_web::{components::quality_panel::column_text, i18n::Lang};
+/// assert_eq!(column_text("buyer_id", Lang::Zh), "买家ID (buyer_id)");
+/// assert_eq!(column_text("付款时间", Lang::ZhTw), "付款时间");
+/// assert_eq!(column_text("buyer_id", Lang::En), "buyer_id");
+/// ```
+pub fn column_text(column: &str, lang: crate::i18n::Lang) -> String {
+    match opscalc_core::Role::from_key(column) {
+        Some(r) if lang != crate::i18n::Lang::En => {
+            crate::components::import_panel::role_label(r, lang)
+        }
+        _ => column.to_string(),
+    }
+}
+
+/// The excluded rows as CSV in a language: the same columns as the CLI's
+/// (English keeps its exact file), with the headings and the explanation
+/// in the language; reason keys and cell text stay as they are.
+///
+/// # Example
+/// ```
+/// use opscalc_core::{Ledger, Reason};
+/// use opscalc_web::{components::quality_panel::excluded_csv, i18n::Lang};
+/// let mut l = Ledger::new("o.csv", 3);
+/// l.exclude(2, Some("付款时间"), Reason::BadTime, "abc");
+/// assert_eq!(
+///     excluded_csv(&l, Lang::Zh),
+///     "\u{FEFF}文件,行,列,原因,说明,内容\r\no.csv,2,付款时间,bad_time,时间无法识别,abc\r\n"
+/// );
+/// assert_eq!(excluded_csv(&l, Lang::En), l.to_csv());
+/// ```
+pub fn excluded_csv(ledger: &Ledger, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::Lang;
+    let headers: [&str; 6] = match lang {
+        Lang::En => return ledger.to_csv(),
+        Lang::Zh => ["文件", "行", "列", "原因", "说明", "内容"],
+        Lang::ZhTw => ["檔案", "列", "欄", "原因", "說明", "內容"],
+    };
+    let rows: Vec<Vec<String>> = ledger
+        .issues
+        .iter()
+        .map(|i| {
+            vec![
+                ledger.file.clone(),
+                i.row.to_string(),
+                i.column
+                    .as_deref()
+                    .map(|c| column_text(c, lang))
+                    .unwrap_or_default(),
+                i.reason.key().to_string(),
+                reason_text(i.reason, lang).to_string(),
+                i.text.clone(),
+            ]
+        })
+        .collect();
+    opscalc_core::to_csv(&headers, &rows)
+}
+
 /// The data-quality panel of one calculator's rows.
 #[component]
 pub fn QualityPanel(
@@ -85,7 +148,12 @@ pub fn QualityPanel(
                 .map(|i| {
                     vec![
                         Cell::num(i.row as f64, i.row.to_string()),
-                        Cell::text(i.column.clone().unwrap_or_default()),
+                        Cell::text(
+                            i.column
+                                .as_deref()
+                                .map(|c| column_text(c, lang))
+                                .unwrap_or_default(),
+                        ),
                         Cell::text(format!(
                             "{} · {}",
                             i.reason.key(),
@@ -116,7 +184,15 @@ pub fn QualityPanel(
             </div>
             <Show when=move || warnings.with(|w| !w.is_empty())>
                 <ul class="warnings" data-testid="warnings">
-                    {move || warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                    {move || {
+                        // The core writes English; say it in the reader's language.
+                        let lang = app.lang.get();
+                        warnings
+                            .get()
+                            .into_iter()
+                            .map(|w| view! { <li>{crate::warning_text::warning_in(&w, lang)}</li> })
+                            .collect_view()
+                    }}
                 </ul>
             </Show>
             <Show
@@ -129,7 +205,8 @@ pub fn QualityPanel(
                 </Drill>
                 <button class="secondary" on:click=move |_| {
                     let l = ledger.get_untracked();
-                    download("excluded-rows.csv", "text/csv;charset=utf-8", &l.to_csv());
+                    let csv = excluded_csv(&l, app.lang.get_untracked());
+                    download("excluded-rows.csv", "text/csv;charset=utf-8", &csv);
                 }>{move || t().download_excluded}</button>
             </Show>
         </section>

@@ -259,9 +259,10 @@ pub fn LifecyclePage() -> impl IntoView {
         if own_activity_sample_orders() {
             if let Ok(l) = &mut r {
                 let mut v = LifeView::clone(l);
-                v.life.report.warnings.push(
-                    "no orders file: nobody has bought, so every user is new (导入期) or churned (流失期); import orders for the other stages".into(),
-                );
+                v.life
+                    .report
+                    .warnings
+                    .push(opscalc_core::notice::no_orders_file());
                 *l = Shared(Arc::new(v));
             }
         }
@@ -590,7 +591,12 @@ pub fn LifecyclePage() -> impl IntoView {
                 e.push(x)
             }
         }
-        e.join("\n")
+        // The core's errors are English; say them in the reader's language.
+        let lang = app.lang.get();
+        e.iter()
+            .map(|x| crate::error_text::error_in(x, lang))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
 
     view! {

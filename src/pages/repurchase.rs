@@ -300,7 +300,7 @@ pub fn RepurchasePage() -> impl IntoView {
                     </details>
                 </section>
                 <Show when=failed>
-                    <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
+                    <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| crate::error_text::error_in(r.as_ref().err().map_or("", |e| e.as_str()), app.lang.get()))}</div>
                 </Show>
                 <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>
                     {metric_cards(KEYS, metrics)}

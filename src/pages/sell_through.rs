@@ -433,7 +433,7 @@ pub fn SellThroughPage() -> impl IntoView {
                     </section>
                 </Show>
                 <Show when=move || result.with(|r| matches!(r, Err(e) if !e.is_empty()))>
-                    <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}</div>
+                    <div class="error" role="alert" data-testid="calc-error">{move || result.with(|r| crate::error_text::error_in(r.as_ref().err().map_or("", |e| e.as_str()), app.lang.get()))}</div>
                 </Show>
                 <div class="cards" class:busy=busy aria-busy=move || busy.get().to_string()>{metric_cards(KEYS, metrics)}</div>
                 <ReportBar title=Signal::derive(move || t().nav_sell_through.to_string()) metrics=metrics datasets=vec![app.products, app.orders] stem="sell-through" />

@@ -4,9 +4,9 @@
 // Simplified-only characters in zh-TW and no Traditional-only ones in
 // zh-CN. Data cells (the user's file) are not interface text and are not
 // checked. Not-available reasons on metric cards are checked (the app
-// translates the core's reasons); the core's free-text warnings in the data
-// quality panel (ul.warnings) are still English in every language and are
-// left out until the core gives them as codes.
+// translates the core's reasons); the core's warnings in the data quality
+// panel (ul.warnings) are checked by their own test below (the app
+// translates each core notice, src/warning_text.rs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -109,5 +109,38 @@ test("each metric card links to its glossary entry", async () => {
   // The worked example is the core's: 5 of 12 SKUs did not sell.
   assert.equal((await page.locator('[data-example="unsold_rate"]').textContent()).trim(), "unsold SKUs / all SKUs = 5 / 12 = 41.7%");
   await page.screenshot({ path: path.join(shots, "glossary-en.png"), fullPage: false });
+  await context.close();
+});
+
+test("the data-quality warnings are in the reader's language", async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "zh-CN" });
+  await page.goto(env.server.url + "/repurchase");
+  await ready(page);
+  // Row 2 has an extra cell: the reader warns about it.
+  const csv = "订单号,买家ID,付款时间\n1,amy,2024-03-01,x\n2,amy,2024-03-09\n3,bob,2024-03-05\n";
+  await page.setInputFiles('[data-testid="file-input"]', { name: "extra.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: "extra.csv" }).waitFor({ timeout: 30000 });
+  const items = () => page.$$eval('[data-testid="warnings"] li', (els) => els.map((e) => e.textContent.trim()));
+  const cases = [
+    ["zh-CN", "extra.csv：1 行的单元格比表头多（第一处：第 2 行，多 1 个）；多出的单元格已忽略。"],
+    ["zh-TW", "extra.csv：1 列的儲存格比標題列多（第一處：第 2 列，多 1 個）；多出的儲存格已忽略。"],
+  ];
+  for (const [tag, expected] of cases) {
+    await page.selectOption('[data-testid="lang-switch"]', tag);
+    await page.locator('[data-testid="warnings"] li', { hasText: expected }).waitFor({ timeout: 15000 });
+    const list = await items();
+    assert.ok(list.includes(expected), `${tag}: ${list.join(" | ")}`);
+    // No warning is left as an English sentence.
+    const english = list.filter((t) => /^[\x00-\x7f\uFFFD]*$/.test(t) || /\b[a-z]{3,} [a-z]{3,} [a-z]{3,}\b/.test(t));
+    assert.deepEqual(english, [], `${tag}: English warnings`);
+    await page.locator('[data-testid="warnings"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, `i18n-warnings-${tag}.png`), fullPage: false });
+  }
+  // English readers get the core's sentence, as the CLI prints it.
+  await page.selectOption('[data-testid="lang-switch"]', "en");
+  await page
+    .locator('[data-testid="warnings"] li', { hasText: "extra.csv: 1 rows have more cells than the header (first: row 2, 1 extra); the extra cells are ignored" })
+    .waitFor({ timeout: 15000 });
+  assert.deepEqual(errors, []);
   await context.close();
 });

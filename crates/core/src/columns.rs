@@ -42,11 +42,7 @@ pub fn resolve_date_order(
             table.name(),
             Some(table.row_number(d.max(m))),
             Some(header),
-            &format!(
-                "mixes day-first (\"{}\") and month-first (\"{}\") dates",
-                table.cell(d, col),
-                table.cell(m, col)
-            ),
+            &crate::notice::date_order_mixed(table.cell(d, col), table.cell(m, col)),
         )),
         (Some(_), None, _, _) => Ok(Some(DateOrder::DayFirst)),
         (None, Some(_), _, _) => Ok(Some(DateOrder::MonthFirst)),
@@ -55,10 +51,7 @@ pub fn resolve_date_order(
             table.name(),
             Some(table.row_number(a)),
             Some(header),
-            &format!(
-                "dates like \"{}\" could be day-first or month-first; choose the date order",
-                table.cell(a, col)
-            ),
+            &crate::notice::date_order_ambiguous(table.cell(a, col)),
         )),
         (None, None, None, g) => Ok(g),
     }
@@ -245,7 +238,7 @@ pub fn missing_role(table: &Table, role: Role) -> ReadError {
     };
     ReadError::file(
         table.name(),
-        format!("no column looks like {what} ({}): map one", role.key()),
+        crate::notice::missing_column(what, role.key()),
     )
 }
 

@@ -24,6 +24,7 @@ mod export;
 mod hash;
 mod ledger;
 mod lifecycle;
+pub mod notice;
 mod number;
 mod orders;
 mod pageviews;

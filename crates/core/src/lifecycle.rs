@@ -268,12 +268,13 @@ fn last_date(orders: &Orders, activity: Option<&Activity>) -> Option<Date> {
 fn check(orders: &Orders, opts: &LifecycleOptions) -> Result<(), String> {
     if !orders.has_buyer && !orders.orders.is_empty() {
         return Err(format!(
-            "{}: no column looks like a buyer id (buyer_id): map one",
-            orders.ledger.file
+            "{}: {}",
+            orders.ledger.file,
+            crate::notice::missing_column("a buyer id", "buyer_id")
         ));
     }
     if opts.churn_days == 0 || opts.dormant_days == 0 {
-        return Err("churn_days and dormant_days must be at least 1".into());
+        return Err(crate::notice::STAGE_DAYS_ZERO.en.into());
     }
     Ok(())
 }
@@ -343,10 +344,7 @@ pub fn lifecycle(
         rows.add(&RowCounts::from_ledger(&l));
         ledgers.push(l);
     } else {
-        warnings.push(
-            "no activity file: every user here has bought, so no user can be in stage new (导入期)"
-                .into(),
-        );
+        warnings.push(crate::notice::no_activity_file());
     }
 
     let people = People::new(orders, activity);
@@ -357,7 +355,7 @@ pub fn lifecycle(
         .collect();
     users.sort_by(|a, b| a.stage.cmp(&b.stage).then_with(|| a.user.cmp(&b.user)));
     if users.is_empty() {
-        warnings.push(format!("no users with data on or before {as_of}"));
+        warnings.push(crate::notice::no_users_as_of(as_of));
     }
     let mut counts = [0u64; 5];
     for u in &users {

@@ -411,16 +411,13 @@ impl Orders {
                 *at += 1;
             }
         }
-        for (list, what) in [
-            (conflicts_buyer, "buyers (the first is used)"),
-            (conflicts_time, "times (the earliest is used)"),
-        ] {
+        for (list, buyers) in [(conflicts_buyer, true), (conflicts_time, false)] {
             if !list.is_empty() {
-                out.warnings.push(format!(
-                    "{}: {} orders have line items with different {what}, for example {}",
+                out.warnings.push(crate::notice::conflicting_items(
                     table.name(),
+                    buyers,
                     list.len(),
-                    list.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+                    &list.iter().take(3).copied().collect::<Vec<_>>().join(", "),
                 ));
             }
         }

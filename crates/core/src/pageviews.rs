@@ -153,10 +153,8 @@ impl PageViews {
             });
         }
         if session_col.is_none() && !out.views.is_empty() && date_only == out.views.len() {
-            out.warnings.push(format!(
-                "{}: the times have no time of day, so visits cannot be split by a gap: each visitor's views on one day are one visit",
-                table.name()
-            ));
+            out.warnings
+                .push(crate::notice::no_time_of_day(table.name()));
         }
         Ok(out)
     }
@@ -286,7 +284,7 @@ pub fn traffic_from_pageviews(pv: &PageViews, opts: &TrafficOptions) -> TrafficR
     let totals = total.counts();
     let mut warnings = pv.warnings.clone();
     if pv.views.is_empty() {
-        warnings.push(format!("{}: no page views to count", pv.ledger.file));
+        warnings.push(crate::notice::no_page_views(&pv.ledger.file));
     }
     let channels: Vec<(String, TrafficCounts)> = by_channel
         .into_iter()
@@ -297,10 +295,7 @@ pub fn traffic_from_pageviews(pv: &PageViews, opts: &TrafficOptions) -> TrafficR
         .collect();
     let channel_uv: f64 = channels.iter().filter_map(|(_, c)| c.uv).sum();
     if channel_uv > totals.uv.unwrap_or(0.0) {
-        warnings.push(
-            "some visitors came through more than one channel and count in each; channel shares are of the summed channel uv"
-                .into(),
-        );
+        warnings.push(crate::notice::multi_channel_visitors());
     }
     let days = by_day.into_iter().map(|(d, a)| (d, a.counts())).collect();
     finish(totals, channels, days, pv.ledger.clone(), warnings, opts)

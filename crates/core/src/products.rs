@@ -283,10 +283,8 @@ impl Products {
         unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out.unknown_statuses = unknown;
         if duplicates > 0 {
-            out.warnings.push(format!(
-                "{}: {duplicates} rows repeat an earlier row's SKU; each SKU's first row is used",
-                table.name()
-            ));
+            out.warnings
+                .push(crate::notice::duplicate_skus(table.name(), duplicates));
         }
         out.ledger.sort();
         Ok(out)

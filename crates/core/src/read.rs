@@ -210,7 +210,7 @@ fn decode_cow<'a>(
     let forced = match label {
         Some(l) => Some(
             Encoding::for_label(l.trim().as_bytes())
-                .ok_or_else(|| ReadError::file(name, format!("unknown encoding \"{l}\"")))?,
+                .ok_or_else(|| ReadError::file(name, crate::notice::unknown_encoding(l)))?,
         ),
         None => None,
     };
@@ -239,14 +239,10 @@ fn decode_cow<'a>(
             // corrupt bytes, so keep UTF-8 and say where.
             let (utf8, _) = UTF_8.decode_without_bom_handling(body);
             let bad_row = first_bad_utf8_line(body);
-            warnings.push(format!(
-                "{name}: the file is not valid UTF-8 or GBK; undecodable bytes (first at row {bad_row}) were replaced by \u{FFFD}"
-            ));
+            warnings.push(crate::notice::not_utf8_or_gbk(name, bad_row));
             return Ok((utf8, "UTF-8".into(), warnings));
         }
-        warnings.push(format!(
-            "{name}: some bytes are not valid {enc_name} and were replaced by \u{FFFD}; choose another encoding if the text looks wrong"
-        ));
+        warnings.push(crate::notice::bad_bytes(name, &enc_name));
     }
     let _ = (UTF_16LE, UTF_16BE);
     Ok((text, enc_name, warnings))
@@ -388,7 +384,7 @@ fn read_text_with_progress(
                     name,
                     Some(line),
                     column.map(String::as_str),
-                    "the file contains NUL bytes, so it is not a text table (a binary file, or UTF-16 saved without a BOM?); choose the encoding or save it again as CSV",
+                    crate::notice::NUL_BYTES.en,
                 ));
             }
         }
@@ -397,10 +393,7 @@ fn read_text_with_progress(
                 name,
                 Some(line),
                 None,
-                &format!(
-                    "{} columns; at most {MAX_COLUMNS} are supported (is this really a table?)",
-                    rec.len()
-                ),
+                &crate::notice::too_many_columns(rec.len(), MAX_COLUMNS),
             ));
         }
         // Input is valid UTF-8 and delimiters are ASCII, so fields are too.
@@ -429,22 +422,22 @@ fn read_text_with_progress(
             }
         }
     }
-    let table = table.ok_or_else(|| ReadError::file(name, "the file is empty: no header row"))?;
+    let table = table.ok_or_else(|| ReadError::file(name, crate::notice::EMPTY_FILE.en))?;
     progress(ReadProgress {
         bytes: text.len(),
         rows: table.len(),
     });
     if !table.overflow_rows.is_empty() {
         let (row, n) = table.overflow_rows[0];
-        warnings.push(format!(
-            "{name}: {} rows have more cells than the header (first: row {row}, {n} extra); the extra cells are ignored",
-            table.overflow_rows.len()
+        warnings.push(crate::notice::extra_cells(
+            name,
+            table.overflow_rows.len(),
+            row,
+            n,
         ));
     }
     if text.matches('"').count() % 2 == 1 && !table.is_empty() {
-        warnings.push(format!(
-            "{name}: the file has an unbalanced quote; rows after it may be merged into one cell"
-        ));
+        warnings.push(crate::notice::unbalanced_quote(name));
     }
     Ok(ReadResult {
         table,
@@ -531,29 +524,18 @@ fn header_row(
             name,
             Some(line),
             None,
-            &format!(
-                "header {} is {} bytes long; at most {MAX_HEADER_BYTES} are supported (is this really a table?)",
-                i + 1,
-                h.len()
-            ),
+            &crate::notice::header_too_long(i + 1, h.len(), MAX_HEADER_BYTES),
         ));
     }
     let headers = dedupe_headers(cells.iter().map(|c| c.to_string()));
-    let renamed: Vec<String> = cells
+    let renamed: Vec<(String, String)> = cells
         .iter()
         .zip(&headers)
         .filter(|(c, h)| !c.is_empty() && **c != h.as_str())
-        .map(|(c, h)| format!("\"{h}\" (another \"{c}\")"))
+        .map(|(c, h)| (h.clone(), c.to_string()))
         .collect();
     if !renamed.is_empty() {
-        let more = match renamed.len() {
-            n if n > 5 => format!(" and {} more", n - 5),
-            _ => String::new(),
-        };
-        warnings.push(format!(
-            "{name}: row {line} repeats column names; renamed {}{more}",
-            renamed[..renamed.len().min(5)].join(", ")
-        ));
+        warnings.push(crate::notice::renamed_columns(name, line, &renamed));
     }
     Ok(headers)
 }
@@ -565,9 +547,7 @@ fn check_cells(name: &str, line: u32, rows: usize, width: usize) -> Result<(), R
             name,
             Some(line),
             None,
-            &format!(
-                "the table is over {MAX_CELLS} cells ({rows} rows × {width} columns so far); split the file"
-            ),
+            &crate::notice::too_many_cells(MAX_CELLS, rows, width),
         ));
     }
     Ok(())
@@ -861,17 +841,16 @@ impl SheetCells {
                 .get((c - c0) as usize)
                 .cloned()
                 .unwrap_or_default();
-            warnings.push(format!(
-                "{name}: {} cells hold spreadsheet errors (first: row {}, column {column}: {e}); they are read as text, so they count as unreadable values",
+            warnings.push(crate::notice::sheet_errors(
+                name,
                 self.errors,
-                r + 1
+                r + 1,
+                &column,
+                e,
             ));
         }
         if sheets.len() > 1 && opts.sheet.is_none() {
-            warnings.push(format!(
-                "{name}: read the first sheet \"{sheet}\" of {}; pick another if needed",
-                sheets.len()
-            ));
+            warnings.push(crate::notice::first_sheet(name, sheet, sheets.len()));
         }
         Ok(ReadResult {
             table,

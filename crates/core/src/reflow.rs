@@ -129,7 +129,7 @@ pub fn reflow_manual(churned_users: u64, reflowed_users: u64) -> Report {
 /// ```
 pub fn reflow(activity: &Activity, opts: &ReflowOptions) -> Result<Reflow, String> {
     if opts.churn_days == 0 {
-        return Err("churn_days must be at least 1".into());
+        return Err(crate::notice::CHURN_DAYS_ZERO.en.into());
     }
     // Capped so date arithmetic cannot overflow; beyond 10^6 days nothing changes.
     let n = opts.churn_days.min(1_000_000) as i32;
@@ -137,15 +137,13 @@ pub fn reflow(activity: &Activity, opts: &ReflowOptions) -> Result<Reflow, Strin
     let from = opts.from.unwrap_or(first);
     let to = opts.to.unwrap_or(last);
     if from > to {
-        return Err(format!("the window starts ({from}) after it ends ({to})"));
+        return Err(crate::notice::window_backwards(from, to));
     }
     let mut warnings = activity.warnings.clone();
     if activity.events.is_empty() {
-        warnings.push(format!("{}: no activity to count", activity.ledger.file));
+        warnings.push(crate::notice::no_activity(&activity.ledger.file));
     } else if first.0 > from.0 - n {
-        warnings.push(format!(
-            "the data starts on {first}, less than {n} days (churn_days) before the window opens on {from}: users who churned before the data starts look like new users, so churned_users may be too low"
-        ));
+        warnings.push(crate::notice::short_history(first, n, from));
     }
     let days = UserDays::new(activity);
 

@@ -445,8 +445,9 @@ pub const INTERVAL_BUCKETS: &[(&str, i32, i32)] = &[
 pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchase, String> {
     if !orders.has_buyer {
         return Err(format!(
-            "{}: no column looks like a buyer id (buyer_id): map one",
-            orders.ledger.file
+            "{}: {}",
+            orders.ledger.file,
+            crate::notice::missing_column("a buyer id", "buyer_id")
         ));
     }
     let mut ledger = orders.ledger.clone();
@@ -455,7 +456,7 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
     let from = opts.from.unwrap_or(first);
     let to = opts.to.unwrap_or(last);
     if from > to {
-        return Err(format!("the window starts ({from}) after it ends ({to})"));
+        return Err(crate::notice::window_backwards(from, to));
     }
     let buyer_col = "buyer_id";
     let mut purchases = Vec::with_capacity(orders.orders.len());
@@ -506,14 +507,12 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
         &mut scratch,
     );
     if orders.orders.is_empty() {
-        warnings.push(format!("{}: no paid orders to count", orders.ledger.file));
+        warnings.push(crate::notice::no_paid_orders(&orders.ledger.file));
     } else if counts.buyers == 0 {
-        warnings.push(format!("no orders with a buyer between {from} and {to}"));
+        warnings.push(crate::notice::no_buyers_in_window(from, to));
     }
     if opts.merge_same_day {
-        warnings.push(
-            "same-day orders of one buyer count as one purchase: \"orders\" are buyer-days".into(),
-        );
+        warnings.push(crate::notice::merge_same_day());
     }
 
     // Per-period table, each period its own window.
@@ -549,9 +548,7 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
 
     let cohorts = cohorts(&purchases, &hist, n_buyers);
     if cohorts.rows.is_empty() && !purchases.is_empty() {
-        warnings.push(format!(
-            "the orders span more than {MAX_COHORT_PERIODS} months (a placeholder date such as 9999-12-31?); the cohort matrix is left out"
-        ));
+        warnings.push(crate::notice::order_span(MAX_COHORT_PERIODS));
     }
     let (intervals, buyers) = buyer_details(orders, &purchases, &hist, from, to, opts);
 

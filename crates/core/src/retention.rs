@@ -225,13 +225,8 @@ pub(crate) fn cohorts(days: &UserDays, period: Period) -> (Retention, Option<Str
         // A stray far-off date (9999-12-31 as "never") would make the matrix
         // quadratic in time; past the cap the table is left out.
         let any = (0..days.len()).any(|u| !days.of(u).is_empty());
-        let warning = any.then(|| {
-            format!(
-                "the activity spans more than {} {}s (a placeholder date such as 9999-12-31?); the retention cohort table is left out",
-                crate::MAX_COHORT_PERIODS,
-                period.key()
-            )
-        });
+        let warning =
+            any.then(|| crate::notice::activity_span(crate::MAX_COHORT_PERIODS, period.key()));
         return (out, warning);
     };
     let n = p.count;

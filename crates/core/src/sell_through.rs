@@ -251,13 +251,14 @@ pub fn sell_through(
     opts: &SellThroughOptions,
 ) -> Result<SellThrough, String> {
     if opts.window_days == 0 {
-        return Err("the window must be at least 1 day".into());
+        return Err(crate::notice::WINDOW_DAYS_ZERO.en.into());
     }
     if let Some(o) = orders {
         if o.skus.is_empty() && !o.orders.is_empty() {
             return Err(format!(
-                "{}: no column looks like a SKU (sku): map one",
-                o.ledger.file
+                "{}: {}",
+                o.ledger.file,
+                crate::notice::missing_column("a SKU", "sku")
             ));
         }
     }
@@ -344,12 +345,11 @@ pub fn sell_through(
             }
         }
         if !missing.is_empty() {
-            warnings.push(format!(
-                "{}: {} SKUs sold in the window are not in the products file ({} rows left out), for example {}",
-                o.ledger.file,
+            warnings.push(crate::notice::skus_not_in_products(
+                &o.ledger.file,
                 missing.len(),
                 missing.iter().map(|m| m.1).sum::<usize>(),
-                examples(missing.iter().map(|m| o.skus.name(m.0)))
+                &examples(missing.iter().map(|m| o.skus.name(m.0))),
             ));
         }
         ledger.sort();
@@ -357,27 +357,16 @@ pub fn sell_through(
     }
 
     if !products.unknown_statuses.is_empty() {
-        let list = products
-            .unknown_statuses
-            .iter()
-            .map(|(v, n)| format!("\"{v}\" ({n} rows)"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        warnings.push(format!(
-            "{}: status values that are neither online nor warehouse: {list}; classify them, until then their SKUs are left out",
-            products.ledger.file
+        warnings.push(crate::notice::unknown_statuses(
+            &products.ledger.file,
+            &products.unknown_statuses,
         ));
     }
     if orders.is_none() && !products.has_sales_30d && !products.has_last_sold_at {
-        warnings.push(
-            "no sales data: give an orders file or map a 30-day sales or last-sold date column; every SKU counts as unsold".into(),
-        );
+        warnings.push(crate::notice::no_sales_data());
     }
     if products.has_sales_30d && opts.window_days != 30 {
-        warnings.push(format!(
-            "the products file's 30-day sales cover 30 days, not the {}-day window",
-            opts.window_days
-        ));
+        warnings.push(crate::notice::sales_30d_window(opts.window_days));
     }
     let late: Vec<&str> = products
         .items
@@ -386,10 +375,10 @@ pub fn sell_through(
         .map(|i| i.sku.as_str())
         .collect();
     if !late.is_empty() {
-        warnings.push(format!(
-            "{} SKUs have a last-sold date after {as_of}, which does not show a sale in the window, for example {}",
+        warnings.push(crate::notice::sold_after_as_of(
             late.len(),
-            examples(late.iter().copied())
+            as_of,
+            &examples(late.iter().copied()),
         ));
     }
 

@@ -330,19 +330,23 @@ pub(crate) fn finish(
     for (bad, what) in [
         (
             gt(totals.bounced_visits, totals.visits),
-            "bounced visits exceed visits",
+            crate::notice::BOUNCED_EXCEED_VISITS,
         ),
-        (gt(totals.buyers, totals.uv), "buyers exceed uv"),
+        (
+            gt(totals.buyers, totals.uv),
+            crate::notice::BUYERS_EXCEED_UV,
+        ),
         (
             gt(totals.clicks, totals.impressions),
-            "clicks exceed impressions",
+            crate::notice::CLICKS_EXCEED_IMPRESSIONS,
         ),
-        (gt(totals.visits, totals.pv), "visits exceed pv"),
+        (
+            gt(totals.visits, totals.pv),
+            crate::notice::VISITS_EXCEED_PV,
+        ),
     ] {
         if bad {
-            warnings.push(format!(
-                "the counts look inconsistent: {what}; check the column mapping"
-            ));
+            warnings.push(what.en.to_string());
         }
     }
     let benchmarks = evaluate_benchmarks(&metrics, &opts.bands);
@@ -508,23 +512,15 @@ impl TrafficTable {
         // can be weighted by the visits of its own row.
         let use_rate = rate_col.filter(|_| has_visits && !has_bounced);
         if let Some(rc) = rate_col {
-            if has_bounced {
-                out.warnings.push(format!(
-                    "{}: the bounce rate column \"{}\" is not used: bounced visits are given",
+            if has_bounced || !has_visits {
+                out.warnings.push(crate::notice::rate_column_unused(
                     table.name(),
-                    header_of(table, rc)
-                ));
-            } else if !has_visits {
-                out.warnings.push(format!(
-                    "{}: the bounce rate column \"{}\" is not used: without visits per row it would have to be averaged, and rates are never averaged",
-                    table.name(),
-                    header_of(table, rc)
+                    header_of(table, rc),
+                    has_bounced,
                 ));
             } else {
-                out.warnings.push(format!(
-                    "{}: bounced visits are worked out row by row as bounce rate x visits",
-                    table.name()
-                ));
+                out.warnings
+                    .push(crate::notice::bounced_from_rate(table.name()));
             }
         }
         let usable = screen_rows(table, &mut out.ledger);
@@ -620,10 +616,11 @@ impl TrafficTable {
             });
         }
         if let Some((row, col)) = first_blank {
-            out.warnings.push(format!(
-                "{}: {blanks} blank cells in counted columns (first: row {row}, column {}) count as nothing; rates over those rows may be biased",
+            out.warnings.push(crate::notice::blank_counts(
                 table.name(),
-                header_of(table, col)
+                blanks,
+                row,
+                header_of(table, col),
             ));
         }
         Ok(out)
@@ -662,13 +659,10 @@ pub fn traffic_from_table(t: &TrafficTable, opts: &TrafficOptions) -> TrafficRes
     }
     let mut warnings = t.warnings.clone();
     if t.has_uv && by_day.len() > 1 {
-        warnings.push(
-            "uv summed across days counts a visitor once per day, so it is more than the distinct visitors of the period"
-                .into(),
-        );
+        warnings.push(crate::notice::uv_summed_days());
     }
     if t.rows.is_empty() {
-        warnings.push(format!("{}: no rows of counts to use", t.ledger.file));
+        warnings.push(crate::notice::no_count_rows(&t.ledger.file));
     }
     let channels = by_channel
         .into_iter()
