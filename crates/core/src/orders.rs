@@ -203,10 +203,10 @@ impl Orders {
         }
         let mut drafts: Vec<Draft> = Vec::new();
         let mut entries: Vec<(u32, u32, Line)> = Vec::with_capacity(table.len());
-        let mut status_kind: crate::FxMap<&str, (bool, bool)> = crate::FxMap::default();
+        let mut status_kind: crate::StrMap<(bool, bool)> = crate::StrMap::with_capacity(16);
         // Ids borrow from the table: no allocation per row.
-        let mut by_id: crate::FxMap<&str, u32> = crate::FxMap::default();
-        by_id.reserve(table.len());
+        let mut by_id: crate::StrMap<u32> = crate::StrMap::with_capacity(table.len());
+        drafts.reserve(table.len());
         let intern = |i: &mut Interner, s: &str| {
             let s = s.trim();
             (!s.is_empty()).then(|| i.intern(s))
@@ -264,7 +264,7 @@ impl Orders {
             if let Some(sc) = status_col {
                 // Few distinct statuses: normalise each once, not per row.
                 let raw = table.cell(r, sc);
-                let (is_cancelled, is_refunded) = *status_kind.entry(raw).or_insert_with(|| {
+                let (is_cancelled, is_refunded) = *status_kind.get_or_insert_with(raw, || {
                     let s = norm_status(raw);
                     (cancelled.contains(&s), refunded.contains(&s))
                 });
@@ -295,7 +295,7 @@ impl Orders {
                 channel: channel_col.and_then(|c| intern(&mut out.channels, table.cell(r, c))),
                 quantity: qty,
             };
-            let k = *by_id.entry(id).or_insert_with(|| {
+            let k = *by_id.get_or_insert_with(id, || {
                 drafts.push(Draft {
                     id,
                     buyer: None,
