@@ -72,3 +72,41 @@ impl<'t, V> StrMap<'t, V> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_strings_get_distinct_keys() {
+        let words = [
+            "",
+            "\0",
+            "\0\0",
+            "a",
+            "a\0",
+            "ab",
+            "ba",
+            "买",
+            "买家",
+            "12345678",
+            "123456789",
+            "1234567890123456",
+            "01234567890123456",
+            "1234567890123456789",
+            "0000000000000000",
+            "00000000000000000",
+        ];
+        let keys: std::collections::HashSet<_> = words.iter().map(|w| short_key(w)).collect();
+        assert_eq!(keys.len(), words.len());
+        // Bytes in order, zero-padded, the length in the last byte.
+        assert_eq!(
+            short_key("abcdefghi"),
+            Some((0x6867_6665_6463_6261, 0x0900_0000_0000_0069))
+        );
+        assert_eq!(
+            short_key("0123456789012345"),
+            Some((123456789012345, 16 << 56))
+        );
+    }
+}
