@@ -21,6 +21,7 @@ mod catalog;
 mod columns;
 mod engine;
 mod export;
+mod group;
 mod hash;
 mod ledger;
 mod lifecycle;
