@@ -236,24 +236,39 @@ impl Ledger {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Interner {
     names: Vec<String>,
+    /// Names without a [`crate::short_key`].
     index: FxMap<String, u32>,
+    /// Names with one: found by comparing integers, and stored once.
+    short: FxMap<(u64, u64), u32>,
 }
 
 impl Interner {
     /// The id of `s`, adding it when new.
+    #[inline]
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.index.get(s) {
-            return i;
+        let next = self.names.len() as u32;
+        let i = match crate::short_key(s) {
+            Some(k) => *self.short.entry(k).or_insert(next),
+            None => {
+                if let Some(&i) = self.index.get(s) {
+                    return i;
+                }
+                self.index.insert(s.to_string(), next);
+                next
+            }
+        };
+        if i == next {
+            self.names.push(s.to_string());
         }
-        let i = self.names.len() as u32;
-        self.names.push(s.to_string());
-        self.index.insert(s.to_string(), i);
         i
     }
 
     /// The id of `s`, if known.
     pub fn get(&self, s: &str) -> Option<u32> {
-        self.index.get(s).copied()
+        match crate::short_key(s) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.index.get(s).copied(),
+        }
     }
 
     /// The string of an id.

@@ -201,12 +201,27 @@ impl Orders {
             conflict_buyer: bool,
             conflict_time: bool,
         }
-        let mut drafts: Vec<Draft> = Vec::new();
+        // Rows grouped by order id up front, by sorting (see group.rs); ids
+        // borrow from the table: no allocation per row. An order whose rows
+        // all fail below keeps an empty draft, which has no time and so is
+        // never an order.
+        let groups = crate::group::Groups::by_column(table, order_col, &usable);
+        let mut drafts: Vec<Draft> = groups
+            .ids
+            .iter()
+            .map(|&id| Draft {
+                id,
+                buyer: None,
+                paid: None,
+                created: None,
+                amount: 0.0,
+                len: 0,
+                conflict_buyer: false,
+                conflict_time: false,
+            })
+            .collect();
         let mut entries: Vec<(u32, u32, Line)> = Vec::with_capacity(table.len());
-        let mut status_kind: crate::FxMap<&str, (bool, bool)> = crate::FxMap::default();
-        // Ids borrow from the table: no allocation per row.
-        let mut by_id: crate::FxMap<&str, u32> = crate::FxMap::default();
-        by_id.reserve(table.len());
+        let mut status_kind: crate::StrMap<(bool, bool)> = crate::StrMap::with_capacity(16);
         let intern = |i: &mut Interner, s: &str| {
             let s = s.trim();
             (!s.is_empty()).then(|| i.intern(s))
@@ -264,7 +279,7 @@ impl Orders {
             if let Some(sc) = status_col {
                 // Few distinct statuses: normalise each once, not per row.
                 let raw = table.cell(r, sc);
-                let (is_cancelled, is_refunded) = *status_kind.entry(raw).or_insert_with(|| {
+                let (is_cancelled, is_refunded) = *status_kind.get_or_insert_with(raw, || {
                     let s = norm_status(raw);
                     (cancelled.contains(&s), refunded.contains(&s))
                 });
@@ -295,19 +310,7 @@ impl Orders {
                 channel: channel_col.and_then(|c| intern(&mut out.channels, table.cell(r, c))),
                 quantity: qty,
             };
-            let k = *by_id.entry(id).or_insert_with(|| {
-                drafts.push(Draft {
-                    id,
-                    buyer: None,
-                    paid: None,
-                    created: None,
-                    amount: 0.0,
-                    len: 0,
-                    conflict_buyer: false,
-                    conflict_time: false,
-                });
-                drafts.len() as u32 - 1
-            });
+            let k = groups.of_row[r];
             let d = &mut drafts[k as usize];
             d.len += 1;
             match (d.buyer, buyer) {
@@ -333,7 +336,7 @@ impl Orders {
             d.amount += amount;
             entries.push((k, r as u32, line));
         }
-        drop(by_id);
+        drop(groups);
 
         let time_of = |d: &Draft| if paid.is_some() { d.paid } else { d.created };
         // Orders without a time are not orders: every row of theirs is

@@ -221,8 +221,14 @@ fn decode_cow<'a>(
         )
     } else if let Some(e) = forced {
         (e, bytes)
-    } else if std::str::from_utf8(bytes).is_ok() {
-        (UTF_8, bytes)
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        // Checked once here; encoding_rs would validate the 100 MB again
+        // only to hand back the same borrowed text.
+        return Ok((
+            std::borrow::Cow::Borrowed(text),
+            UTF_8.name().into(),
+            warnings,
+        ));
     } else if let Some(e) = utf16_without_bom(bytes) {
         (e, bytes)
     } else {
@@ -357,28 +363,16 @@ fn read_text_with_progress(
 ) -> Result<ReadResult, ReadError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let d = delimiter.unwrap_or_else(|| detect_delimiter(text));
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(d)
-        .from_reader(text.as_bytes());
-    let mut rec = csv::ByteRecord::new();
+    let mut split = crate::Splitter::new(text, d);
+    let mut rec: Vec<std::borrow::Cow<str>> = Vec::new();
     let mut table: Option<Table> = None;
     let mut warnings = Vec::new();
     let mut lines = LineNumbers::new(text);
     let has_nul = text.as_bytes().contains(&0);
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let row = e.position().map(|p| lines.line(p));
-                return Err(ReadError::at(name, row, None, &e.to_string()));
-            }
-        }
-        let line = rec.position().map(|p| lines.line(p)).unwrap_or(0);
+    while let Some(start) = split.next_record(&mut rec) {
+        let line = lines.line(start);
         if has_nul {
-            if let Some(col) = rec.iter().position(|f| f.contains(&0)) {
+            if let Some(col) = rec.iter().position(|f| f.as_bytes().contains(&0)) {
                 let column = table.as_ref().and_then(|t| t.headers().get(col));
                 return Err(ReadError::at(
                     name,
@@ -396,26 +390,25 @@ fn read_text_with_progress(
                 &crate::notice::too_many_columns(rec.len(), MAX_COLUMNS),
             ));
         }
-        // Input is valid UTF-8 and delimiters are ASCII, so fields are too.
         match &mut table {
             None => {
-                if rec.iter().all(|f| field(f).trim().is_empty()) {
+                if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                let raw: Vec<&str> = rec.iter().map(|f| field(f).trim()).collect();
+                let raw: Vec<&str> = rec.iter().map(|f| f.trim()).collect();
                 let headers = header_row(name, line, &raw, &mut warnings)?;
                 let mut t = Table::new(name, headers);
                 // Estimate rows from the header line's share of the text.
-                let per_row = (rec.as_slice().len() + rec.len()).max(8);
+                let per_row = (split.position() - start).max(8);
                 t.reserve(text.len(), text.len() / per_row + 16);
                 table = Some(t);
             }
             Some(t) => {
                 check_cells(name, line, t.len() + 1, t.headers().len())?;
-                t.push_row(rec.iter().map(field), line);
+                t.push_row(rec.iter().map(|f| &**f), line);
                 if t.len() % PROGRESS_EVERY == 0 {
                     progress(ReadProgress {
-                        bytes: rec.position().map_or(0, |p| p.byte() as usize),
+                        bytes: start,
                         rows: t.len(),
                     });
                 }
@@ -481,14 +474,10 @@ impl<'a> LineNumbers<'a> {
         }
     }
 
-    /// The line where a record starts; positions come in increasing order.
-    fn line(&mut self, p: &csv::Position) -> u32 {
-        // The recorded start may sit before the line end that precedes the
-        // record; the record itself begins after it.
-        let mut start = (p.byte() as usize).min(self.text.len()).max(self.pos);
-        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
+    /// The line where a record starts (the byte offset of its first
+    /// character); starts come in increasing order.
+    fn line(&mut self, start: usize) -> u32 {
+        let start = start.min(self.text.len()).max(self.pos);
         self.newlines += self.text[self.pos..start]
             .iter()
             .filter(|&&b| b == b'\n')
@@ -499,12 +488,6 @@ impl<'a> LineNumbers<'a> {
         }
         (1 + self.newlines + self.crs_seen).min(u32::MAX as usize) as u32
     }
-}
-
-/// A cell's text; input is valid UTF-8 and delimiters are ASCII, so every
-/// field is too.
-fn field(b: &[u8]) -> &str {
-    std::str::from_utf8(b).unwrap_or("")
 }
 
 /// Checks a header row and makes its names unique, with a warning naming

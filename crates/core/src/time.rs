@@ -259,6 +259,48 @@ pub fn date_order_evidence(s: &str) -> Option<Option<DateOrder>> {
     }
 }
 
+/// The form nearly every export uses, `YYYY-MM-DD HH:MM:SS` (or the date
+/// alone), read by position: `Some(result)` when `s` has exactly that
+/// shape, `None` to leave it to the general parser. The result is the one
+/// the general parser gives (a second of 60 is read as 59, impossible
+/// dates and hours are `None`), without its cursor and half-width pass:
+/// on a million rows the general parser was a tenth of building orders.
+#[inline]
+fn iso_by_position(s: &[u8]) -> Option<Option<DateTime>> {
+    let shape_date = |s: &[u8]| {
+        s[4] == b'-'
+            && s[7] == b'-'
+            && [0, 1, 2, 3, 5, 6, 8, 9]
+                .iter()
+                .all(|&i| s[i].is_ascii_digit())
+    };
+    let num = |s: &[u8], at: usize, n: usize| {
+        s[at..at + n]
+            .iter()
+            .fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'))
+    };
+    let date = |s: &[u8]| Date::from_ymd(num(s, 0, 4) as i32, num(s, 5, 2), num(s, 8, 2));
+    match s.len() {
+        10 if shape_date(s) => Some(date(s).map(Date::start)),
+        19 if shape_date(s)
+            && s[10] == b' '
+            && s[13] == b':'
+            && s[16] == b':'
+            && [11, 12, 14, 15, 17, 18]
+                .iter()
+                .all(|&i| s[i].is_ascii_digit()) =>
+        {
+            let (h, mi, se) = (num(s, 11, 2), num(s, 14, 2), num(s, 17, 2));
+            if h > 23 || mi > 59 || se > 60 {
+                return Some(None);
+            }
+            let secs = i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(se.min(59));
+            Some(date(s).map(|d| DateTime(d.start().0 + secs)))
+        }
+        _ => None,
+    }
+}
+
 /// A small cursor over ASCII digits and separators.
 struct Cursor<'a> {
     s: &'a [u8],
@@ -322,6 +364,14 @@ impl DateTime {
         if s.is_empty() || s.len() > 64 {
             return None;
         }
+        match iso_by_position(s.as_bytes()) {
+            Some(t) => t,
+            None => DateTime::parse_general(s, order),
+        }
+    }
+
+    /// [`DateTime::parse_with`] for any accepted form, on trimmed text.
+    fn parse_general(s: &str, order: Option<DateOrder>) -> Option<DateTime> {
         let s = crate::number::to_half_width(s);
         let mut c = Cursor {
             s: s.as_bytes(),
@@ -528,6 +578,48 @@ mod tests {
         assert_eq!(p("9999-12-31 23:59:59"), "9999-12-31 23:59:59");
         assert_eq!(Date::from_ymd(2024, 3, 4).unwrap().weekday(), 0);
         assert_eq!(Date::from_ymd(2024, 3, 10).unwrap().weekday(), 6);
+    }
+
+    #[test]
+    fn reading_by_position_agrees_with_the_general_parser() {
+        // Every shape the fast path takes, with good and impossible
+        // values, plus near misses it must leave to the general parser.
+        let mut cases = Vec::new();
+        for date in [
+            "2024-03-05",
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-04-31",
+            "0000-01-01",
+            "9999-12-31",
+            "1970-01-01",
+            "2024-3-05x",
+            "2024/03/05",
+            "20240305ab",
+        ] {
+            cases.push(date.to_string());
+            for time in [
+                "00:00:00", "13:22:10", "23:59:59", "23:59:60", "24:00:00", "12:60:00", "12:00:61",
+                "1:22:10a", "13-22-10", "13:22:1x",
+            ] {
+                cases.push(format!("{date} {time}"));
+                cases.push(format!("{date}T{time}"));
+            }
+        }
+        let mut fast = 0;
+        for c in &cases {
+            if let Some(t) = iso_by_position(c.as_bytes()) {
+                fast += 1;
+                assert_eq!(t, DateTime::parse_general(c, None), "{c}");
+            }
+            assert_eq!(DateTime::parse(c), DateTime::parse_general(c, None), "{c}");
+        }
+        // 9 well-shaped dates, alone and with 7 well-shaped times each.
+        assert_eq!(fast, 9 * 8);
+        assert_eq!(p("2024-03-05 23:59:60"), "2024-03-05 23:59:59");
+        assert_eq!(p("2024-04-31 10:00:00"), "NONE");
     }
 
     #[test]

@@ -1,0 +1,54 @@
+//! CPU time of the steps of import plus repurchase on one file, for
+//! before/after comparisons on a shared machine (criterion times the wall
+//! clock, which other processes' load inflates; CPU time barely moves).
+//!
+//! `cargo run --release -p opscalc-core --example phases -- ORDERS.csv [RUNS]`
+//!
+//! Prints, per run, the CPU seconds (user + system, from /proc, so Linux
+//! only) of `read_bytes`, `Orders::build` and `repurchase`, and the numbers
+//! so runs of two builds can be checked to agree.
+
+use opscalc_core::{
+    read_bytes, repurchase, InputKind, Mapping, OrderOptions, Orders, ReadOptions,
+    RepurchaseOptions,
+};
+
+/// This process's CPU seconds so far (user + system), in clock ticks of
+/// 1/100 s as Linux reports them.
+fn cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat (Linux)");
+    // Fields after the command name, which is in parentheses and may hold
+    // spaces: state is field 3, utime 14 and stime 15.
+    let rest = &stat[stat.rfind(')').expect("a stat line") + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().expect("utime") + f[12].parse::<f64>().expect("stime");
+    ticks / 100.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let path = args.get(1).expect("usage: phases ORDERS.csv [RUNS]");
+    let runs: usize = args
+        .get(2)
+        .map_or(3, |r| r.parse().expect("RUNS is a number"));
+    let bytes = std::fs::read(path).expect("the file reads");
+    for run in 1..=runs {
+        let t0 = cpu();
+        let read = read_bytes(path, &bytes, &ReadOptions::default()).expect("the file parses");
+        let t1 = cpu();
+        let mapping = Mapping::detect(InputKind::Orders, read.table.headers());
+        let orders =
+            Orders::build(&read.table, &mapping, &OrderOptions::default()).expect("orders build");
+        let t2 = cpu();
+        let r = repurchase(&orders, &RepurchaseOptions::default()).expect("repurchase");
+        let t3 = cpu();
+        println!(
+            "run {run}: read {:.2} s, build {:.2} s, repurchase {:.2} s (buyers {:?}, rate {:?})",
+            t1 - t0,
+            t2 - t1,
+            t3 - t2,
+            r.report.value("buyers"),
+            r.report.value("user_repurchase_rate"),
+        );
+    }
+}

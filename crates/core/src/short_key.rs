@@ -1,0 +1,114 @@
+//! Ids as integers: most ids in shop exports (order numbers, buyer
+//! nicknames, SKUs, categories, channels, statuses) are at most 15 bytes,
+//! or 16 to 19 digits (Taobao order numbers), and such a string fits in 16
+//! bytes with its length. A hash map keyed by those 16 bytes compares two
+//! integers instead of calling `memcmp` on a string elsewhere in memory:
+//! on a million order lines, the string compares and the cache misses of
+//! reaching the strings were a sixth of building orders.
+
+use crate::FxMap;
+
+/// A string packed into two words so that two keys are equal exactly when
+/// the strings are: up to 15 bytes with the length in the last byte, or 16
+/// to 19 ASCII digits as their value with the length (16..=19) in the last
+/// byte. Longer or other strings have no key. The bytes are big-endian, so
+/// keys of one form sort like their strings (ids that rise in a file give
+/// rising keys, which a sort finds already in order).
+///
+/// # Example
+/// ```
+/// use opscalc_core::short_key;
+/// assert_eq!(short_key("SKU-1"), short_key("SKU-1"));
+/// assert_ne!(short_key("a"), short_key("a\0"));
+/// assert_ne!(short_key("0123456789012345678"), short_key("123456789012345678"));
+/// assert!(short_key("3512345678901234567").is_some());
+/// assert!(short_key("a string of twenty b").is_none());
+/// ```
+#[inline]
+pub fn short_key(s: &str) -> Option<(u64, u64)> {
+    let b = s.as_bytes();
+    if b.len() <= 15 {
+        let mut buf = [0u8; 16];
+        buf[..b.len()].copy_from_slice(b);
+        buf[15] = b.len() as u8;
+        let (lo, hi) = buf.split_at(8);
+        Some((
+            u64::from_be_bytes(lo.try_into().ok()?),
+            u64::from_be_bytes(hi.try_into().ok()?),
+        ))
+    } else if b.len() <= 19 && b.iter().all(u8::is_ascii_digit) {
+        // 19 digits are at most 9,999,999,999,999,999,999 < u64::MAX; the
+        // length tells "007" from "7" and keeps these apart from the short
+        // form, whose last byte is at most 15.
+        let v = b.iter().fold(0u64, |v, &d| v * 10 + u64::from(d - b'0'));
+        Some((v, b.len() as u64))
+    } else {
+        None
+    }
+}
+
+/// A map from strings borrowed from a table to values, keyed by
+/// [`short_key`] where there is one.
+pub(crate) struct StrMap<'t, V> {
+    short: FxMap<(u64, u64), V>,
+    long: FxMap<&'t str, V>,
+}
+
+impl<'t, V> StrMap<'t, V> {
+    /// An empty map with room for about `n` keys.
+    pub(crate) fn with_capacity(n: usize) -> StrMap<'t, V> {
+        let mut short = FxMap::default();
+        short.reserve(n);
+        StrMap {
+            short,
+            long: FxMap::default(),
+        }
+    }
+
+    /// The value of `s`, made by `new` when `s` is not in the map yet.
+    #[inline]
+    pub(crate) fn get_or_insert_with(&mut self, s: &'t str, new: impl FnOnce() -> V) -> &mut V {
+        match short_key(s) {
+            Some(k) => self.short.entry(k).or_insert_with(new),
+            None => self.long.entry(s).or_insert_with(new),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_strings_get_distinct_keys() {
+        let words = [
+            "",
+            "\0",
+            "\0\0",
+            "a",
+            "a\0",
+            "ab",
+            "ba",
+            "买",
+            "买家",
+            "12345678",
+            "123456789",
+            "1234567890123456",
+            "01234567890123456",
+            "1234567890123456789",
+            "0000000000000000",
+            "00000000000000000",
+        ];
+        let keys: std::collections::HashSet<_> = words.iter().map(|w| short_key(w)).collect();
+        assert_eq!(keys.len(), words.len());
+        // Bytes in order, zero-padded, the length in the last byte.
+        assert_eq!(
+            short_key("abcdefghi"),
+            Some((0x6162_6364_6566_6768, 0x6900_0000_0000_0009))
+        );
+        assert_eq!(short_key("0123456789012345"), Some((123456789012345, 16)));
+        // Keys of one form sort like their strings.
+        assert!(short_key("100000009") < short_key("100000010"));
+        assert!(short_key("1000000000000009") < short_key("1000000000000010"));
+    }
+}

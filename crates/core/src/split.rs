@@ -1,0 +1,170 @@
+//! Splitting delimited text into records and fields, straight from the
+//! decoded `&str`.
+//!
+//! The rules are RFC 4180 as the `csv` crate (csv-core) applies them with
+//! its defaults, byte for byte: any of `\r`, `\n`, `\r\n` ends a record,
+//! lines that hold only line ends are skipped, a field that starts with `"`
+//! is quoted (`""` inside is one quote, text after the closing quote is kept
+//! literally), a quote elsewhere is literal text, and an unbalanced quote
+//! runs to the end of the text. `tests/split_vs_csv.rs` checks that on
+//! random text.
+//!
+//! Why not the `csv` crate: it copied every record into its own buffer and
+//! handed back bytes, so each cell was validated as UTF-8 again (the whole
+//! file already had been, to detect the encoding) and copied a second time
+//! into the table. Here an unquoted field (nearly all of them) is a slice
+//! of the text: the delimiter and line ends are ASCII, so slicing valid
+//! UTF-8 there yields valid UTF-8 without looking at it again.
+
+use std::borrow::Cow;
+
+/// A cursor over delimited text that yields one record at a time.
+///
+/// # Example
+/// ```
+/// use opscalc_core::Splitter;
+/// let mut s = Splitter::new("a,\"b \"\"c\"\"\"\r\n\n1,2", b',');
+/// let mut fields = Vec::new();
+/// assert_eq!(s.next_record(&mut fields), Some(0));
+/// assert_eq!(fields, ["a", "b \"c\""]);
+/// assert_eq!(s.next_record(&mut fields), Some(14));
+/// assert_eq!(fields, ["1", "2"]);
+/// assert_eq!(s.next_record(&mut fields), None);
+/// ```
+pub struct Splitter<'a> {
+    text: &'a str,
+    pos: usize,
+    /// The delimiter byte, or 256 (matches no byte) for a non-ASCII one.
+    delimiter: u16,
+}
+
+impl<'a> Splitter<'a> {
+    /// Splits `text` on `delimiter`. A non-ASCII delimiter byte would cut
+    /// characters in half, so it splits nothing: every line is one field.
+    pub fn new(text: &'a str, delimiter: u8) -> Splitter<'a> {
+        Splitter {
+            text,
+            pos: 0,
+            delimiter: if delimiter.is_ascii() {
+                u16::from(delimiter)
+            } else {
+                256
+            },
+        }
+    }
+
+    /// Bytes consumed so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Reads the next record into `fields` (cleared first) and returns the
+    /// byte offset of its first character, or `None` at the end of the text.
+    pub fn next_record(&mut self, fields: &mut Vec<Cow<'a, str>>) -> Option<usize> {
+        fields.clear();
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
+        while self.pos < len && matches!(bytes[self.pos], b'\r' | b'\n') {
+            self.pos += 1;
+        }
+        if self.pos == len {
+            return None;
+        }
+        let start = self.pos;
+        loop {
+            let field = if bytes.get(self.pos) == Some(&b'"') {
+                self.quoted()
+            } else {
+                let from = self.pos;
+                self.pos = self.field_end(from);
+                Cow::Borrowed(&self.text[from..self.pos])
+            };
+            fields.push(field);
+            // The field ended at a delimiter, a line end or the end.
+            match bytes.get(self.pos) {
+                Some(&b) if u16::from(b) == self.delimiter => self.pos += 1,
+                Some(b'\r') => {
+                    self.pos += 1;
+                    if bytes.get(self.pos) == Some(&b'\n') {
+                        self.pos += 1;
+                    }
+                    return Some(start);
+                }
+                Some(_) => {
+                    // A '\n' (field_end and quoted stop only at these).
+                    self.pos += 1;
+                    return Some(start);
+                }
+                None => return Some(start),
+            }
+        }
+    }
+
+    /// Where an unquoted field starting at `from` ends: at the next
+    /// delimiter or line end, or the end of the text.
+    #[inline]
+    fn field_end(&self, from: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let d = self.delimiter;
+        let mut i = from;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if u16::from(b) == d || b == b'\n' || b == b'\r' {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// A field that starts with a quote (at `self.pos`); leaves `self.pos`
+    /// at the byte that ends it.
+    fn quoted(&mut self) -> Cow<'a, str> {
+        let bytes = self.text.as_bytes();
+        self.pos += 1;
+        let mut seg = self.pos;
+        let mut owned: Option<String> = None;
+        loop {
+            let Some(q) = bytes[self.pos..].iter().position(|&b| b == b'"') else {
+                // Unbalanced: the field runs to the end of the text.
+                self.pos = bytes.len();
+                return join(owned, &self.text[seg..]);
+            };
+            let q = self.pos + q;
+            self.pos = q + 1;
+            match bytes.get(self.pos) {
+                Some(b'"') => {
+                    // `""`: one literal quote, still inside the quotes.
+                    let s = owned.get_or_insert_with(String::new);
+                    s.push_str(&self.text[seg..=q]);
+                    self.pos += 1;
+                    seg = self.pos;
+                }
+                Some(&b) if u16::from(b) == self.delimiter || b == b'\r' || b == b'\n' => {
+                    return join(owned, &self.text[seg..q]);
+                }
+                None => return join(owned, &self.text[seg..q]),
+                Some(_) => {
+                    // Text after the closing quote is kept as it is, up to
+                    // the end of the field (quotes in it are literal).
+                    let mut s = owned.unwrap_or_default();
+                    s.push_str(&self.text[seg..q]);
+                    let end = self.field_end(self.pos);
+                    s.push_str(&self.text[self.pos..end]);
+                    self.pos = end;
+                    return Cow::Owned(s);
+                }
+            }
+        }
+    }
+}
+
+fn join<'a>(owned: Option<String>, tail: &'a str) -> Cow<'a, str> {
+    match owned {
+        None => Cow::Borrowed(tail),
+        Some(mut s) => {
+            s.push_str(tail);
+            Cow::Owned(s)
+        }
+    }
+}
