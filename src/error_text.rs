@@ -31,6 +31,9 @@ pub fn error_in(error: &str, lang: Lang) -> String {
 }
 
 fn translate(error: &str, lang: Lang) -> Option<String> {
+    if let Some(field) = field_error(error, lang) {
+        return Some(field);
+    }
     // The message follows the first ": " after which it is a known one (the
     // place before it has no known message in it); a bare message last.
     error
@@ -40,6 +43,60 @@ fn translate(error: &str, lang: Lang) -> Option<String> {
             Some(format!("{}：{message}。", place_in(&error[..at], lang)))
         })
         .or_else(|| message_in(error, lang).map(|m| m + "。"))
+}
+
+/// A settings field the page could not read (`pages::common::opt_date`
+/// and `whole`; reachable through a link's query): `{field}: not a date:
+/// "{text}"` or `{field}: expected a whole number of 1 or more, got
+/// "{text}"`.
+fn field_error(error: &str, lang: Lang) -> Option<String> {
+    let (field, rest) = error.split_once(": ")?;
+    let name = match field {
+        "from" => ("开始日期", "開始日期"),
+        "to" => ("结束日期", "結束日期"),
+        "as of" => ("统计日期", "統計日期"),
+        "compare" => ("对比的较早统计日期", "比較用的較早統計日期"),
+        "period" => ("周期", "週期"),
+        "churn days" => ("流失天数", "流失天數"),
+        "dormant days" => ("休眠天数", "休眠天數"),
+        "window days" => ("统计天数", "統計天數"),
+        "session gap minutes" => ("会话间隔分钟数", "工作階段間隔分鐘數"),
+        "lookback days" => ("回看天数", "回看天數"),
+        _ => return None,
+    };
+    let tw = lang == Lang::ZhTw;
+    let name = if tw { name.1 } else { name.0 };
+    let quoted = |t: &str| {
+        if tw {
+            format!("「{t}」")
+        } else {
+            format!("“{t}”")
+        }
+    };
+    if let Some(text) = rest
+        .strip_prefix("not a date: \"")
+        .and_then(|t| t.strip_suffix('"'))
+    {
+        return Some(format!("{name}：{}不是日期。", quoted(text)));
+    }
+    if let Some(text) = rest
+        .strip_prefix("not a whole number: \"")
+        .and_then(|t| t.strip_suffix('"'))
+    {
+        return Some(if tw {
+            format!("{name}：{}不是整數。", quoted(text))
+        } else {
+            format!("{name}：{}不是整数。", quoted(text))
+        });
+    }
+    let text = rest
+        .strip_prefix("expected a whole number of 1 or more, got \"")?
+        .strip_suffix('"')?;
+    Some(if tw {
+        format!("{name}：應為 1 以上的整數，輸入的是{}。", quoted(text))
+    } else {
+        format!("{name}：应为 1 及以上的整数，输入的是{}。", quoted(text))
+    })
 }
 
 /// `file`, `file: row N`, `file: row N, column C` or `file: column C`.
@@ -196,6 +253,42 @@ mod tests {
     use super::*;
     use opscalc_core::notice::ERRORS;
     use opscalc_core::*;
+
+    #[test]
+    fn settings_fields_the_page_cannot_read() {
+        let bad_date = crate::pages::common::opt_date("2024-13-01", "as of").unwrap_err();
+        said(
+            &bad_date,
+            "统计日期：“2024-13-01”不是日期。",
+            "統計日期：「2024-13-01」不是日期。",
+        );
+        let bad_days = crate::pages::common::whole("0", "churn days").unwrap_err();
+        said(
+            &bad_days,
+            "流失天数：应为 1 及以上的整数，输入的是“0”。",
+            "流失天數：應為 1 以上的整數，輸入的是「0」。",
+        );
+        said(
+            "lookback days: not a whole number: \"3.5\"",
+            "回看天数：“3.5”不是整数。",
+            "回看天數：「3.5」不是整數。",
+        );
+        // Every field name the pages use has its words.
+        for field in [
+            "from",
+            "to",
+            "as of",
+            "compare",
+            "period",
+            "churn days",
+            "dormant days",
+            "window days",
+            "session gap minutes",
+        ] {
+            let e = crate::pages::common::whole("x", field).unwrap_err();
+            assert!(!error_in(&e, Lang::Zh).contains(field), "{field}");
+        }
+    }
 
     fn said(e: &str, cn: &str, tw: &str) {
         assert_eq!(error_in(e, Lang::Zh), cn, "zh-CN of {e}");
