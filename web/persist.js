@@ -123,7 +123,9 @@ function spare(k, now) {
   if (busy.has(k) || writing.has(k)) return true;
   if (mine.has(k)) return false;
   const m = /^t-([0-9a-z]+)-/.exec(k);
-  return m !== null && now - parseInt(m[1], 36) < FOREIGN_GRACE_MS;
+  const age = m ? now - parseInt(m[1], 36) : Infinity;
+  // A key "from the future" is not a time this code wrote: not spared.
+  return age > -FOREIGN_GRACE_MS && age < FOREIGN_GRACE_MS;
 }
 
 // Deletes stored tables (heads and chunks) no workspace refers to any more.
