@@ -519,11 +519,14 @@ mod imp {
             .unwrap_or_default();
         let tables = (0..meta.datasets.len() as u32)
             .map(|i| {
-                let v = list.get(i);
-                if !v.is_instance_of::<Uint8Array>() {
-                    return None;
-                }
-                Some(TableBytes::from_buffer(Uint8Array::new(&v)))
+                // The stored copy itself, not `Uint8Array::new` (a copy:
+                // a page-thread memcpy of the whole table, and a buffer
+                // web/persist.js does not know, so the next save would
+                // write the table again).
+                list.get(i)
+                    .dyn_into::<Uint8Array>()
+                    .ok()
+                    .map(TableBytes::from_buffer)
             })
             .collect();
         Ok(Some((meta, tables)))

@@ -9,18 +9,24 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { openPage, ready, metric, repo, shots, serveAndLaunch } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 const fixture = (name) => path.join(repo, "tests/fixtures", name);
 
-let big;
+let big, mid, large;
 before(() => {
   // About 45 MB of orders: parsing takes seconds, so a reload lands mid-import.
   big = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-keep-")), "big-orders.csv");
   const lines = ["订单编号,买家会员名,订单付款时间,买家实际支付金额"];
   for (let i = 0; i < 1_000_000; i++) lines.push(`${100000000 + i},buyer_${i % 90000},2024-0${1 + (i % 9)}-1${i % 10} 10:00:00,${(i % 500) + 0.5}`);
   fs.writeFileSync(big, lines.join("\n") + "\n");
+  // Taobao-like orders (bench/gen.py): about 0.4 MB, and about 30 MB.
+  mid = path.join(path.dirname(big), "orders-4k.csv");
+  execFileSync("python3", [path.join(repo, "bench/gen.py"), "orders", "4000", mid]);
+  large = path.join(path.dirname(big), "orders-250k.csv");
+  execFileSync("python3", [path.join(repo, "bench/gen.py"), "orders", "250000", large]);
 });
 after(() => big && fs.rmSync(path.dirname(big), { recursive: true, force: true }));
 
@@ -40,8 +46,34 @@ async function stored(page) {
         const tq = t.getAllKeys();
         const tv = t.getAll();
         tx.oncomplete = () => {
-          const sizes = new Map(tq.result.map((k, i) => [k, tv.result[i].byteLength]));
-          resolve(q.result.map((w) => ({ name: w.name, size: w.size, savedAt: w.savedAt, meta: JSON.parse(w.meta), tables: w.tableKeys.map((k) => (k ? sizes.get(k) ?? 0 : 0)), keys: w.tableKeys, storedTables: tq.result.length })));
+          // A table is a head { chunks, length } under its key and its
+          // chunks under key#0, key#1, ... (a version-2 table is one
+          // Uint8Array under its key).
+          const sizes = new Map();
+          const chunks = new Map();
+          tq.result.forEach((k, i) => {
+            const v = tv.result[i];
+            const at = k.indexOf("#");
+            if (at < 0) sizes.set(k, v instanceof Uint8Array ? v.byteLength : v.length);
+            else {
+              const list = chunks.get(k.slice(0, at)) || [];
+              list[Number(k.slice(at + 1))] = v.byteLength;
+              chunks.set(k.slice(0, at), list);
+            }
+          });
+          const heads = new Map(tq.result.map((k, i) => [k, tv.result[i]]).filter(([k]) => !k.includes("#")));
+          resolve(q.result.map((w) => ({
+            name: w.name, size: w.size, savedAt: w.savedAt, meta: JSON.parse(w.meta),
+            tables: w.tableKeys.map((k) => (k ? sizes.get(k) ?? 0 : 0)),
+            keys: w.tableKeys,
+            storedTables: sizes.size,
+            // Per table of this workspace: its head's chunk count and the
+            // sizes of the chunks stored for it.
+            heads: w.tableKeys.map((k) => (k && heads.get(k) && !(heads.get(k) instanceof Uint8Array) ? heads.get(k) : null)),
+            chunks: w.tableKeys.map((k) => (k ? chunks.get(k) || [] : [])),
+            // Chunks whose table has no head: a save in flight, or lost.
+            orphanChunks: [...chunks.keys()].filter((k) => !sizes.has(k)).length,
+          })));
           db.close();
         };
       };
@@ -252,6 +284,219 @@ test("a full storage quota is a clear message; the screen and the saved copy kee
   await page.locator('[data-testid="lookback"]').dispatchEvent("change");
   await waitSaved(page, hasFile("orders-april.csv"), "after space is back");
   await banner.waitFor({ state: "detached" });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// Every metric on the page, key -> value, once the engine has answered.
+async function metrics(page) {
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 120000 });
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll(".metric-value[data-metric]")].map((e) => [e.dataset.metric, e.dataset.value])));
+}
+
+// Workspace records only (no table bytes): cheap enough to poll while a
+// big table is being written.
+async function records(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const r = indexedDB.open("opscalc");
+    r.onsuccess = () => {
+      const db = r.result;
+      if (!db.objectStoreNames.contains("workspaces")) { db.close(); return resolve([]); }
+      const q = db.transaction("workspaces").objectStore("workspaces").getAll();
+      q.onsuccess = () => { resolve(q.result.map((w) => ({ name: w.name, meta: JSON.parse(w.meta), keys: w.tableKeys }))); db.close(); };
+    };
+    r.onerror = () => resolve([]);
+  }));
+}
+
+test("a table in several chunks is saved chunk by chunk, written once, and reloads with the same numbers", async () => {
+  const CHUNK = 64 * 1024;
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  // A small chunk size (web/persist.js reads it at each save), so this
+  // 0.4 MB file spans several chunks.
+  await context.addInitScript((n) => { window.__opscalcChunkBytes = n; }, CHUNK);
+  await page.goto(env.server.url + "/repurchase");
+  await ready(page);
+  await importOrders(page, mid);
+  const file = path.basename(mid);
+  const first = await waitSaved(page, hasFile(file), "the chunked table");
+  const [w] = first;
+  const length = w.tables[0];
+  const n = Math.ceil(length / CHUNK);
+  assert.ok(n >= 4, `${length} bytes are at least 4 chunks of ${CHUNK}`);
+  assert.deepEqual(w.heads[0], { chunks: n, length });
+  // Every chunk but the last is full; together they are the table.
+  assert.deepEqual(w.chunks[0], [...Array(n - 1).fill(CHUNK), length - (n - 1) * CHUNK]);
+  assert.equal(w.storedTables, 1);
+  assert.equal(w.orphanChunks, 0);
+
+  // A settings change rewrites the record only: no chunk is put again.
+  await page.evaluate(() => {
+    window.__chunkPuts = 0;
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (v, k) {
+      if (typeof k === "string" && k.includes("#")) window.__chunkPuts++;
+      return put.apply(this, arguments);
+    };
+  });
+  await page.locator('[data-testid="lookback"]').fill("30");
+  await page.locator('[data-testid="lookback"]').dispatchEvent("change");
+  const saved = await waitSaved(page, (l) => hasFile(file)(l) && (l[0].meta.queries["/repurchase"] || "").includes("lookback=30"), "lookback 30");
+  assert.equal(await page.evaluate(() => window.__chunkPuts), 0);
+  assert.deepEqual(saved[0].keys, w.keys);
+  assert.deepEqual(saved[0].chunks, w.chunks);
+  const shown = await metrics(page);
+  assert.ok(Number(shown.buyers) > 500, JSON.stringify(shown));
+
+  // The reload reads the chunks back into one table: the same numbers.
+  await page.reload();
+  await ready(page);
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor();
+  assert.equal(await page.locator('[data-testid="lookback"]').inputValue(), "30");
+  assert.deepEqual(await metrics(page), shown);
+  // A table that lost a chunk is not shown half: the sample comes back.
+  await page.evaluate((k) => new Promise((resolve) => {
+    const r = indexedDB.open("opscalc");
+    r.onsuccess = () => {
+      const tx = r.result.transaction("tables", "readwrite");
+      tx.objectStore("tables").delete(`${k}#1`);
+      tx.oncomplete = () => { r.result.close(); resolve(); };
+    };
+  }), w.keys[0]);
+  await page.reload();
+  await ready(page);
+  assert.equal(await metric(page, "buyers"), 155);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("workspaces saved by earlier versions (a whole table per key; tables inside the record) still load", async () => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  await page.goto(env.server.url + "/repurchase");
+  await ready(page);
+  await importOrders(page, fixture("orders-small.csv"));
+  const [w] = await waitSaved(page, hasFile("orders-small.csv"), "small file");
+  assert.equal(w.heads[0].chunks, 1);
+  // The record and the table's bytes as this version stored them.
+  const saved = await page.evaluate(() => new Promise((resolve) => {
+    const r = indexedDB.open("opscalc");
+    r.onsuccess = () => {
+      const tx = r.result.transaction(["workspaces", "tables"]);
+      const q = tx.objectStore("workspaces").getAll();
+      q.onsuccess = () => {
+        const rec = q.result[0];
+        const c = tx.objectStore("tables").get(`${rec.tableKeys[0]}#0`);
+        c.onsuccess = () => { resolve({ ...rec, table: [...c.result] }); r.result.close(); };
+      };
+    };
+  }));
+  for (const version of [2, 1]) {
+    // The database as that version wrote it; the app's connection closes
+    // when it is deleted (onversionchange).
+    await page.evaluate(({ rec, version }) => new Promise((resolve, reject) => {
+      const del = indexedDB.deleteDatabase("opscalc");
+      del.onerror = () => reject(del.error);
+      del.onsuccess = () => {
+        const o = indexedDB.open("opscalc", version);
+        o.onupgradeneeded = () => {
+          o.result.createObjectStore("workspaces", { keyPath: "name" });
+          if (version === 2) o.result.createObjectStore("tables");
+        };
+        o.onsuccess = () => {
+          const db = o.result;
+          const table = new Uint8Array(rec.table);
+          const { name, savedAt, size, meta } = rec;
+          const tx = db.transaction([...db.objectStoreNames], "readwrite");
+          if (version === 2) {
+            tx.objectStore("tables").put(table, rec.tableKeys[0]);
+            tx.objectStore("workspaces").put({ name, savedAt, size, meta, tableKeys: rec.tableKeys });
+          } else {
+            tx.objectStore("workspaces").put({ name, savedAt, size, meta, tables: rec.tableKeys.map((k, i) => (i === 0 ? table : null)) });
+          }
+          tx.oncomplete = () => { db.close(); resolve(); };
+          tx.onabort = () => reject(tx.error);
+        };
+      };
+    }), { rec: saved, version });
+    await page.reload();
+    await ready(page);
+    await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+    assert.equal(await metric(page, "buyers"), 3, `version ${version}`);
+    // The next save keeps the table: a version-2 table stays where it is
+    // (written once), a version-1 table is written in chunks.
+    await page.locator('[data-testid="lookback"]').fill(String(10 + version));
+    await page.locator('[data-testid="lookback"]').dispatchEvent("change");
+    const [after] = await waitSaved(page, (l) => (l[0]?.meta.queries["/repurchase"] || "").includes(`lookback=${10 + version}`), `version ${version} saved again`);
+    assert.equal(after.tables[0], saved.table.length);
+    assert.equal(after.storedTables, 1);
+    if (version === 2) assert.equal(after.keys[0], saved.tableKeys[0]);
+    else assert.deepEqual(after.heads[0], { chunks: 1, length: saved.table.length });
+    await page.reload();
+    await ready(page);
+    await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+    assert.equal(await metric(page, "buyers"), 3, `version ${version} saved again`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("saving and reloading a 30 MB table makes no long task on the page's thread", async (t) => {
+  const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  // Every put and every chunk get, timed, and every long task (> 50 ms).
+  await context.addInitScript(() => {
+    const log = (window.__idb = { puts: [], gets: [], long: [] });
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) log.long.push([e.startTime, e.duration]); }).observe({ type: "longtask" });
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (v, k) {
+      const t0 = performance.now();
+      try { return put.apply(this, arguments); } finally { log.puts.push({ at: t0, ms: performance.now() - t0, key: String(k ?? ""), bytes: v?.byteLength ?? 0 }); }
+    };
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (k) {
+      log.gets.push({ at: performance.now(), key: String(k) });
+      return get.apply(this, arguments);
+    };
+  });
+  await page.goto(env.server.url + "/repurchase");
+  await ready(page);
+  await page.setInputFiles('[data-testid="file-input"]', large);
+  const file = path.basename(large);
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor({ timeout: 180000 });
+  for (let i = 0; i < 600 && !hasFile(file)(await records(page)); i++) await page.waitForTimeout(200);
+  assert.ok(hasFile(file)(await records(page)), "the 30 MB table is saved");
+  const save = await page.evaluate(() => window.__idb);
+  // A long task is the save's when a put was called in it.
+  const during = (calls) => save.long.filter(([s, d]) => calls.some((c) => c.at >= s && c.at <= s + d));
+  const chunkPuts = save.puts.filter((p) => p.key.includes("#"));
+  const [w] = await stored(page);
+  const length = w.tables[0];
+  assert.ok(length > 20e6, `${length} bytes`);
+  const n = Math.ceil(length / (4 * 1024 * 1024));
+  assert.equal(chunkPuts.length, n);
+  assert.ok(chunkPuts.every((p) => p.bytes <= 4 * 1024 * 1024));
+  assert.equal(chunkPuts.reduce((s, p) => s + p.bytes, 0), length);
+  const slowestPut = Math.max(...save.puts.map((p) => p.ms));
+  const shown = await metrics(page);
+
+  await page.reload();
+  await ready(page);
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor({ timeout: 60000 });
+  assert.deepEqual(await metrics(page), shown);
+  const load = await page.evaluate(() => window.__idb);
+  const chunkGets = load.gets.filter((g) => g.key.includes("#"));
+  assert.equal(chunkGets.length, n);
+  // A chunk's get is called in the task that took the previous value.
+  const loadLong = load.long.filter(([s, d]) => chunkGets.some((c) => c.at >= s && c.at <= s + d));
+  const figures = {
+    table_mb: +(length / 1e6).toFixed(1), chunks: n, slowest_put_ms: +slowestPut.toFixed(1),
+    save_long_tasks_ms: during(save.puts).map(([, d]) => Math.round(d)),
+    all_long_tasks_while_saving_ms: save.long.filter(([s]) => s >= save.puts[0].at - 1000).map(([, d]) => Math.round(d)),
+    load_long_tasks_ms: loadLong.map(([, d]) => Math.round(d)),
+  };
+  t.diagnostic(JSON.stringify(figures));
+  assert.ok(slowestPut < 50, JSON.stringify(figures));
+  assert.deepEqual(figures.save_long_tasks_ms, [], JSON.stringify(figures));
+  assert.deepEqual(figures.load_long_tasks_ms, [], JSON.stringify(figures));
   assert.deepEqual(errors, []);
   await context.close();
 });
