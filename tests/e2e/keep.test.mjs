@@ -356,6 +356,7 @@ test("a table in several chunks is saved chunk by chunk, written once, and reloa
   await page.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor();
   assert.equal(await page.locator('[data-testid="lookback"]').inputValue(), "30");
   assert.deepEqual(await metrics(page), shown);
+  await page.screenshot({ path: path.join(shots, "chunked-reload.png") });
   // Still written once: the table read back keeps its key, so the next
   // save puts no chunk.
   await page.evaluate(() => {
