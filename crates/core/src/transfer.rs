@@ -84,21 +84,7 @@ impl ReadResult {
         let text = r.string()?;
         let ends = r.u32s()?;
         let row_numbers = r.u32s()?;
-        let n = r.u32()? as usize;
-        let mut overflow = Vec::with_capacity(n.min(len / 8));
-        for _ in 0..n {
-            overflow.push((r.u32()?, r.u32()? as usize));
-        }
-        let encoding = r.string()?;
-        let delimiter = match r.u32()? {
-            u32::MAX => None,
-            d => Some(u8::try_from(d).map_err(|_| "bad delimiter")?),
-        };
-        let sheets = r.strings()?;
-        let warnings = r.strings()?;
-        if r.at != len {
-            return Err("trailing bytes after the table".into());
-        }
+        let (overflow, encoding, delimiter, sheets, warnings) = r.tail()?;
         let table = Table::from_parts(name, headers, text, ends, row_numbers, overflow)?;
         Ok(ReadResult {
             table,
@@ -197,21 +183,7 @@ impl ReadResult {
         let numbers_at = r.at;
         let row_numbers = r.u32s_prefix(n)?;
         r.at = numbers_at + numbers * 4;
-        let k = r.u32()? as usize;
-        let mut overflow = Vec::with_capacity(k.min(len / 8));
-        for _ in 0..k {
-            overflow.push((r.u32()?, r.u32()? as usize));
-        }
-        let encoding = r.string()?;
-        let delimiter = match r.u32()? {
-            u32::MAX => None,
-            d => Some(u8::try_from(d).map_err(|_| "bad delimiter")?),
-        };
-        let sheets = r.strings()?;
-        let warnings = r.strings()?;
-        if r.at != len {
-            return Err("trailing bytes after the table".into());
-        }
+        let (overflow, encoding, delimiter, sheets, warnings) = r.tail()?;
         let used = ends.last().map_or(0, |&e| e as usize);
         if used > text_len {
             return Err("cell offsets are out of order".into());
@@ -268,7 +240,38 @@ struct Reader<'a> {
     copy: &'a mut dyn FnMut(usize, &mut [u8]),
 }
 
+/// What follows the rows: rows with extra cells, encoding, delimiter,
+/// sheets and warnings.
+type Tail = (
+    Vec<(u32, usize)>,
+    String,
+    Option<u8>,
+    Vec<String>,
+    Vec<String>,
+);
+
 impl Reader<'_> {
+    /// Everything after the row numbers, up to the end of the buffer,
+    /// which must be reached exactly.
+    fn tail(&mut self) -> Result<Tail, String> {
+        let n = self.u32()? as usize;
+        let mut overflow = Vec::with_capacity(n.min(self.len / 8));
+        for _ in 0..n {
+            overflow.push((self.u32()?, self.u32()? as usize));
+        }
+        let encoding = self.string()?;
+        let delimiter = match self.u32()? {
+            u32::MAX => None,
+            d => Some(u8::try_from(d).map_err(|_| "bad delimiter")?),
+        };
+        let sheets = self.strings()?;
+        let warnings = self.strings()?;
+        if self.at != self.len {
+            return Err("trailing bytes after the table".into());
+        }
+        Ok((overflow, encoding, delimiter, sheets, warnings))
+    }
+
     fn fill(&mut self, out: &mut [u8]) -> Result<(), String> {
         let end = self
             .at
