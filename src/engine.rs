@@ -52,9 +52,6 @@ thread_local! {
     // The buffers behind live `TableBytes`, by key (JS objects cannot live
     // in the Send + Sync state the signals need).
     static BUFFERS: RefCell<std::collections::HashMap<u32, js_sys::Uint8Array>> = RefCell::new(Default::default());
-    // A second copy of a table's bytes that the engine may take (moved,
-    // not copied) the first time the table is put.
-    static SPARES: RefCell<std::collections::HashMap<u32, js_sys::ArrayBuffer>> = RefCell::new(Default::default());
     static NEXT_KEY: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -85,21 +82,6 @@ impl TableBytes {
         let len = buffer.length() as usize;
         BUFFERS.with(|b| b.borrow_mut().insert(key, buffer));
         TableBytes { len, key }
-    }
-
-    /// Adds a copy of the bytes made elsewhere (by the import worker), for
-    /// the engine to take instead of copying the bytes on the page.
-    #[cfg(target_arch = "wasm32")]
-    pub fn give_spare(&self, spare: js_sys::ArrayBuffer) {
-        if spare.byte_length() as usize == self.len {
-            SPARES.with(|s| s.borrow_mut().insert(self.key, spare));
-        }
-    }
-
-    /// The spare copy, once.
-    #[cfg(target_arch = "wasm32")]
-    fn take_spare(&self) -> Option<js_sys::ArrayBuffer> {
-        SPARES.with(|s| s.borrow_mut().remove(&self.key))
     }
 
     /// The bytes (a view, not a copy).
@@ -157,7 +139,6 @@ impl TableBytes {
 impl Drop for TableBytes {
     fn drop(&mut self) {
         BUFFERS.with(|b| b.borrow_mut().remove(&self.key));
-        SPARES.with(|s| s.borrow_mut().remove(&self.key));
     }
 }
 
@@ -215,6 +196,45 @@ pub fn put(id: u32, kind: InputKind, bytes: &Arc<TableBytes>) {
         t.push((id, kind, Arc::downgrade(bytes)));
     });
     imp::put(id, kind, bytes);
+}
+
+/// Registers a table the engine already holds (an import's, which the
+/// engine worker kept as it parsed it), so a restarted worker is given it.
+pub fn adopt(id: u32, kind: InputKind, bytes: &Arc<TableBytes>) {
+    TABLES.with(|t| {
+        let mut t = t.borrow_mut();
+        t.retain(|(_, _, w)| w.strong_count() > 0);
+        t.push((id, kind, Arc::downgrade(bytes)));
+    });
+}
+
+/// Imports `file` in the engine worker as the `kind` table: the worker
+/// reads and parses it, keeps the table, and `on_done` gets the table's id
+/// and bytes (or a message; the page's data is untouched). A running
+/// import is cancelled first.
+pub fn import(
+    file: web_sys::File,
+    request: crate::import_worker::ImportRequest,
+    kind: InputKind,
+    on_progress: impl Fn(crate::import_worker::ImportProgress) + 'static,
+    on_done: impl FnOnce(Result<(u32, TableBytes), String>) + 'static,
+) {
+    cancel_import();
+    let id = next_table_id();
+    imp::import(
+        file,
+        request,
+        id,
+        kind,
+        std::rc::Rc::new(on_progress),
+        Box::new(move |r: Result<TableBytes, String>| on_done(r.map(|b| (id, b)))),
+    );
+}
+
+/// Stops the running import at once (the worker is replaced and given the
+/// page's tables again); true when one was running.
+pub fn cancel_import() -> bool {
+    imp::cancel_import()
 }
 
 /// The tables still in use, to give a (re)started engine worker.
@@ -311,11 +331,27 @@ mod imp {
         let reply: Reply = ENGINE.with(|e| e.borrow_mut().handle(request));
         on_reply(reply.result.map_err(message));
     }
+
+    pub fn import(
+        _file: web_sys::File,
+        _request: crate::import_worker::ImportRequest,
+        _id: u32,
+        _kind: InputKind,
+        _on_progress: std::rc::Rc<dyn Fn(crate::import_worker::ImportProgress)>,
+        on_done: Box<dyn FnOnce(Result<TableBytes, String>)>,
+    ) {
+        on_done(Err("files are read in a browser worker".into()));
+    }
+
+    pub fn cancel_import() -> bool {
+        false
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
     use super::*;
+    use crate::import_worker::{ImportProgress, ImportRequest};
     use js_sys::{Array, Object, Reflect, Uint8Array};
     use opscalc_core::{from_wire, to_wire};
     use std::collections::HashMap;
@@ -331,11 +367,21 @@ mod imp {
         retried: bool,
     }
 
+    /// The import the worker is running.
+    struct Importing {
+        call: u32,
+        name: String,
+        started: f64,
+        on_progress: std::rc::Rc<dyn Fn(ImportProgress)>,
+        on_done: Box<dyn FnOnce(Result<TableBytes, String>)>,
+    }
+
     struct Running {
         worker: Worker,
         ready: bool,
         queue: Vec<(Object, Option<Array>)>,
         pending: HashMap<u32, Pending>,
+        importing: Option<Importing>,
         next_call: u32,
         _on_message: Closure<dyn FnMut(MessageEvent)>,
         _on_error: Closure<dyn FnMut(ErrorEvent)>,
@@ -375,15 +421,12 @@ mod imp {
         msg
     }
 
-    /// The message that puts a table. The import worker's spare copy is
-    /// moved; otherwise the message carries a copy of the page's buffer
+    /// The message that puts a table: a copy of the page's buffer
     /// (structured clone: no decode, no wasm memory, but a copy on the
-    /// page's thread).
+    /// page's thread). Imported tables are already in the engine; only a
+    /// new worker is given them this way.
     fn table_message(id: u32, kind: InputKind, bytes: &TableBytes) -> (Object, Option<Array>) {
-        match bytes.take_spare() {
-            Some(spare) => (put_message(id, kind, &spare), Some(Array::of1(&spare))),
-            None => (put_message(id, kind, &bytes.buffer().buffer()), None),
-        }
+        (put_message(id, kind, &bytes.buffer().buffer()), None)
     }
 
     /// Runs `f` on the worker, starting it (and giving it every live
@@ -414,8 +457,8 @@ mod imp {
         if !running {
             return;
         }
-        // The import worker's spare copy is moved; otherwise the message
-        // copies the buffer on the page's thread (timed for the benchmark).
+        // The message copies the buffer on the page's thread (timed for the
+        // benchmark).
         crate::browser::timed("engine_put", || {
             with_running(|r| {
                 let (msg, transfer) = table_message(id, kind, bytes);
@@ -445,6 +488,128 @@ mod imp {
                 "the calculation engine could not start in this browser".into(),
             ));
         }
+    }
+
+    pub fn import(
+        file: web_sys::File,
+        request: ImportRequest,
+        table_id: u32,
+        kind: InputKind,
+        on_progress: std::rc::Rc<dyn Fn(ImportProgress)>,
+        on_done: Box<dyn FnOnce(Result<TableBytes, String>)>,
+    ) {
+        let name = file.name();
+        let mut on_done = Some(on_done);
+        with_running(|r| {
+            let call = r.next_call;
+            r.next_call += 1;
+            let msg = Object::new();
+            set(&msg, "type", &"import".into());
+            set(&msg, "id", &call.into());
+            set(&msg, "file", &file);
+            set(
+                &msg,
+                "meta",
+                &Uint8Array::from(to_wire(&(table_id, kind)).as_slice()).into(),
+            );
+            set(&msg, "encoding", &request.encoding.into());
+            set(&msg, "sheet", &request.sheet.into());
+            post(r, msg, None);
+            r.importing = Some(Importing {
+                call,
+                name: name.clone(),
+                started: js_sys::Date::now(),
+                on_progress,
+                on_done: on_done.take().expect("called once"),
+            });
+        });
+        if let Some(f) = on_done {
+            f(Err(format!(
+                "{name}: the import worker could not start in this browser"
+            )));
+        }
+    }
+
+    pub fn cancel_import() -> bool {
+        let importing =
+            RUNNING.with(|c| c.borrow().as_ref().is_some_and(|r| r.importing.is_some()));
+        if !importing {
+            return false;
+        }
+        // The worker is busy parsing and reads no message until it is done:
+        // stop it, and ask a new one (given the page's tables) whatever was
+        // waiting for an answer.
+        let Some(old) = RUNNING.with(|c| c.borrow_mut().take()) else {
+            return false;
+        };
+        old.worker.terminate();
+        let mut waiting: Vec<(u32, Pending)> = old.pending.into_iter().collect();
+        waiting.sort_by_key(|(id, _)| *id);
+        if !waiting.is_empty() {
+            with_running(|r| {
+                for (_, p) in waiting {
+                    let id = r.next_call;
+                    r.next_call += 1;
+                    send_call(r, id, &p.request);
+                    r.pending.insert(id, p);
+                }
+            });
+        }
+        true
+    }
+
+    /// The running import's message: progress, its table, or its error.
+    fn on_import_message(kind: &str, call: u32, get: &dyn Fn(&str) -> JsValue) {
+        if kind == "progress" {
+            let job = RUNNING.with(|c| {
+                c.borrow().as_ref().and_then(|r| {
+                    r.importing
+                        .as_ref()
+                        .filter(|j| j.call == call)
+                        .map(|j| (j.on_progress.clone(), j.started))
+                })
+            });
+            if let Some((on_progress, started)) = job {
+                on_progress(ImportProgress {
+                    phase: get("phase").as_string().unwrap_or_default(),
+                    bytes: get("bytes").as_f64().unwrap_or(0.0),
+                    total: get("total").as_f64().unwrap_or(0.0),
+                    rows: get("rows").as_f64().unwrap_or(0.0),
+                    elapsed_ms: js_sys::Date::now() - started,
+                });
+            }
+            return;
+        }
+        let job = RUNNING.with(|c| {
+            c.borrow_mut().as_mut().and_then(|r| {
+                if r.importing.as_ref().is_some_and(|j| j.call == call) {
+                    r.importing.take()
+                } else {
+                    None
+                }
+            })
+        });
+        let Some(job) = job else { return };
+        if kind == "error" {
+            (job.on_done)(Err(get("message").as_string().unwrap_or_default()));
+            return;
+        }
+        // For the benchmark: the worker's peak memory and timings.
+        if let Some(w) = web_sys::window() {
+            let stats = Object::new();
+            for k in ["memoryBytes", "readMs", "parseMs", "encodeMs"] {
+                set(&stats, k, &get(k));
+            }
+            set(
+                &stats,
+                "totalMs",
+                &(js_sys::Date::now() - job.started).into(),
+            );
+            let _ = Reflect::set(&w, &"opscalcLastImport".into(), &stats);
+        }
+        // Kept as it is: the page decodes only a preview.
+        let bytes = TableBytes::from_buffer(Uint8Array::new(&get("buffer")));
+        crate::browser::timed("import_apply", || (job.on_done)(Ok(bytes)));
     }
 
     fn send_call(r: &mut Running, id: u32, bytes: &[u8]) {
@@ -532,6 +697,10 @@ mod imp {
                     let bytes = Uint8Array::new(&get("reply")).to_vec();
                     on_reply_message(id, &bytes);
                 }
+                Some(kind @ ("progress" | "done" | "error")) => {
+                    let id = get("id").as_f64().unwrap_or(-1.0) as u32;
+                    on_import_message(kind, id, &get);
+                }
                 _ => {}
             }
         });
@@ -544,6 +713,17 @@ mod imp {
             let running = RUNNING.with(|c| c.borrow_mut().take());
             if let Some(r) = running {
                 r.worker.terminate();
+                if let Some(job) = r.importing {
+                    (job.on_done)(Err(format!(
+                        "{}: the import stopped unexpectedly ({}); your previous data is kept",
+                        job.name,
+                        if detail.is_empty() {
+                            "the worker crashed"
+                        } else {
+                            &detail
+                        }
+                    )));
+                }
                 for (_, p) in r.pending {
                     (p.on_reply)(Err(format!(
                         "the calculation stopped unexpectedly ({}); your data is kept — change a setting to try again",
@@ -559,6 +739,7 @@ mod imp {
             ready: false,
             queue: Vec::new(),
             pending: HashMap::new(),
+            importing: None,
             next_call: 1,
             _on_message: on_message,
             _on_error: on_error,

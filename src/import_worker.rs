@@ -1,7 +1,9 @@
-//! Runs file imports in the import worker (`crates/worker`): one worker per
-//! import, so cancelling is `terminate()` (immediate, whatever the worker is
-//! doing) and the worker's memory goes back to the system when it is done.
-//! The page only ever receives the parsed table, as one transferred buffer.
+//! File imports: they run in the engine worker (`crates/worker`, see
+//! [`crate::engine::import`]), which keeps the parsed table for the
+//! calculations, so the numbers need no second copy of it; the page only
+//! ever receives the table's bytes, as one transferred buffer. Cancelling
+//! is `terminate()` (immediate, whatever the worker is doing); a new worker
+//! is given the page's tables again.
 
 use crate::engine::TableBytes;
 
@@ -95,189 +97,22 @@ pub fn kept_file(r: FileRef) -> Option<web_sys::File> {
     })
 }
 
-#[cfg(target_arch = "wasm32")]
-mod imp {
-    use super::*;
-    use js_sys::{Object, Reflect, Uint8Array};
-    use std::cell::RefCell;
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    use web_sys::{ErrorEvent, File, MessageEvent, Worker};
-
-    struct Running {
-        worker: Worker,
-        // Kept alive while the worker runs.
-        _on_message: Closure<dyn FnMut(MessageEvent)>,
-        _on_error: Closure<dyn FnMut(ErrorEvent)>,
-    }
-
-    thread_local! {
-        static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
-    }
-
-    /// The worker's loader, at the site root (pages have their own paths).
-    const WORKER_URL: &str = "/opscalc-worker_loader.js";
-
-    pub fn start(
-        file: File,
-        request: ImportRequest,
-        on_progress: impl Fn(ImportProgress) + 'static,
-        on_done: impl FnOnce(Result<TableBytes, String>) + 'static,
-    ) {
-        cancel();
-        let name = file.name();
-        let worker = match Worker::new(WORKER_URL) {
-            Ok(w) => w,
-            Err(_) => {
-                on_done(Err(format!(
-                    "{name}: the import worker could not start in this browser"
-                )));
-                return;
-            }
-        };
-        let started = js_sys::Date::now();
-        let done = std::rc::Rc::new(RefCell::new(Some(
-            Box::new(on_done) as Box<dyn FnOnce(Result<TableBytes, String>)>
-        )));
-        let finish = {
-            let done = done.clone();
-            move |r: Result<TableBytes, String>| {
-                // Stop the worker first so its memory is released.
-                RUNNING.with(|c| {
-                    if let Some(r) = c.borrow_mut().take() {
-                        r.worker.terminate();
-                    }
-                });
-                if let Some(f) = done.borrow_mut().take() {
-                    f(r);
-                }
-            }
-        };
-        let finish = std::rc::Rc::new(RefCell::new(Some(finish)));
-        let job = {
-            let msg = Object::new();
-            let _ = Reflect::set(&msg, &"id".into(), &1.into());
-            let _ = Reflect::set(&msg, &"file".into(), &file);
-            let _ = Reflect::set(&msg, &"encoding".into(), &request.encoding.into());
-            let _ = Reflect::set(&msg, &"sheet".into(), &request.sheet.into());
-            msg
-        };
-        let w = worker.clone();
-        let fin = finish.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let data = ev.data();
-            let get = |k: &str| Reflect::get(&data, &k.into()).unwrap_or(JsValue::UNDEFINED);
-            match get("type").as_string().as_deref() {
-                Some("ready") => {
-                    let _ = w.post_message(&job);
-                }
-                Some("progress") => on_progress(ImportProgress {
-                    phase: get("phase").as_string().unwrap_or_default(),
-                    bytes: get("bytes").as_f64().unwrap_or(0.0),
-                    total: get("total").as_f64().unwrap_or(0.0),
-                    rows: get("rows").as_f64().unwrap_or(0.0),
-                    elapsed_ms: js_sys::Date::now() - started,
-                }),
-                Some("done") => {
-                    // For the benchmark: the worker's peak memory and timings.
-                    if let Some(w) = web_sys::window() {
-                        let stats = Object::new();
-                        for k in ["memoryBytes", "readMs", "parseMs"] {
-                            let _ = Reflect::set(&stats, &k.into(), &get(k));
-                        }
-                        let _ = Reflect::set(
-                            &stats,
-                            &"totalMs".into(),
-                            &(js_sys::Date::now() - started).into(),
-                        );
-                        let _ = Reflect::set(&w, &"opscalcLastImport".into(), &stats);
-                    }
-                    // Kept as it is: the page decodes only a preview, and
-                    // the engine gets the bytes.
-                    let buffer = Uint8Array::new(&get("buffer"));
-                    let bytes = TableBytes::from_buffer(buffer);
-                    if let Ok(spare) = get("spare").dyn_into::<js_sys::ArrayBuffer>() {
-                        bytes.give_spare(spare);
-                    }
-                    if let Some(f) = fin.borrow_mut().take() {
-                        crate::browser::timed("import_apply", || f(Ok(bytes)));
-                    }
-                }
-                Some("error") => {
-                    let m = get("message").as_string().unwrap_or_default();
-                    if let Some(f) = fin.borrow_mut().take() {
-                        f(Err(m));
-                    }
-                }
-                _ => {}
-            }
-        });
-        let fin = finish.clone();
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
-            // A crash in the worker (out of memory, a bug): the page and
-            // its data are untouched; say what happened.
-            ev.prevent_default();
-            let detail = ev.message();
-            if let Some(f) = fin.borrow_mut().take() {
-                f(Err(format!(
-                    "{name}: the import stopped unexpectedly ({}); your previous data is kept",
-                    if detail.is_empty() {
-                        "the worker crashed".to_string()
-                    } else {
-                        detail
-                    }
-                )));
-            }
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        RUNNING.with(|c| {
-            *c.borrow_mut() = Some(Running {
-                worker,
-                _on_message: on_message,
-                _on_error: on_error,
-            })
-        });
-    }
-
-    pub fn cancel() -> bool {
-        RUNNING.with(|c| match c.borrow_mut().take() {
-            Some(r) => {
-                r.worker.terminate();
-                true
-            }
-            None => false,
-        })
-    }
-}
-
-/// Starts importing `file` in a fresh worker (cancelling any running
-/// import). `on_progress` runs every ~150 ms; `on_done` runs once, unless
-/// the import is cancelled.
+/// Starts importing `file` as the `kind` dataset in the engine worker
+/// (cancelling any running import). `on_progress` runs every ~150 ms;
+/// `on_done` runs once, unless the import is cancelled, with the engine's id
+/// for the table and its bytes.
 pub fn start(
     file: web_sys::File,
     request: ImportRequest,
+    kind: opscalc_core::InputKind,
     on_progress: impl Fn(ImportProgress) + 'static,
-    on_done: impl FnOnce(Result<TableBytes, String>) + 'static,
+    on_done: impl FnOnce(Result<(u32, TableBytes), String>) + 'static,
 ) {
-    #[cfg(target_arch = "wasm32")]
-    imp::start(file, request, on_progress, on_done);
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = (file, request, on_progress);
-        on_done(Err("files are read in a browser worker".into()));
-    }
+    crate::engine::import(file, request, kind, on_progress, on_done);
 }
 
 /// Stops the running import at once; true when one was running. The
 /// page's current data is untouched.
 pub fn cancel() -> bool {
-    #[cfg(target_arch = "wasm32")]
-    {
-        imp::cancel()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        false
-    }
+    crate::engine::cancel_import()
 }

@@ -87,6 +87,7 @@ impl Dataset {
             read.preview(PREVIEW_ROWS),
             rows,
             bytes,
+            None,
             source,
             file,
             remembered,
@@ -113,7 +114,31 @@ impl Dataset {
     ) -> Result<Dataset, String> {
         let (preview, rows) = bytes.preview(PREVIEW_ROWS)?;
         Ok(Dataset::new(
-            kind, preview, rows, bytes, source, file, remembered,
+            kind, preview, rows, bytes, None, source, file, remembered,
+        ))
+    }
+
+    /// A dataset from a file the engine worker imported: the engine holds
+    /// the table as `table_id` already, so only the preview is decoded and
+    /// nothing is sent back.
+    pub fn from_import(
+        kind: InputKind,
+        table_id: u32,
+        bytes: TableBytes,
+        source: Source,
+        file: Option<FileRef>,
+        remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
+    ) -> Result<Dataset, String> {
+        let (preview, rows) = bytes.preview(PREVIEW_ROWS)?;
+        Ok(Dataset::new(
+            kind,
+            preview,
+            rows,
+            bytes,
+            Some(table_id),
+            source,
+            file,
+            remembered,
         ))
     }
 
@@ -122,6 +147,7 @@ impl Dataset {
         preview: ReadResult,
         rows: usize,
         bytes: TableBytes,
+        held: Option<u32>,
         source: Source,
         file: Option<FileRef>,
         remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
@@ -132,8 +158,17 @@ impl Dataset {
             remembered(preview.table.headers()).as_deref(),
         );
         let bytes = Arc::new(bytes);
-        let table_id = crate::engine::next_table_id();
-        crate::engine::put(table_id, kind, &bytes);
+        let table_id = match held {
+            Some(id) => {
+                crate::engine::adopt(id, kind, &bytes);
+                id
+            }
+            None => {
+                let id = crate::engine::next_table_id();
+                crate::engine::put(id, kind, &bytes);
+                id
+            }
+        };
         Dataset {
             kind,
             preview: Arc::new(preview),

@@ -209,15 +209,17 @@ pub fn ImportPanel(
                 encoding: encoding.get_untracked(),
                 sheet: sheet.unwrap_or_default(),
             },
+            kind,
             move |p| progress.set(Some(p)),
             move |result| {
                 busy.set(false);
                 progress.set(None);
                 match result {
-                    Ok(bytes) => {
+                    Ok((table_id, bytes)) => {
                         let d = crate::browser::timed("page_table_decode", || {
-                            Dataset::from_bytes(
+                            Dataset::from_import(
                                 kind,
+                                table_id,
                                 bytes,
                                 Source::File(name.clone()),
                                 Some(file_ref),

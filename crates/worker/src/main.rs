@@ -1,12 +1,18 @@
-//! The import worker. The page hands it a `File`; it reads the bytes in
-//! chunks, decodes and parses them with the same core as everything else,
-//! and hands back the parsed table as one transferable buffer. Progress goes
-//! out every ~150 ms; the page cancels by terminating the worker, which
-//! stops it at once and leaves the page's data untouched.
+//! The engine worker. It holds the page's tables in an
+//! [`opscalc_core::Engine`] and answers calculation requests; it also
+//! imports files: the page hands it a `File`, it reads the bytes in chunks,
+//! decodes and parses them with the same core as everything else, keeps
+//! the table, and hands the page the encoded table as one transferable
+//! buffer. Progress goes out every ~150 ms; the page cancels an import by
+//! terminating the worker, which stops it at once and leaves the page's
+//! data untouched (a new worker gets the page's tables again).
 //!
-//! Messages in: `{id, file, encoding?, sheet?}`. Out: `{type: "ready"}`,
+//! Messages in: `{type: "put", meta, buffer}`, `{type: "call", id, request}`,
+//! `{type: "import", id, file, meta, encoding?, sheet?}`. Out:
+//! `{type: "ready"}`, `{type: "reply", id, reply}`,
 //! `{type: "progress", id, phase, bytes, total, rows}`,
-//! `{type: "done", id, buffer, readMs, parseMs}`, `{type: "error", id, message}`.
+//! `{type: "done", id, buffer, readMs, parseMs, encodeMs, memoryBytes}`,
+//! `{type: "error", id, message}`.
 
 #[cfg(target_arch = "wasm32")]
 mod worker;
