@@ -228,7 +228,7 @@ test("a reload in the middle of an import brings back the previous data", async 
   await context.close();
 });
 
-test("a crashing import worker shows a message and keeps the data", async () => {
+test("a worker crashing during an import shows a message and keeps the data", async () => {
   // No service worker, so the request for the worker reaches the route.
   const context = await env.browser.newContext({ locale: "en-US", serviceWorkers: "block" });
   const page = await context.newPage();
@@ -236,7 +236,18 @@ test("a crashing import worker shows a message and keeps the data", async () => 
   await ready(page);
   await importOrders(page, fixture("orders-small.csv"));
   await waitSaved(page, hasFile("orders-small.csv"), "small file");
-  await context.route("**/opscalc-worker_loader.js", (r) => r.fulfill({ contentType: "text/javascript", body: 'throw new Error("worker exploded");' }));
+  // The import runs in the engine worker, which is running (it computed
+  // the numbers above): make it die on the next import, as an out-of-memory
+  // or a bug would, with an uncaught error.
+  const workers = page.workers();
+  assert.equal(workers.length, 1, "one engine worker");
+  await workers[0].evaluate(() => {
+    const handle = self.onmessage;
+    self.onmessage = (e) => {
+      if (e.data?.type === "import") throw new Error("worker exploded");
+      return handle(e);
+    };
+  });
   await page.setInputFiles('[data-testid="file-input"]', fixture("activity-small.csv"));
   const error = page.locator('[data-testid="import-error"]');
   await error.waitFor({ timeout: 20000 });
