@@ -71,8 +71,12 @@ fn main() {
             )
             .expect("stdout");
         }
-        writeln!(out, "ledger {}", serde_json::to_string(&orders.ledger).expect("json"))
-            .expect("stdout");
+        writeln!(
+            out,
+            "ledger {}",
+            serde_json::to_string(&orders.ledger).expect("json")
+        )
+        .expect("stdout");
         if exclude_refunded {
             continue;
         }
