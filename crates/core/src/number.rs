@@ -47,8 +47,8 @@ pub fn to_half_width(s: &str) -> Cow<'_, str> {
 /// assert_eq!(parse_number("12.5.1"), None);
 /// ```
 pub fn parse_number(s: &str) -> Option<f64> {
-    let s = to_half_width(s.trim());
-    let mut t = s.trim();
+    let s = to_half_width(crate::trim_cell(s));
+    let mut t = crate::trim_cell(&s);
     if t.is_empty() || t.len() > 64 {
         return None;
     }
