@@ -66,6 +66,17 @@ fn be_prefix(b: &[u8]) -> u64 {
     }
 }
 
+/// The first 16 bytes of `s`, zero-padded, as two big-endian words: if the
+/// prefixes of two strings differ, they order the strings as `str::cmp`
+/// would (a shorter string pads with zeros, the least byte); equal
+/// prefixes settle nothing.
+pub(crate) fn prefix16(s: &str) -> (u64, u64) {
+    let b = s.as_bytes();
+    let b = &b[..b.len().min(16)];
+    let (lo, hi) = b.split_at(b.len().min(8));
+    (be_prefix(lo), be_prefix(hi))
+}
+
 /// A map from strings borrowed from a table to values, keyed by
 /// [`short_key`] where there is one.
 pub(crate) struct StrMap<'t, V> {
@@ -137,6 +148,29 @@ mod tests {
                 u64::from_be_bytes(buf[8..].try_into().unwrap()),
             );
             assert_eq!(short_key(&text[..n]), Some(want), "{n}");
+        }
+        // Different 16-byte prefixes order strings as str::cmp does.
+        let long = [
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "b",
+            "",
+            "买",
+            "buyer_0000004",
+            "buyer_0000004x",
+        ];
+        let mut all: Vec<String> = words.iter().chain(&long).map(|w| w.to_string()).collect();
+        all.push("0123456789abcdefXYZ".into());
+        all.push("0123456789abcdefABC".into());
+        for a in &all {
+            for b in &all {
+                let (pa, pb) = (prefix16(a), prefix16(b));
+                if pa != pb {
+                    assert_eq!(pa.cmp(&pb), a.cmp(b), "{a:?} {b:?}");
+                }
+            }
         }
         // Keys of one form sort like their strings.
         assert!(short_key("100000009") < short_key("100000010"));
