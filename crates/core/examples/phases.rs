@@ -49,7 +49,19 @@ fn main() {
                 "repurchase" => {
                     repurchase(&orders, &RepurchaseOptions::default()).expect("repurchase");
                 }
-                _ => panic!("STEP is build or repurchase"),
+                by => {
+                    // `repurchase:sku` and the like: a breakdown, days.
+                    let dim = by
+                        .strip_prefix("repurchase:")
+                        .and_then(opscalc_core::Dimension::parse)
+                        .expect("STEP is build, repurchase or repurchase:DIMENSION");
+                    let opts = RepurchaseOptions {
+                        by: Some(dim),
+                        period: opscalc_core::Period::Day,
+                        ..RepurchaseOptions::default()
+                    };
+                    repurchase(&orders, &opts).expect("repurchase");
+                }
             }
             println!("run {run}: {step} {:.2} s", cpu() - t0);
         }
