@@ -2,7 +2,7 @@
 //! before/after comparisons on a shared machine (criterion times the wall
 //! clock, which other processes' load inflates; CPU time barely moves).
 //!
-//! `cargo run --release -p opscalc-core --example phases -- ORDERS.csv [RUNS]`
+//! `cargo run --release -p opscalc-core --example phases -- ORDERS.csv [RUNS] [STEP]`
 //!
 //! Prints, per run, the CPU seconds (user + system, from /proc, so Linux
 //! only) of `read_bytes`, `Orders::build` and `repurchase`, and the numbers
@@ -32,6 +32,41 @@ fn main() {
         .get(2)
         .map_or(3, |r| r.parse().expect("RUNS is a number"));
     let bytes = std::fs::read(path).expect("the file reads");
+    // `phases FILE RUNS build` or `... repurchase`: repeat only that step
+    // (on one read), so a profiler sees little else.
+    if let Some(step) = args.get(3) {
+        let read = read_bytes(path, &bytes, &ReadOptions::default()).expect("the file parses");
+        let mapping = Mapping::detect(InputKind::Orders, read.table.headers());
+        let orders =
+            Orders::build(&read.table, &mapping, &OrderOptions::default()).expect("orders build");
+        for run in 1..=runs {
+            let t0 = cpu();
+            match step.as_str() {
+                "build" => {
+                    Orders::build(&read.table, &mapping, &OrderOptions::default())
+                        .expect("orders build");
+                }
+                "repurchase" => {
+                    repurchase(&orders, &RepurchaseOptions::default()).expect("repurchase");
+                }
+                by => {
+                    // `repurchase:sku` and the like: a breakdown, days.
+                    let dim = by
+                        .strip_prefix("repurchase:")
+                        .and_then(opscalc_core::Dimension::parse)
+                        .expect("STEP is build, repurchase or repurchase:DIMENSION");
+                    let opts = RepurchaseOptions {
+                        by: Some(dim),
+                        period: opscalc_core::Period::Day,
+                        ..RepurchaseOptions::default()
+                    };
+                    repurchase(&orders, &opts).expect("repurchase");
+                }
+            }
+            println!("run {run}: {step} {:.2} s", cpu() - t0);
+        }
+        return;
+    }
     for run in 1..=runs {
         let t0 = cpu();
         let read = read_bytes(path, &bytes, &ReadOptions::default()).expect("the file parses");

@@ -83,7 +83,7 @@ impl TimeColumn {
     #[allow(clippy::result_unit_err)]
     pub fn read(&self, table: &Table, row: usize) -> Result<Option<DateTime>, ()> {
         let s = table.cell(row, self.col);
-        if s.trim().is_empty() {
+        if crate::trim_cell(s).is_empty() {
             return Ok(None);
         }
         DateTime::parse_with(s, self.order).map(Some).ok_or(())
@@ -127,7 +127,7 @@ pub const MAX_CELL_NUMBER: f64 = 1e15;
 #[allow(clippy::result_unit_err)]
 pub fn number_cell(table: &Table, row: usize, col: usize) -> Result<Option<f64>, ()> {
     let s = table.cell(row, col);
-    if s.trim().is_empty() {
+    if crate::trim_cell(s).is_empty() {
         return Ok(None);
     }
     match parse_number(s) {

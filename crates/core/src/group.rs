@@ -33,7 +33,7 @@ impl<'t> Groups<'t> {
         // byte is 0xFF, which no short key has (it holds a length <= 19).
         let mut long: FxMap<&str, u64> = FxMap::default();
         for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
-            let id = table.cell(r, col).trim();
+            let id = crate::trim_cell(table.cell(r, col));
             if id.is_empty() {
                 continue;
             }
@@ -51,7 +51,7 @@ impl<'t> Groups<'t> {
         let mut ids = Vec::new();
         for run in keyed.chunk_by(|a, b| a.0 == b.0) {
             let g = ids.len() as u32;
-            ids.push(table.cell(run[0].1 as usize, col).trim());
+            ids.push(crate::trim_cell(table.cell(run[0].1 as usize, col)));
             for &(_, r) in run {
                 of_row[r as usize] = g;
             }

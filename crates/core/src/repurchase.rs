@@ -2,7 +2,6 @@
 //! per-period tables, breakdowns, cohorts and repeat intervals.
 
 use crate::{Date, DateTime, Ledger, Metric, Orders, Reason, Report, RowCounts};
-use std::collections::BTreeMap;
 
 /// Natural periods for per-period tables.
 #[derive(
@@ -700,49 +699,56 @@ fn buyer_details(
 ) -> (Intervals, Vec<BuyerRow>) {
     let lo = purchases.partition_point(|x| x.time.date() < from);
     let hi = purchases.partition_point(|x| x.time.date() <= to);
-    let mut per: BTreeMap<u32, BuyerRow> = BTreeMap::new();
-    let mut last_day: BTreeMap<u32, Date> = BTreeMap::new();
-    let mut gaps: Vec<f64> = Vec::new();
+    // Per buyer, in arrays indexed by the dense buyer id: B-tree maps keyed
+    // by buyer were most of repurchase's own time (a node walk per order).
+    struct Seen {
+        orders: u64,
+        first: DateTime,
+        last: DateTime,
+        last_day: Date,
+        amount: f64,
+    }
+    let mut per: Vec<Option<Seen>> = Vec::new();
+    per.resize_with(orders.buyers.len(), || None);
+    let mut touched: Vec<u32> = Vec::new();
+    let mut gaps: Vec<i32> = Vec::new();
     for p in &purchases[lo..hi.max(lo)] {
         let d = p.time.date();
         let amount = orders.orders[p.order as usize].amount;
-        match per.get_mut(&p.buyer) {
-            None => {
-                per.insert(
-                    p.buyer,
-                    BuyerRow {
-                        buyer: orders.buyers.name(p.buyer).to_string(),
-                        orders: 1,
-                        returning: hist.returning(p.buyer, from, opts.lookback_days),
-                        first: p.time,
-                        last: p.time,
-                        amount,
-                    },
-                );
-                last_day.insert(p.buyer, d);
+        match &mut per[p.buyer as usize] {
+            slot @ None => {
+                *slot = Some(Seen {
+                    orders: 1,
+                    first: p.time,
+                    last: p.time,
+                    last_day: d,
+                    amount,
+                });
+                touched.push(p.buyer);
             }
             Some(row) => {
                 row.amount += amount;
                 row.last = p.time;
-                let prev = last_day[&p.buyer];
-                if opts.merge_same_day && prev == d {
+                if opts.merge_same_day && row.last_day == d {
                     continue;
                 }
                 row.orders += 1;
-                gaps.push((d.0 - prev.0) as f64);
-                last_day.insert(p.buyer, d);
+                gaps.push(d.0 - row.last_day.0);
+                row.last_day = d;
             }
         }
     }
-    gaps.sort_by(|a, b| a.total_cmp(b));
+    // Whole days, so sorting them as integers gives the order the f64s
+    // would have.
+    gaps.sort_unstable();
+    let gaps: Vec<f64> = gaps.into_iter().map(f64::from).collect();
     let histogram = INTERVAL_BUCKETS
         .iter()
         .map(|&(label, lo, hi)| {
-            let n = gaps
-                .iter()
-                .filter(|&&g| g >= lo as f64 && g <= hi as f64)
-                .count();
-            (label, n)
+            // Sorted: the bucket is the span between two partition points.
+            let below = gaps.partition_point(|&g| g < lo as f64);
+            let upto = gaps.partition_point(|&g| g <= hi as f64);
+            (label, upto.saturating_sub(below))
         })
         .collect();
     let intervals = Intervals {
@@ -753,8 +759,40 @@ fn buyer_details(
         mean: (!gaps.is_empty()).then(|| gaps.iter().sum::<f64>() / gaps.len() as f64),
         histogram,
     };
-    let mut buyers: Vec<BuyerRow> = per.into_values().collect();
-    buyers.sort_by(|a, b| b.orders.cmp(&a.orders).then_with(|| a.buyer.cmp(&b.buyer)));
+    // Most orders first, then by id. Ids are distinct, so the order is
+    // fully determined; sorting (count, first 16 bytes of the id, buyer)
+    // keys compares whole ids only when those bytes tie, instead of
+    // reaching every id's heap string on each comparison.
+    let mut keys: Vec<(std::cmp::Reverse<u64>, (u64, u64), u32)> = touched
+        .iter()
+        .map(|&b| {
+            let n = per[b as usize].as_ref().map_or(0, |s| s.orders);
+            (
+                std::cmp::Reverse(n),
+                crate::short_key::prefix16(orders.buyers.name(b)),
+                b,
+            )
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| orders.buyers.name(a.2).cmp(orders.buyers.name(b.2)))
+    });
+    let buyers = keys
+        .into_iter()
+        .filter_map(|(_, _, b)| {
+            let s = per[b as usize].take()?;
+            Some(BuyerRow {
+                buyer: orders.buyers.name(b).to_string(),
+                orders: s.orders,
+                returning: hist.returning(b, from, opts.lookback_days),
+                first: s.first,
+                last: s.last,
+                amount: s.amount,
+            })
+        })
+        .collect();
     (intervals, buyers)
 }
 

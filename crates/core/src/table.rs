@@ -113,6 +113,7 @@ impl Table {
     }
 
     /// The text of one cell.
+    #[inline]
     pub fn cell(&self, row: usize, col: usize) -> &str {
         let i = row * self.headers.len() + col;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
@@ -223,5 +224,45 @@ impl Table {
             line(&mut out, &mut self.row(r));
         }
         out
+    }
+}
+
+/// `s.trim()`, without decoding characters when both ends are plainly not
+/// whitespace (nearly every cell): `str::trim` walks chars from both ends
+/// through the Unicode whitespace table, six times per order line.
+///
+/// # Example
+/// ```
+/// use opscalc_core::trim_cell;
+/// assert_eq!(trim_cell("a b"), "a b");
+/// assert_eq!(trim_cell("\u{3000}买家 "), "买家");
+/// ```
+#[inline]
+pub fn trim_cell(s: &str) -> &str {
+    let solid = |b: u8| b > b' ' && b < 0x80;
+    match s.as_bytes() {
+        [f, .., l] if solid(*f) && solid(*l) => s,
+        [c] if solid(*c) => s,
+        _ => s.trim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trim_cell_is_trim() {
+        let ends = [
+            "", " ", "\t", "\r\n", "\u{3000}", "\u{a0}", "\u{85}", "\u{1c}", "a", "买", "\"", "~",
+        ];
+        for a in ends {
+            for b in ends {
+                for mid in ["", "x", "a b", "买家"] {
+                    let s = format!("{a}{mid}{b}");
+                    assert_eq!(trim_cell(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
     }
 }

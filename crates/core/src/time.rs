@@ -242,7 +242,18 @@ impl fmt::Display for DateTime {
 /// assert_eq!(date_order_evidence("2024-03-05"), None);
 /// ```
 pub fn date_order_evidence(s: &str) -> Option<Option<DateOrder>> {
-    let s = s.trim();
+    let s = crate::trim_cell(s);
+    // Evidence needs a first part of one or two digits: with no separator
+    // in the first three bytes (`2024-...`) there is none. Every cell of a
+    // time column is looked at, so this skips the splitting below.
+    if let [a, b, c, ..] = s.as_bytes() {
+        if ![a, b, c]
+            .iter()
+            .any(|x| matches!(x, b'/' | b'-' | b'.' | b' ' | b'T'))
+        {
+            return None;
+        }
+    }
     let date_part = s.split([' ', 'T']).next()?;
     let mut it = date_part.split(['/', '-', '.']);
     let parts = [it.next()?, it.next()?, it.next()?];

@@ -54,6 +54,16 @@ proptest! {
     ) {
         prop_assert_eq!(with_splitter(&text, d), with_csv(&text, d));
     }
+
+    /// Fields longer than the splitter's 8-byte words, so matches fall at
+    /// every place in a word, after multi-byte characters too.
+    #[test]
+    fn same_records_with_long_fields(
+        text in "([a-z买]{0,19}[,;\t\" \r\n]?){0,24}",
+        d in prop::sample::select(vec![b',', b';', b'\t']),
+    ) {
+        prop_assert_eq!(with_splitter(&text, d), with_csv(&text, d));
+    }
 }
 
 #[test]
