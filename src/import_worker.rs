@@ -129,9 +129,7 @@ mod imp {
         let worker = match Worker::new(WORKER_URL) {
             Ok(w) => w,
             Err(_) => {
-                on_done(Err(format!(
-                    "{name}: the import worker could not start in this browser"
-                )));
+                on_done(Err(opscalc_core::notice::import_worker_cannot_start(&name)));
                 return;
             }
         };
@@ -219,14 +217,7 @@ mod imp {
             ev.prevent_default();
             let detail = ev.message();
             if let Some(f) = fin.borrow_mut().take() {
-                f(Err(format!(
-                    "{name}: the import stopped unexpectedly ({}); your previous data is kept",
-                    if detail.is_empty() {
-                        "the worker crashed".to_string()
-                    } else {
-                        detail
-                    }
-                )));
+                f(Err(opscalc_core::notice::import_stopped(&name, &detail)));
             }
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

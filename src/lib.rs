@@ -6,6 +6,7 @@ pub mod components;
 pub mod engine;
 pub mod error_text;
 pub mod export;
+pub mod failure_text;
 pub mod format;
 pub mod glossary_data;
 pub mod i18n;
