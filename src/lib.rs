@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod components;
 pub mod engine;
+pub mod download_name;
 pub mod error_text;
 pub mod export;
 pub mod failure_text;
