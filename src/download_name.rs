@@ -8,7 +8,11 @@ use crate::i18n::Lang;
 /// Each English stem and its zh-CN and zh-TW names.
 const NAMES: &[(&str, &str, &str)] = &[
     ("repurchase-results", "复购率-结果", "複購率-結果"),
-    ("lifecycle-results", "回流与生命周期-结果", "回流與生命週期-結果"),
+    (
+        "lifecycle-results",
+        "回流与生命周期-结果",
+        "回流與生命週期-結果",
+    ),
     ("sell-through-results", "动销率-结果", "動銷率-結果"),
     ("traffic-results", "流量质量-结果", "流量品質-結果"),
     ("excluded-rows", "排除的行", "排除的列"),
@@ -107,8 +111,13 @@ mod tests {
             let cn = download_name(&f, Lang::Zh);
             let tw = download_name(&f, Lang::ZhTw);
             for n in [&cn, &tw] {
-                let stem = n.strip_suffix(&format!(".{ext}")).unwrap_or_else(|| panic!("{n}"));
-                assert!(!stem.contains(|c: char| c.is_ascii_alphabetic()), "{f}: {n}");
+                let stem = n
+                    .strip_suffix(&format!(".{ext}"))
+                    .unwrap_or_else(|| panic!("{n}"));
+                assert!(
+                    !stem.contains(|c: char| c.is_ascii_alphabetic()),
+                    "{f}: {n}"
+                );
             }
             assert_ne!(cn, tw, "{f}");
             assert_eq!(download_name(&f, Lang::En), f);

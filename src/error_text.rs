@@ -35,6 +35,13 @@ fn translate(error: &str, lang: Lang) -> Option<String> {
     if let Some(field) = field_error(error, lang) {
         return Some(field);
     }
+    // A sentence that names its own file or workspace first (the import
+    // worker's, the page's) is one template whole, whatever the name holds.
+    if let Some((n, _)) = recognise_error(error) {
+        if n.en.starts_with("{file}") || n.en.starts_with("{workspace}") {
+            return message_in(error, lang).map(|m| m + "。");
+        }
+    }
     // The message follows the first ": " after which it is a known one (the
     // place before it has no known message in it); a bare message last.
     error

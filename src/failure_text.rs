@@ -609,16 +609,16 @@ mod tests {
             &Default::default(),
         )
         .unwrap_err();
-        assert_eq!(e, "o.csv: no column is mapped as order_id: map one");
+        assert_eq!(e, "o.csv: no column is mapped as buyer_id: map one");
         said(
             &e,
-            "o.csv：没有一列映射为订单号 (order_id)：请映射一列。",
-            "o.csv：沒有一欄對應為訂單編號 (order_id)：請對應一欄。",
+            "o.csv：没有一列映射为买家ID (buyer_id)：请映射一列。",
+            "o.csv：沒有一欄對應為買家 ID (buyer_id)：請對應一欄。",
         );
         said(
             &format!("o.csv: {}", notice::unmapped("paid_at or created_at")),
-            "o.csv：没有一列映射为付款时间 (paid_at)或下单时间 (created_at)：请映射一列。",
-            "o.csv：沒有一欄對應為付款時間 (paid_at)或下單時間 (created_at)：請對應一欄。",
+            "o.csv：没有一列映射为付款时间 (paid_at)或创建时间 (created_at)：请映射一列。",
+            "o.csv：沒有一欄對應為付款時間 (paid_at)或建立時間 (created_at)：請對應一欄。",
         );
     }
 

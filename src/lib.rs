@@ -3,8 +3,8 @@
 
 pub mod browser;
 pub mod components;
-pub mod engine;
 pub mod download_name;
+pub mod engine;
 pub mod error_text;
 pub mod export;
 pub mod failure_text;
