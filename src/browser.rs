@@ -81,7 +81,7 @@ pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) {
             .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
         {
             a.set_href(&url);
-            a.set_download(filename);
+            a.set_download(&crate::download_name::in_page_lang(filename));
             a.click();
         }
         let _ = web_sys::Url::revoke_object_url(&url);

@@ -257,9 +257,7 @@ pub fn call(request: Request, on_reply: impl FnOnce(Result<Response, String>) + 
 fn message(e: EngineError) -> String {
     match e {
         EngineError::Failed(m) => m,
-        EngineError::MissingTable(_) => {
-            "the data for this calculation is no longer loaded; import it again".into()
-        }
+        EngineError::MissingTable(_) => opscalc_core::notice::DATA_NOT_LOADED.en.into(),
     }
 }
 
@@ -301,7 +299,7 @@ pub fn computed<T: Send + Sync + 'static>(
                     return;
                 }
                 let reply = reply.and_then(|resp| {
-                    pick(resp).ok_or_else(|| "the engine answered another question".to_string())
+                    pick(resp).ok_or_else(|| opscalc_core::notice::WRONG_ANSWER.en.to_string())
                 });
                 state.set(reply.map(|v| Shared(Arc::new(v))));
                 answered.set(Some(req));
@@ -484,9 +482,7 @@ mod imp {
             );
         });
         if let Some(f) = on_reply {
-            f(Err(
-                "the calculation engine could not start in this browser".into(),
-            ));
+            f(Err(opscalc_core::notice::ENGINE_CANNOT_START.en.into()));
         }
     }
 
@@ -524,9 +520,7 @@ mod imp {
             });
         });
         if let Some(f) = on_done {
-            f(Err(format!(
-                "{name}: the import worker could not start in this browser"
-            )));
+            f(Err(opscalc_core::notice::import_worker_cannot_start(&name)));
         }
     }
 
@@ -714,21 +708,12 @@ mod imp {
             if let Some(r) = running {
                 r.worker.terminate();
                 if let Some(job) = r.importing {
-                    (job.on_done)(Err(format!(
-                        "{}: the import stopped unexpectedly ({}); your previous data is kept",
-                        job.name,
-                        if detail.is_empty() {
-                            "the worker crashed"
-                        } else {
-                            &detail
-                        }
+                    (job.on_done)(Err(opscalc_core::notice::import_stopped(
+                        &job.name, &detail,
                     )));
                 }
                 for (_, p) in r.pending {
-                    (p.on_reply)(Err(format!(
-                        "the calculation stopped unexpectedly ({}); your data is kept — change a setting to try again",
-                        if detail.is_empty() { "the worker crashed" } else { &detail }
-                    )));
+                    (p.on_reply)(Err(opscalc_core::notice::calculation_stopped(&detail)));
                 }
             }
         });

@@ -3,7 +3,8 @@
 //! bare message (a calculator's options); the app recognises the message
 //! by its core template (`opscalc_core::notice::ERRORS`) and says the whole
 //! error in Chinese. English readers, and messages without a template
-//! (rare spreadsheet-internal errors), get the core's text unchanged.
+//! get the core's text unchanged. The spreadsheet reader's and the
+//! browser's own failures (workers, engine) are in `failure_text`.
 
 use crate::components::import_panel::role_label;
 use crate::format::{date_in, number_in};
@@ -33,6 +34,13 @@ pub fn error_in(error: &str, lang: Lang) -> String {
 fn translate(error: &str, lang: Lang) -> Option<String> {
     if let Some(field) = field_error(error, lang) {
         return Some(field);
+    }
+    // A sentence that names its own file or workspace first (the import
+    // worker's, the page's) is one template whole, whatever the name holds.
+    if let Some((n, _)) = recognise_error(error) {
+        if n.en.starts_with("{file}") || n.en.starts_with("{workspace}") {
+            return message_in(error, lang).map(|m| m + "。");
+        }
     }
     // The message follows the first ": " after which it is a known one (the
     // place before it has no known message in it); a bare message last.
@@ -127,7 +135,7 @@ fn message_in(message: &str, lang: Lang) -> Option<String> {
     let (notice, values) = recognise_error(message)?;
     // Counts must be numbers: otherwise the place (`row 1: 5000`) was
     // taken into the message.
-    const COUNTS: &[&str] = &["columns", "max", "bytes", "rows"];
+    const COUNTS: &[&str] = &["columns", "max", "bytes", "rows", "mb", "max_mb"];
     let numeric = |(k, v): &(&str, String)| {
         let count = COUNTS.contains(k) || (notice.key == "header_too_long" && *k == "column");
         !count || v.parse::<u64>().is_ok()
@@ -244,7 +252,7 @@ fn message_in(message: &str, lang: Lang) -> Option<String> {
             "窗口至少为 1 天".into(),
             "區間至少為 1 天".into(),
         ),
-        _ => return None,
+        _ => return crate::failure_text::message_in(notice.key, &values, lang),
     })
 }
 
@@ -448,17 +456,21 @@ mod tests {
             for l in [Lang::Zh, Lang::ZhTw] {
                 let t = error_in(&e, l);
                 assert_ne!(t, e, "{} has no translation", n.key);
+                // Names (Excel, the opscalc command) stay as they are.
                 assert!(
                     !t.split(|c: char| !c.is_ascii_alphabetic())
-                        .any(|w| w.len() > 2 && w.contains(|c: char| c.is_ascii_lowercase())),
+                        .any(|w| w.len() > 2
+                            && w.contains(|c: char| c.is_ascii_lowercase())
+                            && !["Excel", "opscalc"].contains(&w)),
                     "{} {l:?}: English left in {t}",
                     n.key
                 );
             }
         }
+        // A library's own reason stays inside the translated sentence.
         assert_eq!(
             error_in("x.xlsx: cannot read the spreadsheet: bad zip", Lang::Zh),
-            "x.xlsx: cannot read the spreadsheet: bad zip"
+            "x.xlsx：无法读取电子表格：bad zip。"
         );
     }
 }

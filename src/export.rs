@@ -121,7 +121,10 @@ pub fn png_download(id: &'static str) -> impl Fn(leptos::ev::MouseEvent) + Clone
     move |_| {
         #[cfg(target_arch = "wasm32")]
         {
-            let _ = svg_to_png(id, &format!("{id}.png"));
+            let _ = svg_to_png(
+                id,
+                &crate::download_name::in_page_lang(&format!("{id}.png")),
+            );
         }
         #[cfg(not(target_arch = "wasm32"))]
         let _ = id;

@@ -3,9 +3,11 @@
 
 pub mod browser;
 pub mod components;
+pub mod download_name;
 pub mod engine;
 pub mod error_text;
 pub mod export;
+pub mod failure_text;
 pub mod format;
 pub mod glossary_data;
 pub mod i18n;

@@ -84,7 +84,9 @@ impl PersistError {
         match self {
             PersistError::Quota => k.quota_full.to_string(),
             PersistError::Unavailable => k.storage_unavailable.to_string(),
-            PersistError::Other(m) => format!("{}{m}", k.save_failed),
+            PersistError::Other(m) => {
+                format!("{}{}", k.save_failed, crate::error_text::error_in(m, lang))
+            }
         }
     }
 }
@@ -380,7 +382,9 @@ pub async fn save_as(app: &AppState, name: &str) -> Result<(), PersistError> {
 /// Makes `name` the active workspace and puts it on screen.
 pub async fn open(app: AppState, p: Persistence, name: &str) -> Result<(), PersistError> {
     let Some((meta, tables)) = imp::load(name).await? else {
-        return Err(PersistError::Other(format!("{name}: not found")));
+        return Err(PersistError::Other(
+            opscalc_core::notice::WORKSPACE_NOT_FOUND.fill(&[("workspace", &name)]),
+        ));
     };
     // Switch first, so the autosave the change triggers writes here.
     p.active.set(name.to_string());
@@ -513,7 +517,11 @@ mod imp {
             .ok()
             .and_then(|m| m.as_string())
             .and_then(|m| serde_json::from_str(&m).ok())
-            .ok_or_else(|| PersistError::Other(format!("{name}: unreadable workspace")))?;
+            .ok_or_else(|| {
+                PersistError::Other(
+                    opscalc_core::notice::WORKSPACE_UNREADABLE.fill(&[("workspace", &name)]),
+                )
+            })?;
         let list: Array = Reflect::get(&rec, &"tables".into())
             .map(|v| Array::from(&v))
             .unwrap_or_default();

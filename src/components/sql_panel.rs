@@ -64,7 +64,7 @@ pub fn SqlPanel(sql: Callback<Dialect, Result<String, String>>) -> impl IntoView
             </div>
             {move || match text.get() {
                 Some(Ok(s)) => view! { <pre class="sql" data-testid="sql-text">{s}</pre> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" data-testid="sql-error">{e}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" data-testid="sql-error">{move || crate::error_text::error_in(&e, app.lang.get())}</p> }.into_any(),
                 None => ().into_any(),
             }}
         </details>

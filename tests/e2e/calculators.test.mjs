@@ -139,7 +139,7 @@ test("lifecycle: uploaded activity gives the hand-worked reflow rate", async () 
   await drill.locator('input[type="search"]').fill("u5");
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="retention-users"] tbody tr').length === 1);
   const [retDownload] = await Promise.all([page.waitForEvent("download"), drill.locator("button", { hasText: "下载 CSV" }).click()]);
-  assert.equal(retDownload.suggestedFilename(), "retention-users.csv");
+  assert.equal(retDownload.suggestedFilename(), "留存-用户.csv");
   const retCsv = fs.readFileSync(await retDownload.path(), "utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
   assert.equal(retCsv.length, 2);
   assert.equal(retCsv[1], "u5,2024-01-15,2024-02-14,否");

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import { startServer, launch, openPage, ready, shots, offsite, metric, repo } from "./helpers.mjs";
 
 let server, browser, tmp;
@@ -77,6 +78,78 @@ test("unreadable files give their message, keep the data, and the page still wor
   assert.equal(await page.locator('[data-testid="import-error"]').count(), 0);
   assert.equal(await metric(page, "buyers"), 3);
   assert.equal(await metric(page, "repeat_buyers"), 2);
+  assert.deepEqual(offsite(requests, server.url), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// A real zip bomb: 1,100 entries that each inflate to 1 MiB of zeros
+// (about 1 MB on disk), with the sizes declared up front as Excel writes
+// them. One entry is compressed once and repeated, as bombs are made
+// (Python's zipfile would compress 1.1 GB, half a minute on this machine).
+function zipBomb(name) {
+  const entries = [["xl/workbook.xml", Buffer.from("<workbook/>")]];
+  for (let i = 0; i < 1100; i++) entries.push([`xl/media/pad${i}.bin`, null]);
+  const zeros = Buffer.alloc(1 << 20);
+  const packedZeros = zlib.deflateRawSync(zeros, { level: 9 });
+  const zerosCrc = zlib.crc32(zeros);
+  const local = [];
+  const central = [];
+  let offset = 0;
+  for (const [entryName, data] of entries) {
+    const nameBytes = Buffer.from(entryName);
+    const packed = data ? zlib.deflateRawSync(data) : packedZeros;
+    const fields = Buffer.alloc(26);
+    fields.writeUInt16LE(20, 0); // version needed
+    fields.writeUInt16LE(0, 2); // flags: sizes are in the header
+    fields.writeUInt16LE(8, 4); // deflate
+    fields.writeUInt16LE(0, 6); // time
+    fields.writeUInt16LE(0x21, 8); // 1980-01-01
+    fields.writeUInt32LE(data ? zlib.crc32(data) : zerosCrc, 10);
+    fields.writeUInt32LE(packed.length, 14);
+    fields.writeUInt32LE(data ? data.length : zeros.length, 18);
+    fields.writeUInt16LE(nameBytes.length, 22);
+    fields.writeUInt16LE(0, 24);
+    const sig = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
+    local.push(sig(0x04034b50), fields, nameBytes, packed);
+    // Comment length, disk, attributes (all 0), then the header's offset.
+    const tail = Buffer.alloc(14);
+    tail.writeUInt32LE(offset, 10);
+    central.push(sig(0x02014b50), Buffer.from([20, 0]), fields, tail, nameBytes);
+    offset += 30 + nameBytes.length + packed.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return generated(name, Buffer.concat([...local, cd, end]));
+}
+
+test("a zip-bomb XLSX is refused in the reader's language, naming the file", async () => {
+  const bomb = zipBomb("炸弹.xlsx");
+  assert.ok(fs.statSync(bomb).size < 2 << 20, `${fs.statSync(bomb).size} bytes`);
+  const { page, errors, requests, context } = await openPage(browser, server.url, { locale: "zh-CN" });
+  await page.goto(server.url + "/repurchase");
+  await ready(page);
+  assert.equal(await metric(page, "buyers"), 155); // the sample
+  await upload(page, bomb);
+  const cases = [
+    ["zh-CN", "炸弹.xlsx：电子表格解压后会有 1,100 MB，超过 1,024 MB 的上限（是压缩炸弹吗？）。"],
+    ["zh-TW", "炸弹.xlsx：試算表解壓縮後會有 1,100 MB，超過 1,024 MB 的上限（是壓縮炸彈嗎？）。"],
+    ["en", "炸弹.xlsx: the spreadsheet would unpack to 1100 MB, over the 1024 MB limit (a zip bomb?)"],
+  ];
+  for (const [tag, message] of cases) {
+    await page.selectOption('[data-testid="lang-switch"]', tag);
+    await page.locator('[data-testid="import-error"]', { hasText: message }).waitFor({ timeout: 30000 });
+    assert.equal((await importError(page)).trim(), message, tag);
+    await page.locator('[data-testid="import-error"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, `hostile-zip-bomb-${tag}.png`), fullPage: false });
+  }
+  // The sample stays and still computes.
+  assert.equal(await metric(page, "buyers"), 155);
   assert.deepEqual(offsite(requests, server.url), []);
   assert.deepEqual(errors, []);
   await context.close();

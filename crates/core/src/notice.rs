@@ -296,8 +296,9 @@ notices! {
 notices! {
     /// The errors a reader meets most (a missing column, an unsettled date
     /// order, a file that is not a table, backwards options), as a
-    /// [`ReadError`](crate::ReadError)'s message or a calculator's error.
-    /// Rarer spreadsheet-internal errors are not templates and stay English.
+    /// [`ReadError`](crate::ReadError)'s message or a calculator's error,
+    /// the spreadsheet reader's errors (a third-party reason inside one is
+    /// a value), and the browser app's import and engine failures.
     ERRORS;
     /// A required column is not mapped; `{what}` is English, `{role}` the role key.
     MISSING_COLUMN = "missing_column": "no column looks like {what} ({role}): map one";
@@ -331,6 +332,73 @@ notices! {
     STAGE_DAYS_ZERO = "stage_days_zero": "churn_days and dormant_days must be at least 1";
     /// A sell-through window of 0 days.
     WINDOW_DAYS_ZERO = "window_days_zero": "the window must be at least 1 day";
+    /// A spreadsheet the reader library cannot open; `{detail}` is its
+    /// own (English) reason.
+    SPREADSHEET_UNREADABLE = "spreadsheet_unreadable": "cannot read the spreadsheet: {detail}";
+    /// A file starting like a zip that is not one.
+    NOT_A_ZIP = "not_a_zip": "not a valid XLSX (zip) file: {detail}";
+    /// A spreadsheet that would unpack past the limit.
+    ZIP_BOMB = "zip_bomb":
+        "the spreadsheet would unpack to {mb} MB, over the {max_mb} MB limit (a zip bomb?)";
+    /// A spreadsheet without declared unpacked sizes.
+    UNDECLARED_SIZE = "undeclared_size":
+        "the spreadsheet does not declare its unpacked size; save it again from Excel";
+    /// A worksheet whose declared range runs backwards.
+    BACKWARDS_RANGE = "backwards_range":
+        "the sheet {part} declares a backwards range \"{range}\"; save it again from Excel";
+    /// A sheet the reader library cannot read; `{detail}` is its reason.
+    SHEET_UNREADABLE = "sheet_unreadable": "cannot read sheet \"{sheet}\": {detail}";
+    /// The chosen sheet is not in the file.
+    NO_SUCH_SHEET = "no_such_sheet": "no sheet named \"{sheet}\"; sheets: {sheets}";
+    /// A spreadsheet without sheets.
+    NO_SHEETS = "no_sheets": "the spreadsheet has no sheets";
+    /// A sheet with too many cells.
+    SHEET_TOO_MANY_CELLS = "sheet_too_many_cells": "the sheet has over {max} cells; split the file";
+    /// A sheet too wide.
+    SHEET_TOO_MANY_COLUMNS = "sheet_too_many_columns":
+        "{columns} columns; at most {max} are supported";
+    /// A sheet without a header row.
+    EMPTY_SHEET = "empty_sheet": "sheet \"{sheet}\" is empty: no header row";
+    /// The import worker got a message without a file.
+    NO_FILE_GIVEN = "no_file_given": "no file was given to the import worker";
+    /// A file over the browser's size limit.
+    FILE_TOO_BIG = "file_too_big":
+        "{file}: the file is {mb} MB; the browser can read files up to {max_mb} MB. Use the opscalc command line for bigger files.";
+    /// The browser could not read a chosen file.
+    CANNOT_READ_FILE = "cannot_read_file":
+        "{file}: the browser could not read the file (was it moved or deleted?)";
+    /// A calculation asked of an engine that is still computing.
+    ENGINE_BUSY = "engine_busy": "the engine is busy";
+    /// The browser refused to start the import worker.
+    IMPORT_WORKER_CANNOT_START = "import_worker_cannot_start":
+        "{file}: the import worker could not start in this browser";
+    /// The import worker died; `{detail}` is the browser's reason.
+    IMPORT_STOPPED = "import_stopped":
+        "{file}: the import stopped unexpectedly ({detail}); your previous data is kept";
+    /// The import worker died without a reason.
+    IMPORT_CRASHED = "import_crashed":
+        "{file}: the import stopped unexpectedly (the worker crashed); your previous data is kept";
+    /// The engine lost a table and the page could not give it again.
+    DATA_NOT_LOADED = "data_not_loaded":
+        "the data for this calculation is no longer loaded; import it again";
+    /// A reply of another kind than the request's.
+    WRONG_ANSWER = "wrong_answer": "the engine answered another question";
+    /// The browser refused to start the engine worker.
+    ENGINE_CANNOT_START = "engine_cannot_start":
+        "the calculation engine could not start in this browser";
+    /// The engine worker died; `{detail}` is the browser's reason.
+    CALCULATION_STOPPED = "calculation_stopped":
+        "the calculation stopped unexpectedly ({detail}); your data is kept — change a setting to try again";
+    /// The engine worker died without a reason.
+    CALCULATION_CRASHED = "calculation_crashed":
+        "the calculation stopped unexpectedly (the worker crashed); your data is kept — change a setting to try again";
+    /// The SQL for a page needs a role that is not mapped; `{role}` is
+    /// the role key (or `paid_at or created_at`).
+    UNMAPPED = "unmapped": "no column is mapped as {role}: map one";
+    /// A saved workspace that is not in the browser's storage.
+    WORKSPACE_NOT_FOUND = "workspace_not_found": "{workspace}: not found";
+    /// A saved workspace whose stored form cannot be read.
+    WORKSPACE_UNREADABLE = "workspace_unreadable": "{workspace}: unreadable workspace";
 }
 
 /// The message of a missing required column (`what` says it in English).
@@ -371,6 +439,121 @@ pub fn unknown_encoding(encoding: &str) -> String {
 /// A window that starts after it ends.
 pub fn window_backwards(from: impl Display, to: impl Display) -> String {
     WINDOW_BACKWARDS.fill(&[("from", &from), ("to", &to)])
+}
+
+/// A spreadsheet the reader library cannot open (`detail` is its reason).
+pub fn spreadsheet_unreadable(detail: impl Display) -> String {
+    SPREADSHEET_UNREADABLE.fill(&[("detail", &detail)])
+}
+
+/// Bytes that start like a zip and are not one.
+pub fn not_a_zip(detail: impl Display) -> String {
+    NOT_A_ZIP.fill(&[("detail", &detail)])
+}
+
+/// A spreadsheet that would unpack to `bytes`, over `max_bytes`; said in
+/// whole MiB.
+///
+/// # Example
+/// ```
+/// use opscalc_core::notice::zip_bomb;
+/// assert_eq!(
+///     zip_bomb(1100 << 20, 1 << 30),
+///     "the spreadsheet would unpack to 1100 MB, over the 1024 MB limit (a zip bomb?)"
+/// );
+/// ```
+pub fn zip_bomb(bytes: u128, max_bytes: u128) -> String {
+    ZIP_BOMB.fill(&[("mb", &(bytes >> 20)), ("max_mb", &(max_bytes >> 20))])
+}
+
+/// A worksheet `part` whose declared range `range` runs backwards.
+pub fn backwards_range(part: &str, range: &str) -> String {
+    BACKWARDS_RANGE.fill(&[("part", &part), ("range", &range)])
+}
+
+/// A sheet the reader library cannot read.
+pub fn sheet_unreadable(sheet: &str, detail: impl Display) -> String {
+    SHEET_UNREADABLE.fill(&[("sheet", &sheet), ("detail", &detail)])
+}
+
+/// No sheet named `sheet`; the file's sheets are listed.
+pub fn no_such_sheet(sheet: &str, sheets: &[String]) -> String {
+    NO_SUCH_SHEET.fill(&[("sheet", &sheet), ("sheets", &sheets.join(", "))])
+}
+
+/// A sheet over `max` cells.
+pub fn sheet_too_many_cells(max: usize) -> String {
+    SHEET_TOO_MANY_CELLS.fill(&[("max", &max)])
+}
+
+/// A sheet `columns` wide, over `max`.
+pub fn sheet_too_many_columns(columns: u64, max: usize) -> String {
+    SHEET_TOO_MANY_COLUMNS.fill(&[("columns", &columns), ("max", &max)])
+}
+
+/// A sheet without a header row.
+pub fn empty_sheet(sheet: &str) -> String {
+    EMPTY_SHEET.fill(&[("sheet", &sheet)])
+}
+
+/// A file of `bytes`, over the browser's `max_bytes`; said in whole MB.
+///
+/// # Example
+/// ```
+/// use opscalc_core::notice::file_too_big;
+/// assert_eq!(
+///     file_too_big("big.csv", 2.2e9, 1.5e9),
+///     "big.csv: the file is 2200 MB; the browser can read files up to 1500 MB. Use the opscalc command line for bigger files."
+/// );
+/// ```
+pub fn file_too_big(file: &str, bytes: f64, max_bytes: f64) -> String {
+    FILE_TOO_BIG.fill(&[
+        ("file", &file),
+        ("mb", &format!("{:.0}", bytes / 1e6)),
+        ("max_mb", &format!("{:.0}", max_bytes / 1e6)),
+    ])
+}
+
+/// The browser could not read `file`.
+pub fn cannot_read_file(file: &str) -> String {
+    CANNOT_READ_FILE.fill(&[("file", &file)])
+}
+
+/// The import worker for `file` could not start.
+pub fn import_worker_cannot_start(file: &str) -> String {
+    IMPORT_WORKER_CANNOT_START.fill(&[("file", &file)])
+}
+
+/// The import of `file` stopped; `detail` is the browser's reason, empty
+/// when it gave none.
+///
+/// # Example
+/// ```
+/// use opscalc_core::notice::{import_stopped, IMPORT_CRASHED};
+/// assert_eq!(import_stopped("a.csv", ""), IMPORT_CRASHED.fill(&[("file", &"a.csv")]));
+/// assert!(import_stopped("a.csv", "out of memory").contains("(out of memory)"));
+/// ```
+pub fn import_stopped(file: &str, detail: &str) -> String {
+    if detail.is_empty() {
+        IMPORT_CRASHED.fill(&[("file", &file)])
+    } else {
+        IMPORT_STOPPED.fill(&[("file", &file), ("detail", &detail)])
+    }
+}
+
+/// The engine worker stopped; `detail` is the browser's reason, empty
+/// when it gave none.
+pub fn calculation_stopped(detail: &str) -> String {
+    if detail.is_empty() {
+        CALCULATION_CRASHED.en.to_string()
+    } else {
+        CALCULATION_STOPPED.fill(&[("detail", &detail)])
+    }
+}
+
+/// The SQL needs `role` (a role key) mapped.
+pub fn unmapped(role: &str) -> String {
+    UNMAPPED.fill(&[("role", &role)])
 }
 
 /// The template an error message was made from and its values.

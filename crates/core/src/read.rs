@@ -585,28 +585,19 @@ fn read_spreadsheet(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Read
     use calamine::Reader;
     use std::io::Cursor;
     let open_err =
-        |e: &dyn fmt::Display| ReadError::file(name, format!("cannot read the spreadsheet: {e}"));
+        |e: &dyn fmt::Display| ReadError::file(name, crate::notice::spreadsheet_unreadable(e));
     if bytes.starts_with(b"PK") {
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| ReadError::file(name, format!("not a valid XLSX (zip) file: {e}")))?;
+            .map_err(|e| ReadError::file(name, crate::notice::not_a_zip(e)))?;
         match archive.decompressed_size() {
             Some(n) if n <= MAX_XLSX_DECOMPRESSED => {}
             Some(n) => {
                 return Err(ReadError::file(
                     name,
-                    format!(
-                        "the spreadsheet would unpack to {} MB, over the {} MB limit (a zip bomb?)",
-                        n >> 20,
-                        MAX_XLSX_DECOMPRESSED >> 20
-                    ),
+                    crate::notice::zip_bomb(n, MAX_XLSX_DECOMPRESSED),
                 ))
             }
-            None => {
-                return Err(ReadError::file(
-                    name,
-                    "the spreadsheet does not declare its unpacked size; save it again from Excel",
-                ))
-            }
+            None => return Err(ReadError::file(name, crate::notice::UNDECLARED_SIZE.en)),
         }
         check_dimensions(name, &mut archive)?;
         if archive.index_for_name("xl/workbook.xml").is_some() {
@@ -618,12 +609,12 @@ fn read_spreadsheet(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Read
             let sheets = wb.sheet_names();
             let sheet = pick_sheet(name, &sheets, opts)?;
             let mut cells = SheetCells::default();
-            let mut reader = wb.worksheet_cells_reader(&sheet).map_err(|e| {
-                ReadError::file(name, format!("cannot read sheet \"{sheet}\": {e}"))
-            })?;
+            let mut reader = wb
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| ReadError::file(name, crate::notice::sheet_unreadable(&sheet, e)))?;
             while let Some(c) = reader
                 .next_cell()
-                .map_err(|e| ReadError::file(name, format!("cannot read sheet \"{sheet}\": {e}")))?
+                .map_err(|e| ReadError::file(name, crate::notice::sheet_unreadable(&sheet, e)))?
             {
                 let (row, col) = c.get_position();
                 cells.push(name, row, col, &calamine::Data::from(c.get_value().clone()))?;
@@ -639,7 +630,7 @@ fn read_spreadsheet(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Read
     let sheet = pick_sheet(name, &sheets, opts)?;
     let range = wb
         .worksheet_range(&sheet)
-        .map_err(|e| ReadError::file(name, format!("cannot read sheet \"{sheet}\": {e}")))?;
+        .map_err(|e| ReadError::file(name, crate::notice::sheet_unreadable(&sheet, e)))?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let mut cells = SheetCells::default();
     for (r, c, v) in range.used_cells() {
@@ -653,12 +644,12 @@ fn pick_sheet(name: &str, sheets: &[String], opts: &ReadOptions) -> Result<Strin
         Some(s) if sheets.contains(s) => Ok(s.clone()),
         Some(s) => Err(ReadError::file(
             name,
-            format!("no sheet named \"{s}\"; sheets: {}", sheets.join(", ")),
+            crate::notice::no_such_sheet(s, sheets),
         )),
         None => sheets
             .first()
             .cloned()
-            .ok_or_else(|| ReadError::file(name, "the spreadsheet has no sheets")),
+            .ok_or_else(|| ReadError::file(name, crate::notice::NO_SHEETS.en)),
     }
 }
 
@@ -696,7 +687,7 @@ fn check_dimensions(
                     if b.0 < a.0 || b.1 < a.1 {
                         return Err(ReadError::file(
                             name,
-                            format!("the sheet {part} declares a backwards range \"{v}\"; save it again from Excel"),
+                            crate::notice::backwards_range(&part, v),
                         ));
                     }
                 }
@@ -768,7 +759,7 @@ impl SheetCells {
                 name,
                 Some(row.saturating_add(1)),
                 None,
-                &format!("the sheet has over {MAX_CELLS} cells; split the file"),
+                &crate::notice::sheet_too_many_cells(MAX_CELLS),
             ));
         }
         self.cells.push((row, col, text));
@@ -795,7 +786,7 @@ impl SheetCells {
         if width > MAX_COLUMNS as u64 {
             return Err(ReadError::file(
                 name,
-                format!("{width} columns; at most {MAX_COLUMNS} are supported"),
+                crate::notice::sheet_too_many_columns(width, MAX_COLUMNS),
             ));
         }
         let width = width as usize;
@@ -827,9 +818,8 @@ impl SheetCells {
                 }
             }
         }
-        let table = table.ok_or_else(|| {
-            ReadError::file(name, format!("sheet \"{sheet}\" is empty: no header row"))
-        })?;
+        let table =
+            table.ok_or_else(|| ReadError::file(name, crate::notice::empty_sheet(sheet)))?;
         if let Some((r, c, e)) = &self.first_error {
             let column = table
                 .headers()

@@ -157,13 +157,8 @@ impl SqlFile<'_> {
     }
 
     fn need(&self, role: Role) -> Result<&str, String> {
-        self.column(role).ok_or_else(|| {
-            format!(
-                "{}: no column is mapped as {}: map one",
-                self.path,
-                role.key()
-            )
-        })
+        self.column(role)
+            .ok_or_else(|| format!("{}: {}", self.path, crate::notice::unmapped(role.key())))
     }
 }
 
@@ -510,8 +505,9 @@ fn orders_ctes(q: &mut Query, f: &SqlFile, opts: &OrderOptions, name: &str) -> R
         (None, Some(c)) => c,
         (None, None) => {
             return Err(format!(
-                "{}: no column is mapped as paid_at or created_at: map one",
-                f.path
+                "{}: {}",
+                f.path,
+                crate::notice::unmapped("paid_at or created_at")
             ))
         }
     };

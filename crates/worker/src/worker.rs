@@ -40,7 +40,7 @@ pub fn start() {
         // no decode) and send the page its encoded bytes.
         let result = get(&data, "file")
             .dyn_into::<File>()
-            .map_err(|_| "no file was given to the import worker".to_string())
+            .map_err(|_| opscalc_core::notice::NO_FILE_GIVEN.en.to_string())
             .and_then(|file| import(&out, id, &file, &data));
         match result {
             Ok(done) => {
@@ -97,7 +97,9 @@ fn call(out: &DedicatedWorkerGlobalScope, id: f64, data: &JsValue) {
     let reply = ENGINE.with(|e| match e.try_borrow_mut() {
         Ok(mut e) => e.handle_wire(&request),
         Err(_) => to_wire(&Reply {
-            result: Err(EngineError::Failed("the engine is busy".into())),
+            result: Err(EngineError::Failed(
+                opscalc_core::notice::ENGINE_BUSY.en.into(),
+            )),
             timings: Vec::new(),
         }),
     });
@@ -130,10 +132,10 @@ fn import(
     let name = file.name();
     let total = file.size();
     if total > MAX_FILE_BYTES {
-        return Err(format!(
-            "{name}: the file is {:.0} MB; the browser can read files up to {:.0} MB. Use the opscalc command line for bigger files.",
-            total / 1e6,
-            MAX_FILE_BYTES / 1e6
+        return Err(opscalc_core::notice::file_too_big(
+            &name,
+            total,
+            MAX_FILE_BYTES,
         ));
     }
     let opts = ReadOptions {
@@ -205,7 +207,7 @@ fn import(
 }
 
 fn cannot_read(name: &str) -> String {
-    format!("{name}: the browser could not read the file (was it moved or deleted?)")
+    opscalc_core::notice::cannot_read_file(name)
 }
 
 fn message(kind: &str, id: f64) -> Object {
