@@ -4,9 +4,11 @@
 //! first load under the budget of issue 11 (budgets.json).
 //!
 //! A route is the page component behind a unit struct; the struct has no
-//! data (`data()` is empty), pages read the shared `AppState` context.
+//! data (`data()` is empty), pages read the shared `AppState` context. A
+//! page waits for the sample files (`AfterSamples`), which load at start.
 
 use crate::pages;
+use crate::sample_files::AfterSamples;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
@@ -23,7 +25,7 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
-                view! { <$($page)::+ /> }.into_any()
+                view! { <AfterSamples><$($page)::+ /></AfterSamples> }.into_any()
             }
         }
     };

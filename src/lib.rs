@@ -20,6 +20,7 @@ pub mod pages;
 pub mod panic;
 pub mod persist;
 pub mod reason_text;
+pub mod sample_files;
 pub mod share;
 pub mod state;
 pub mod state_samples;
@@ -46,6 +47,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::with_samples(initial_lang());
     provide_context(state);
     persist::provide(state);
+    // The samples are files, not part of this wasm (sample_files.rs).
+    leptos::task::spawn_local(sample_files::load(state));
     Effect::new(move |_| {
         let lang = state.lang.get();
         browser::save("opscalc.lang", &lang);
