@@ -14,7 +14,7 @@ order, in TRUNK_STAGING_DIR:
 
     python3 scripts/post_build.py [app-out-name]   (default opscalc-web)
 """
-import glob, hashlib, os, re, shutil, subprocess, sys
+import base64, glob, hashlib, os, re, shutil, subprocess, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 staging = os.environ.get("TRUNK_STAGING_DIR") or "dist"
@@ -63,9 +63,11 @@ def copy_split_chunks():
     loader_name = f"__wasm_split-{content_hash((loader + trunk_main).encode())}.js"
     with open(main_js, encoding="utf-8") as f:
         js = f.read()
-    if '"./__wasm_split.js"' not in js:
+    # Only the import statements: the same string also names the wasm's
+    # import module in the imports object, which must stay as it is.
+    if 'from "./__wasm_split.js"' not in js:
         sys.exit(f"post_build: {main_js} does not import ./__wasm_split.js")
-    js = js.replace('"./__wasm_split.js"', f'"./{loader_name}"')
+    js = js.replace('from "./__wasm_split.js"', f'from "./{loader_name}"')
     final_main = f"{name}-{content_hash(js.encode())}.js"
     os.remove(main_js)
     with open(os.path.join(staging, final_main), "w", encoding="utf-8") as f:
@@ -79,8 +81,19 @@ def copy_split_chunks():
     index = os.path.join(staging, "index.html")
     with open(index, encoding="utf-8") as f:
         html = f.read()
+    html = html.replace(trunk_main, final_main)
+    # Trunk's preload carries the subresource integrity of the JS it wrote;
+    # the browser blocks the changed file unless it is the new text's.
+    sri = "sha384-" + base64.b64encode(hashlib.sha384(js.encode()).digest()).decode()
+    html, n = re.subn(
+        r'(<link[^>]*href="/' + re.escape(final_main) + r'"[^>]*integrity=")[^"]*(")',
+        lambda m: m.group(1) + sri + m.group(2),
+        html,
+    )
+    if n == 0 and "integrity=" in html:
+        sys.exit(f"post_build: no integrity attribute found for {final_main}")
     with open(index, "w", encoding="utf-8") as f:
-        f.write(html.replace(trunk_main, final_main))
+        f.write(html)
     return written + [loader_name]
 
 
