@@ -147,6 +147,9 @@ impl Dataset {
         ))
     }
 
+    // One private constructor behind the public ones; a struct of its
+    // arguments would only restate Dataset.
+    #[allow(clippy::too_many_arguments)]
     fn new(
         kind: InputKind,
         preview: ReadResult,
