@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Bundle budgets of a release build (dist/): prints every file's raw and
 gzipped size, the first load (what paints the home page: index.html, the
-app's wasm + js, the boot script, the css, the service-worker registration)
-and the worker bundle (imports and the compute engine, loaded on the first
-calculation), and exits 1 when a budget in budgets.json is exceeded.
+app's main wasm + js, the route-chunk loader __wasm_split-<hash>.js that the
+main js imports, the boot script, the css, the service-worker registration),
+the route chunks (the other pages' code, wasm_split: loaded when a page is
+first opened, never for the home page) and the worker bundle (imports and
+the compute engine, loaded on the first calculation), and exits 1 when a
+budget in budgets.json is exceeded.
 
     python3 scripts/budgets.py [dist] [--json]
 """
@@ -36,16 +39,23 @@ first = [
     # The app's JS snippets are imported by its JS before it starts.
     or n.startswith("snippets/opscalc-web-")
     or re.match(r"[a-z]+-[0-9a-f]+\.(js|css)$", n)
+    # The main js imports the chunk loader statically (scripts/post_build.py).
+    or re.match(r"__wasm_split-[0-9a-f]+\.js$", n)
 ]
+# Route chunks: every other .wasm of the build (scripts/post_build.py).
+chunks = [n for n in files if n.endswith(".wasm") and n not in first and n not in worker]
 if not any(n.endswith(".wasm") for n in first) or not any(n.endswith(".wasm") for n in worker):
     sys.exit(f"budgets: no app or worker wasm in {dist}: build with `trunk build --release` first")
 
 sizes = {n: (os.path.getsize(os.path.join(dist, n)), gz(os.path.join(dist, n))) for n in files}
 first_gz = sum(sizes[n][1] for n in first)
 worker_gz = sum(sizes[n][1] for n in worker)
+chunks_gz = sum(sizes[n][1] for n in chunks)
 report = {
     "first_load_gz_bytes": first_gz,
     "worker_gz_bytes": worker_gz,
+    "route_chunks_gz_bytes": chunks_gz,
+    "route_chunks": len(chunks),
     "files": {n: {"bytes": r, "gz_bytes": g} for n, (r, g) in sizes.items()},
 }
 if "--json" in sys.argv:
@@ -53,9 +63,10 @@ if "--json" in sys.argv:
 else:
     for n in files:
         r, g = sizes[n]
-        tag = "first load" if n in first else "worker" if n in worker else ""
-        print(f"  {n:44s} {r / 1024:9.1f} KB {g / 1024:8.1f} KB gz  {tag}")
+        tag = "first load" if n in first else "worker" if n in worker else "route chunk" if n in chunks else ""
+        print(f"  {n:64s} {r / 1024:9.1f} KB {g / 1024:8.1f} KB gz  {tag}")
     print(f"first load: {first_gz / 1024:.1f} KB gzipped (budget {budgets['first_load_gz_kb']} KB, goal {budgets['first_load_goal_gz_kb']} KB)")
+    print(f"route chunks: {len(chunks)} files, {chunks_gz / 1024:.1f} KB gzipped in all (each loads with the first page that needs it)")
     print(f"worker bundle: {worker_gz / 1024:.1f} KB gzipped (budget {budgets['worker_gz_kb']} KB)")
 
 failed = []

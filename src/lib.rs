@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod i18n_keep;
 pub mod i18n_tw;
 pub mod import_worker;
+pub mod lazy_routes;
 pub mod learn_tw;
 pub mod metric_text;
 pub mod metric_text_tw;
@@ -21,6 +22,7 @@ pub mod pages;
 pub mod panic;
 pub mod persist;
 pub mod reason_text;
+pub mod sample_files;
 pub mod share;
 pub mod state;
 pub mod state_samples;
@@ -31,11 +33,8 @@ use i18n::Lang;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pages::{glossary::GlossaryPage, practice::PracticePage};
-use pages::{
-    home::Home, lifecycle::LifecyclePage, not_found::NotFound, repurchase::RepurchasePage,
-    sell_through::SellThroughPage, traffic::TrafficPage,
-};
+use leptos_router::Lazy;
+use pages::{home::Home, not_found::NotFound};
 use state::AppState;
 
 /// The language to start in: the remembered choice, else the browser's.
@@ -50,6 +49,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::with_samples(initial_lang());
     provide_context(state);
     persist::provide(state);
+    // The samples are files, not part of this wasm (sample_files.rs).
+    leptos::task::spawn_local(sample_files::load(state));
     Effect::new(move |_| {
         let lang = state.lang.get();
         browser::save("opscalc.lang", &lang);
@@ -65,13 +66,13 @@ pub fn App() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <components::error_view::ErrorView errors=errors /> }>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home />
-                        <Route path=path!("/repurchase") view=RepurchasePage />
-                        <Route path=path!("/lifecycle") view=LifecyclePage />
-                        <Route path=path!("/sell-through") view=SellThroughPage />
-                        <Route path=path!("/traffic") view=TrafficPage />
-                        <Route path=path!("/workspaces") view=pages::workspaces::WorkspacesPage />
-                        <Route path=path!("/glossary") view=GlossaryPage />
-                        <Route path=path!("/practice") view=PracticePage />
+                        <Route path=path!("/repurchase") view={Lazy::<lazy_routes::RepurchaseRoute>::new()} />
+                        <Route path=path!("/lifecycle") view={Lazy::<lazy_routes::LifecycleRoute>::new()} />
+                        <Route path=path!("/sell-through") view={Lazy::<lazy_routes::SellThroughRoute>::new()} />
+                        <Route path=path!("/traffic") view={Lazy::<lazy_routes::TrafficRoute>::new()} />
+                        <Route path=path!("/workspaces") view={Lazy::<lazy_routes::WorkspacesRoute>::new()} />
+                        <Route path=path!("/glossary") view={Lazy::<lazy_routes::GlossaryRoute>::new()} />
+                        <Route path=path!("/practice") view={Lazy::<lazy_routes::PracticeRoute>::new()} />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -11,12 +11,17 @@ use opscalc_core::{
 use std::sync::Arc;
 
 /// Built-in sample files, so every calculator shows results at once.
+/// Native builds only: the web app fetches them (`crate::sample_files`).
+#[cfg(not(target_arch = "wasm32"))]
 pub const SAMPLE_ORDERS: &str = include_str!("../samples/orders.csv");
 /// Sample visits of the same shop.
+#[cfg(not(target_arch = "wasm32"))]
 pub const SAMPLE_ACTIVITY: &str = include_str!("../samples/activity.csv");
 /// Sample product list.
+#[cfg(not(target_arch = "wasm32"))]
 pub const SAMPLE_PRODUCTS: &str = include_str!("../samples/products.csv");
 /// Sample daily traffic per channel.
+#[cfg(not(target_arch = "wasm32"))]
 pub const SAMPLE_TRAFFIC: &str = include_str!("../samples/traffic.csv");
 
 /// Where a dataset came from.
@@ -142,6 +147,9 @@ impl Dataset {
         ))
     }
 
+    // One private constructor behind the public ones; a struct of its
+    // arguments would only restate Dataset.
+    #[allow(clippy::too_many_arguments)]
     fn new(
         kind: InputKind,
         preview: ReadResult,
@@ -292,18 +300,33 @@ impl AppState {
     }
 }
 
-/// The sample dataset of a kind.
+/// The sample dataset of a kind, or an empty placeholder while the web
+/// app is still fetching the sample files (`crate::sample_files`).
 pub fn sample(kind: InputKind) -> Dataset {
-    match kind {
-        InputKind::Orders => Dataset::sample(kind, "sample-orders.csv", SAMPLE_ORDERS),
-        InputKind::Activity => Dataset::sample(kind, "sample-activity.csv", SAMPLE_ACTIVITY),
-        InputKind::Products => Dataset::sample(kind, "sample-products.csv", SAMPLE_PRODUCTS),
-        InputKind::TrafficTable | InputKind::PageViews => Dataset::sample(
-            InputKind::TrafficTable,
-            "sample-traffic.csv",
-            SAMPLE_TRAFFIC,
-        ),
+    let (kind, _, name) = crate::sample_files::file_for(kind);
+    match crate::sample_files::text(kind) {
+        Some(text) => Dataset::sample(kind, name, &text),
+        None => {
+            let read = read_text(name, PLACEHOLDER_HEADER, None).expect("one header is valid CSV");
+            Dataset::from_read(kind, read, Source::Sample, None, |_| None)
+        }
     }
+}
+
+/// The one header of a placeholder dataset.
+const PLACEHOLDER_HEADER: &str = "…\n";
+
+/// Whether a dataset is the placeholder of a sample not fetched yet.
+///
+/// # Example
+/// ```
+/// use opscalc_core::InputKind;
+/// use opscalc_web::state::{is_placeholder, sample};
+/// // Native builds embed the samples: never a placeholder.
+/// assert!(!is_placeholder(&sample(InputKind::Orders)));
+/// ```
+pub fn is_placeholder(d: &Dataset) -> bool {
+    d.source == Source::Sample && d.rows == 0
 }
 
 /// The app state from context.

@@ -19,6 +19,25 @@ fn mount(lang: Lang, f: impl FnOnce() -> AnyView + 'static) -> (web_sys::HtmlEle
     let doc = web_sys::window().unwrap().document().unwrap();
     let el: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&el).unwrap();
+    // The web app fetches the sample files at start; tests embed them.
+    opscalc_web::sample_files::install(vec![
+        (
+            InputKind::Orders,
+            include_str!("../samples/orders.csv").to_string(),
+        ),
+        (
+            InputKind::Activity,
+            include_str!("../samples/activity.csv").to_string(),
+        ),
+        (
+            InputKind::Products,
+            include_str!("../samples/products.csv").to_string(),
+        ),
+        (
+            InputKind::TrafficTable,
+            include_str!("../samples/traffic.csv").to_string(),
+        ),
+    ]);
     let state = AppState::with_samples(lang);
     let handle = leptos::mount::mount_to(el.clone(), move || {
         provide_context(state);

@@ -47,6 +47,21 @@ test("after one visit the app works offline: reload, other routes, an import", a
   await page.goto(server.url + "/lifecycle");
   await ready(page);
   assert.ok((await metric(page, "reflow_rate")) !== undefined);
+  // Every page's code is a chunk (route splitting): each one, never opened
+  // online, still opens from the service worker's cache.
+  for (const [route, title] of [
+    ["/sell-through", "动销率"],
+    ["/traffic", "流量质量"],
+    ["/workspaces", ""],
+    ["/glossary", ""],
+    ["/practice", ""],
+  ]) {
+    await page.goto(server.url + route);
+    await ready(page);
+    const h1 = page.locator("main h1", { hasText: title }).first();
+    await h1.waitFor({ timeout: 15000 });
+    assert.notEqual(await h1.textContent(), "404", route);
+  }
   await page.goto(server.url + "/repurchase");
   await ready(page);
   await page.setInputFiles('[data-testid="file-input"]', fixture("orders-small.csv"));

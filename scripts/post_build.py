@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Trunk's one post-build hook. Trunk runs the hooks of a stage at the same
+time, so steps that depend on each other must be one hook; this runs, in
+order, in TRUNK_STAGING_DIR:
+
+1. copy the route chunks that scripts/split-bin/wasm-bindgen left beside
+   Trunk's wasm-bindgen output (target/wasm-bindgen/<profile>/wasm_split/)
+   into the build, each named after a hash of its content like Trunk's own
+   files, and link the loader (__wasm_split-<hash>.js) and the main JS
+   (renamed after its new text) to each other;
+2. scripts/externalize_boot.py: the inline boot script into a file (CSP);
+3. scripts/make_sw.py: the service worker that precaches every file, the
+   chunks and the boot file included (run last, so it sees them all).
+
+    python3 scripts/post_build.py [app-out-name]   (default opscalc-web)
+"""
+import base64, glob, hashlib, os, re, shutil, subprocess, sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+staging = os.environ.get("TRUNK_STAGING_DIR") or "dist"
+name = sys.argv[1] if len(sys.argv) > 1 else "opscalc-web"
+
+
+def content_hash(data):
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def copy_split_chunks():
+    """Step 1; returns the files it wrote (empty when nothing was split)."""
+    profile = os.environ.get("TRUNK_PROFILE", "release")
+    target = os.environ.get("CARGO_TARGET_DIR", "target")
+    src = os.path.join(target, "wasm-bindgen", profile, "wasm_split", name)
+    if not os.path.isdir(src):
+        return []
+    main_js = [
+        p for p in glob.glob(os.path.join(staging, name + "-*.js"))
+        if re.fullmatch(re.escape(name) + r"-[0-9a-f]+\.js", os.path.basename(p))
+    ]
+    if len(main_js) != 1:
+        sys.exit(f"post_build: expected one {name}-<hash>.js in {staging}, found {main_js}")
+    main_js = main_js[0]
+    trunk_main = os.path.basename(main_js)
+    with open(os.path.join(src, "__wasm_split.js"), encoding="utf-8") as f:
+        loader = f.read()
+    written = []
+    for chunk in sorted(os.listdir(src)):
+        if not chunk.endswith(".wasm"):
+            continue
+        with open(os.path.join(src, chunk), "rb") as f:
+            data = f.read()
+        # Hashed names: a browser cache never mixes chunks of two builds.
+        hashed = f"{chunk[:-5]}-{content_hash(data)}.wasm"
+        if f'"./{chunk}"' not in loader:
+            sys.exit(f"post_build: {chunk} is not referenced by __wasm_split.js")
+        loader = loader.replace(f'"./{chunk}"', f'"./{hashed}"')
+        shutil.copyfile(os.path.join(src, chunk), os.path.join(staging, hashed))
+        written.append(hashed)
+    # The main JS and the loader import each other, so neither name can be
+    # the hash of its final text. The loader is named after its text and
+    # Trunk's main JS name (which fix the rest of it); the main JS, once it
+    # imports the loader by that name, after its own final text. Every file
+    # is then content-named, and may be cached for good (scripts/serve.mjs).
+    loader_name = f"__wasm_split-{content_hash((loader + trunk_main).encode())}.js"
+    with open(main_js, encoding="utf-8") as f:
+        js = f.read()
+    # Only the import statements: the same string also names the wasm's
+    # import module in the imports object, which must stay as it is.
+    if 'from "./__wasm_split.js"' not in js:
+        sys.exit(f"post_build: {main_js} does not import ./__wasm_split.js")
+    js = js.replace('from "./__wasm_split.js"', f'from "./{loader_name}"')
+    final_main = f"{name}-{content_hash(js.encode())}.js"
+    os.remove(main_js)
+    with open(os.path.join(staging, final_main), "w", encoding="utf-8") as f:
+        f.write(js)
+    if f'from "./{name}.js"' not in loader:
+        sys.exit(f"post_build: __wasm_split.js does not import ./{name}.js")
+    loader = loader.replace(f'from "./{name}.js"', f'from "./{final_main}"')
+    with open(os.path.join(staging, loader_name), "w", encoding="utf-8") as f:
+        f.write(loader)
+    # index.html preloads the main JS and its inline boot script imports it.
+    index = os.path.join(staging, "index.html")
+    with open(index, encoding="utf-8") as f:
+        html = f.read()
+    html = html.replace(trunk_main, final_main)
+    # Trunk's preload carries the subresource integrity of the JS it wrote;
+    # the browser blocks the changed file unless it is the new text's.
+    sri = "sha384-" + base64.b64encode(hashlib.sha384(js.encode()).digest()).decode()
+    html, n = re.subn(
+        r'(<link[^>]*href="/' + re.escape(final_main) + r'"[^>]*integrity=")[^"]*(")',
+        lambda m: m.group(1) + sri + m.group(2),
+        html,
+    )
+    if n == 0 and "integrity=" in html:
+        sys.exit(f"post_build: no integrity attribute found for {final_main}")
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(html)
+    return written + [loader_name]
+
+
+written = copy_split_chunks()
+print(f"post_build: {len(written)} split files -> {staging}")
+for step in ("externalize_boot.py", "make_sw.py"):
+    subprocess.run([sys.executable, os.path.join(here, step)], check=True)
