@@ -196,6 +196,9 @@ test("Print gives a clean report of every calculator", async () => {
     await page.goto(env.server.url + route);
     await ready(page);
     await page.locator('[data-testid="print"]').waitFor();
+    // The page's route chunk and the samples arrive after the first paint:
+    // print what a person sees once the numbers are there.
+    await page.waitForFunction(() => document.querySelector("[data-metric]")?.dataset.value !== undefined && !document.querySelector('[aria-busy="true"]'));
     const name = route.slice(1);
     const pdf = path.join(shots, `print-${name}.pdf`);
     await page.pdf({ path: pdf, format: "A4", printBackground: true });
