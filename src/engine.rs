@@ -190,11 +190,7 @@ pub fn encode_table(read: &ReadResult) -> js_sys::Uint8Array {
 
 /// Gives the engine a table under `id`, replacing the one of its kind.
 pub fn put(id: u32, kind: InputKind, bytes: &Arc<TableBytes>) {
-    TABLES.with(|t| {
-        let mut t = t.borrow_mut();
-        t.retain(|(_, _, w)| w.strong_count() > 0);
-        t.push((id, kind, Arc::downgrade(bytes)));
-    });
+    adopt(id, kind, bytes);
     imp::put(id, kind, bytes);
 }
 

@@ -117,10 +117,7 @@ impl Dataset {
         file: Option<FileRef>,
         remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
     ) -> Result<Dataset, String> {
-        let (preview, rows) = bytes.preview(PREVIEW_ROWS)?;
-        Ok(Dataset::new(
-            kind, preview, rows, bytes, None, source, file, remembered,
-        ))
+        Dataset::from_held(kind, None, bytes, source, file, remembered)
     }
 
     /// A dataset from a file the engine worker imported: the engine holds
@@ -134,16 +131,22 @@ impl Dataset {
         file: Option<FileRef>,
         remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
     ) -> Result<Dataset, String> {
+        Dataset::from_held(kind, Some(table_id), bytes, source, file, remembered)
+    }
+
+    /// Decodes the preview of `bytes`; `held` is the engine's id when the
+    /// engine has the table already.
+    fn from_held(
+        kind: InputKind,
+        held: Option<u32>,
+        bytes: TableBytes,
+        source: Source,
+        file: Option<FileRef>,
+        remembered: impl Fn(&[String]) -> Option<Vec<(String, String)>>,
+    ) -> Result<Dataset, String> {
         let (preview, rows) = bytes.preview(PREVIEW_ROWS)?;
         Ok(Dataset::new(
-            kind,
-            preview,
-            rows,
-            bytes,
-            Some(table_id),
-            source,
-            file,
-            remembered,
+            kind, preview, rows, bytes, held, source, file, remembered,
         ))
     }
 
