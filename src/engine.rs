@@ -662,7 +662,14 @@ mod imp {
             record_timings(&r.timings);
             r.result.map_err(message)
         });
-        crate::browser::timed("engine_reply_apply", || (p.on_reply)(result));
+        // Applying a reply renders its page (Leptos runs the effects as
+        // microtasks of the task that sets the signal): do it in a task of
+        // its own, so decoding a big reply (a million rows' excluded-row
+        // list) and drawing it are two short tasks rather than one long one.
+        gloo::timers::callback::Timeout::new(0, move || {
+            crate::browser::timed("engine_reply_apply", || (p.on_reply)(result))
+        })
+        .forget();
     }
 
     fn start() -> Option<Running> {

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { openPage, ready, shots, offsite, metric, repo, serveAndLaunch } from "./helpers.mjs";
+import { openPage, ready, shots, offsite, metric, repo, serveAndLaunch, fullPageShot } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 
@@ -143,7 +143,7 @@ test("lifecycle: uploaded activity gives the hand-worked reflow rate", async () 
   const retCsv = fs.readFileSync(await retDownload.path(), "utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
   assert.equal(retCsv.length, 2);
   assert.equal(retCsv[1], "u5,2024-01-15,2024-02-14,否");
-  await page.screenshot({ path: path.join(shots, "lifecycle-retention.png"), fullPage: true });
+  await fullPageShot(page, path.join(shots, "lifecycle-retention.png"));
 
   // Lifecycle of this activity alone (the sample orders are not joined to
   // it): as of 03-10 with 30 churn days, u2 (01-31) and u5 (01-15) churned;

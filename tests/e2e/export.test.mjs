@@ -184,7 +184,9 @@ test("charts export to PNG (2x, white) and well-formed SVG", async () => {
 });
 
 const PAGES = [
-  ["/repurchase", "Repurchase", ["Buyers", "Repeat buyers", "Per period"]],
+  // "Data quality" is the last panel, far below the first screen: print
+  // lays out what the screen skips (content-visibility, style/main.css).
+  ["/repurchase", "Repurchase", ["Buyers", "Repeat buyers", "Per period", "Data quality"]],
   ["/lifecycle", "Return & lifecycle", ["Reflow rate", "Lifecycle stages"]],
   ["/sell-through", "Sell-through", ["Sell-through"]],
   ["/traffic", "Traffic quality", ["Benchmarks and diagnosis"]],

@@ -103,3 +103,12 @@ export function serveAndLaunch() {
   });
   return env;
 }
+
+// A screenshot of the whole page. Panels off screen skip rendering until
+// scrolled near (content-visibility: auto, style/main.css), which a
+// full-page capture never does: render them all first.
+export async function fullPageShot(page, file) {
+  // Through the CSSOM: the CSP forbids injected style elements.
+  await page.evaluate(() => document.querySelectorAll("main .panel").forEach((p) => { p.style.contentVisibility = "visible"; }));
+  await page.screenshot({ path: file, fullPage: true });
+}

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { openPage, ready, shots, serveAndLaunch } from "./helpers.mjs";
+import { openPage, ready, shots, serveAndLaunch, fullPageShot } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 
@@ -95,7 +95,7 @@ for (const [family, seed] of [["repurchase", 42], ["lifecycle", 7], ["sell-throu
     const answer = Number(await working.locator('[data-step="answer"]').getAttribute("data-value"));
     assert.ok(Math.abs((pct ? answer * 100 : answer) - expected) < 1e-6);
     assert.ok((await page.locator("tr.counts").count()) > 0, "rows that count are highlighted");
-    await page.screenshot({ path: path.join(shots, `practice-${family}.png`), fullPage: true });
+    await fullPageShot(page, path.join(shots, `practice-${family}.png`));
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { openPage, ready, shots, offsite, metric, serveAndLaunch } from "./helpers.mjs";
+import { openPage, ready, shots, offsite, metric, serveAndLaunch, fullPageShot } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 
@@ -21,7 +21,7 @@ for (const [route, name, text] of routes) {
     await page.goto(env.server.url + route);
     await ready(page);
     await page.locator("h1, h2, .metric-name", { hasText: text }).first().waitFor({ timeout: 15000 });
-    await page.screenshot({ path: path.join(shots, `${name}-zh.png`), fullPage: true });
+    await fullPageShot(page, path.join(shots, `${name}-zh.png`));
     assert.deepEqual(offsite(requests, env.server.url), []);
     assert.deepEqual(errors, []);
     await context.close();
