@@ -2,6 +2,7 @@
 // built app in headless Chromium, as a person would, and time until its
 // numbers appear. Prints one JSON line. Used by scripts/bench.
 //   node tests/e2e/bench-import.mjs FILE [route] [kind]
+// DIST=dir times another build (default: the repository's dist/).
 // bench-compare.mjs times OpsCalc through the same two functions.
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -48,7 +49,7 @@ export async function timeImport(page, cdp, file, kind = "Orders") {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [file, route = "/repurchase", kind = "Orders"] = process.argv.slice(2);
-  const server = await startServer();
+  const server = await startServer(process.env.DIST || undefined);
   const browser = await launch();
   const { page, cdp } = await openCalculator(browser, server.url, route);
   console.log(JSON.stringify(await timeImport(page, cdp, file, kind)));
