@@ -4,9 +4,10 @@
 use crate::browser::download;
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::drill::Drill;
+use crate::engine::computed;
 use crate::state::use_app;
 use leptos::prelude::*;
-use opscalc_core::{Ledger, Reason};
+use opscalc_core::{Ledger, Reason, Request, Response};
 
 /// The reason of an excluded row in the user's language.
 pub fn reason_text(reason: Reason, lang: crate::i18n::Lang) -> &'static str {
@@ -103,29 +104,101 @@ pub fn excluded_csv(ledger: &Ledger, lang: crate::i18n::Lang) -> String {
     opscalc_core::to_csv(&headers, &rows)
 }
 
+/// What the list says while it shows only the first excluded rows: the
+/// engine's answers list the first [`opscalc_core::LISTED_EXCLUDED_ROWS`]
+/// and count the rest, and the panel asks for all of them when the list is
+/// opened or downloaded.
+///
+/// # Example
+/// ```
+/// use opscalc_web::{components::quality_panel::partial_list_note, i18n::Lang};
+/// assert_eq!(
+///     partial_list_note(1000, 42083, Lang::En),
+///     "Showing the first 1,000 of 42,083 excluded rows while the rest load."
+/// );
+/// assert_eq!(partial_list_note(1000, 42083, Lang::Zh), "正在载入其余的排除行，先显示前 1,000 行（共 42,083 行）。");
+/// ```
+pub fn partial_list_note(listed: usize, all: usize, lang: crate::i18n::Lang) -> String {
+    let (listed, all) = (
+        crate::format::group(&listed.to_string()),
+        crate::format::group(&all.to_string()),
+    );
+    match lang {
+        crate::i18n::Lang::En => {
+            format!("Showing the first {listed} of {all} excluded rows while the rest load.")
+        }
+        crate::i18n::Lang::Zh => {
+            format!("正在载入其余的排除行，先显示前 {listed} 行（共 {all} 行）。")
+        }
+        crate::i18n::Lang::ZhTw => {
+            format!("正在載入其餘的排除列，先顯示前 {listed} 列（共 {all} 列）。")
+        }
+    }
+}
+
 /// The data-quality panel of one calculator's rows.
 #[component]
 pub fn QualityPanel(
-    /// The rows not used.
+    /// The rows not used (an engine answer lists the first of them and
+    /// counts the rest: see `source`).
     #[prop(into)]
     ledger: Signal<Ledger>,
     /// Warnings to show.
     #[prop(into)]
     warnings: Signal<Vec<String>>,
+    /// The request whose answer holds `ledger`, and which of the answer's
+    /// ledgers it is (`Response::ledgers_mut` order): the whole list is
+    /// asked of the engine when the reader opens or downloads it.
+    #[prop(optional)]
+    source: Option<(Memo<Result<Request, String>>, usize)>,
 ) -> impl IntoView {
     let app = use_app();
     let t = move || app.lang.get().t();
+    let open = RwSignal::new(false);
+    let want_download = RwSignal::new(false);
+    let whole_request = Memo::new(move |_| {
+        let Some((request, which)) = source else {
+            return Err(String::new());
+        };
+        if ledger.with(Ledger::is_complete) || !(open.get() || want_download.get()) {
+            return Err(String::new());
+        }
+        request.get().map(|r| Request::Excluded {
+            of: Box::new(r),
+            which,
+        })
+    });
+    let whole = computed(whole_request, |r| match r {
+        Response::Excluded(l) => Some(l),
+        _ => None,
+    });
+    // Whether the whole ledger has come for the ledger shown now.
+    let has_whole = move || {
+        !whole.busy.get() && !ledger.with(Ledger::is_complete) && whole.result.with(|r| r.is_ok())
+    };
+    let save = move |l: &Ledger| {
+        let csv = excluded_csv(l, app.lang.get_untracked());
+        download("excluded-rows.csv", "text/csv;charset=utf-8", &csv);
+    };
+    let save_whole = move || {
+        whole.result.with_untracked(|r| {
+            if let Ok(l) = r {
+                save(l);
+            }
+        })
+    };
+    // A download asked for before the whole list was here.
+    Effect::new(move |_| {
+        if want_download.get() && has_whole() {
+            want_download.set(false);
+            save_whole();
+        }
+    });
     let reasons = move || {
         let lang = app.lang.get();
         ledger.with(|l| {
-            let mut by: Vec<(Reason, usize)> = Vec::new();
-            for i in &l.issues {
-                match by.iter_mut().find(|(r, _)| *r == i.reason) {
-                    Some(e) => e.1 += 1,
-                    None => by.push((i.reason, 1)),
-                }
-            }
-            by.into_iter()
+            l.by_reason()
+                .into_iter()
                 .map(|(r, n)| {
                     view! {
                         <li data-reason=r.key()>
@@ -142,29 +215,40 @@ pub fn QualityPanel(
     };
     let rows = Signal::derive(move || {
         let lang = app.lang.get();
-        ledger.with(|l| {
-            l.issues
-                .iter()
-                .map(|i| {
-                    vec![
-                        Cell::num(i.row as f64, i.row.to_string()),
-                        Cell::text(
-                            i.column
-                                .as_deref()
-                                .map(|c| column_text(c, lang))
-                                .unwrap_or_default(),
-                        ),
-                        Cell::text(format!(
-                            "{} · {}",
-                            i.reason.key(),
-                            reason_text(i.reason, lang)
-                        )),
-                        Cell::text(i.text.clone()),
-                    ]
-                })
-                .collect::<Vec<_>>()
-        })
+        let row = |i: &opscalc_core::RowIssue| {
+            vec![
+                Cell::num(i.row as f64, i.row.to_string()),
+                Cell::text(
+                    i.column
+                        .as_deref()
+                        .map(|c| column_text(c, lang))
+                        .unwrap_or_default(),
+                ),
+                Cell::text(format!(
+                    "{} · {}",
+                    i.reason.key(),
+                    reason_text(i.reason, lang)
+                )),
+                Cell::text(i.text.clone()),
+            ]
+        };
+        if has_whole() {
+            whole.result.with(|r| match r {
+                Ok(l) => l.issues.iter().map(row).collect::<Vec<_>>(),
+                Err(_) => Vec::new(),
+            })
+        } else {
+            ledger.with(|l| l.issues.iter().map(row).collect::<Vec<_>>())
+        }
     });
+    let partial = move || {
+        let lang = app.lang.get();
+        let (listed, all, complete) =
+            ledger.with(|l| (l.issues.len(), l.excluded(), l.is_complete()));
+        (!complete && !has_whole()).then(|| {
+            view! { <p class="hint" data-testid="excluded-partial">{partial_list_note(listed, all, lang)}</p> }
+        })
+    };
     let headers = Signal::derive(move || {
         let t = t();
         vec![
@@ -180,7 +264,7 @@ pub fn QualityPanel(
             <div class="row-counts">
                 <span>{move || t().rows_read}": "<strong data-testid="rows-read">{move || ledger.with(|l| l.read)}</strong></span>
                 <span>{move || t().rows_used}": "<strong data-testid="rows-used">{move || ledger.with(|l| l.used())}</strong></span>
-                <span>{move || t().rows_excluded}": "<strong data-testid="rows-excluded">{move || ledger.with(|l| l.issues.len())}</strong></span>
+                <span>{move || t().rows_excluded}": "<strong data-testid="rows-excluded">{move || ledger.with(|l| l.excluded())}</strong></span>
             </div>
             <Show when=move || warnings.with(|w| !w.is_empty())>
                 <ul class="warnings" data-testid="warnings">
@@ -196,18 +280,29 @@ pub fn QualityPanel(
                 </ul>
             </Show>
             <Show
-                when=move || ledger.with(|l| !l.issues.is_empty())
+                when=move || ledger.with(|l| l.excluded() > 0)
                 fallback=move || view! { <p class="hint">{move || t().no_excluded}</p> }
             >
                 <ul class="reasons">{reasons}</ul>
-                <Drill class="" summary=Signal::derive(move || t().show_rows.to_string())>
+                <Drill class="" summary=Signal::derive(move || t().show_rows.to_string()) open=open>
+                    {partial}
                     <DataTable headers=headers rows=rows filename="excluded-rows.csv" />
                 </Drill>
-                <button class="secondary" on:click=move |_| {
-                    let l = ledger.get_untracked();
-                    let csv = excluded_csv(&l, app.lang.get_untracked());
-                    download("excluded-rows.csv", "text/csv;charset=utf-8", &csv);
-                }>{move || t().download_excluded}</button>
+                <button
+                    class="secondary"
+                    aria-busy=move || want_download.get().then_some("true")
+                    on:click=move |_| {
+                        if has_whole() {
+                            save_whole();
+                        } else if ledger.with_untracked(Ledger::is_complete) || source.is_none() {
+                            save(&ledger.get_untracked());
+                        } else {
+                            want_download.set(true);
+                        }
+                    }
+                >
+                    {move || t().download_excluded}
+                </button>
             </Show>
         </section>
     }

@@ -702,8 +702,8 @@ pub fn LifecyclePage() -> impl IntoView {
                         }
                     })}
                 </section>
-                <QualityPanel ledger=activity_ledger warnings=activity_warnings />
-                <QualityPanel ledger=orders_ledger warnings=no_warnings />
+                <QualityPanel ledger=activity_ledger warnings=activity_warnings source=(reflow_request, 0) />
+                <QualityPanel ledger=orders_ledger warnings=no_warnings source=(life_request, 0) />
                 <SqlPanel sql=sql />
             </Show>
         </section>

@@ -309,7 +309,7 @@ pub fn RepurchasePage() -> impl IntoView {
                 <Show when=ok>
                     <RepurchaseViews result=result request=request />
                 </Show>
-                <QualityPanel ledger=ledger warnings=warnings />
+                <QualityPanel ledger=ledger warnings=warnings source=(request, 0) />
                 <SqlPanel sql=sql />
             </Show>
         </section>

@@ -458,8 +458,8 @@ pub fn SellThroughPage() -> impl IntoView {
                         <BarChart id="chart-cadence" title=Signal::derive(move || metric_text("new_listing_days", lang()).name.to_string()) bars=cadence />
                     </section>
                 </Show>
-                <QualityPanel ledger=products_ledger warnings=warnings />
-                <QualityPanel ledger=orders_ledger warnings=no_warnings />
+                <QualityPanel ledger=products_ledger warnings=warnings source=(request, 0) />
+                <QualityPanel ledger=orders_ledger warnings=no_warnings source=(request, 1) />
                 <SqlPanel sql=sql />
             </Show>
         </section>

@@ -552,7 +552,7 @@ pub fn TrafficPage() -> impl IntoView {
                         <BarChart id="chart-funnel" title=Signal::derive(move || lang().pick("转化漏斗".to_string(), "轉換漏斗".to_string(), "Funnel".to_string())) bars=funnel />
                     </section>
                 </Show>
-                <QualityPanel ledger=ledger warnings=warnings />
+                <QualityPanel ledger=ledger warnings=warnings source=(request, 0) />
                 <SqlPanel sql=sql />
             </Show>
         </section>

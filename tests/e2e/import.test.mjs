@@ -89,3 +89,49 @@ test("choosing an encoding reads the kept file again", async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("more excluded rows than an answer lists: exact counts, and the whole list when opened or downloaded", async () => {
+  // 1,200 unpaid orders (rows 2-1201), 300 without a buyer (1202-1501),
+  // two paid orders of amy's: 1,500 excluded, more than the 1,000 an
+  // engine answer lists (opscalc_core::LISTED_EXCLUDED_ROWS).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-"));
+  const file = path.join(dir, "many-excluded.csv");
+  let csv = "订单号,买家ID,付款时间,实付金额\n";
+  for (let i = 0; i < 1200; i++) csv += `u${i},bob,,10\n`;
+  for (let i = 0; i < 300; i++) csv += `g${i},,2024-03-02,10\n`;
+  csv += "p1,amy,2024-03-01,10\np2,amy,2024-03-09,20\n";
+  fs.writeFileSync(file, csv);
+  const { page, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/repurchase");
+  await ready(page);
+  await page.setInputFiles('section[data-kind="Orders"] [data-testid="file-input"]', file);
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: "many-excluded.csv" }).waitFor();
+  await ready(page);
+  assert.equal(await metric(page, "buyers"), 1);
+  const quality = page.locator("section.quality");
+  assert.equal(await quality.locator('[data-testid="rows-read"]').textContent(), "1502");
+  assert.equal(await quality.locator('[data-testid="rows-used"]').textContent(), "2");
+  assert.equal(await quality.locator('[data-testid="rows-excluded"]').textContent(), "1500");
+  assert.equal(await quality.locator('li[data-reason="unpaid"] strong').getAttribute("data-count"), "1200");
+  assert.equal(await quality.locator('li[data-reason="missing_buyer"] strong').getAttribute("data-count"), "300");
+
+  // The download, before the list was ever opened, has every row.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    quality.getByRole("button", { name: "Download excluded rows (CSV)" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "excluded-rows.csv");
+  const lines = fs.readFileSync(await download.path(), "utf8").trim().split(/\r?\n/);
+  assert.equal(lines.length, 1 + 1500);
+  assert.match(lines[1], /^many-excluded\.csv,2,.*,unpaid,/);
+  assert.match(lines[1500], /^many-excluded\.csv,1501,.*,missing_buyer,/);
+
+  // Opening the list asks for the whole of it.
+  await quality.locator("summary").click();
+  await quality.locator(".data-table .count").filter({ hasText: "1500 / 1500" }).waitFor();
+  assert.equal(await quality.locator('[data-testid="excluded-partial"]').count(), 0);
+  await quality.screenshot({ path: path.join(shots, "quality-many-excluded.png") });
+  assert.deepEqual(errors, []);
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -122,6 +122,15 @@ pub enum Request {
         /// As-of date, churn and dormant days.
         options: LifecycleOptions,
     },
+    /// Every excluded row of one ledger of another request's answer
+    /// (answers list only the first [`LISTED_EXCLUDED_ROWS`]): for the
+    /// data-quality list when it is opened or downloaded.
+    Excluded {
+        /// The request whose answer holds the ledger.
+        of: Box<Request>,
+        /// Which of its ledgers, in [`Response::ledgers_mut`] order.
+        which: usize,
+    },
     /// The users behind a retention figure (the drill-down).
     RetentionUsers {
         /// Where the activity comes from.
@@ -183,6 +192,45 @@ pub enum Response {
     LifecycleUsers(Vec<LifecycleUser>),
     /// The answer to [`Request::RetentionUsers`].
     RetentionUsers(Vec<RetentionUser>),
+    /// The answer to [`Request::Excluded`]: the whole ledger.
+    Excluded(Ledger),
+}
+
+/// How many excluded rows an answer lists; the rest are counted per reason
+/// ([`Ledger::cap`]) and sent whole only on [`Request::Excluded`]. A
+/// million-row export can exclude a hundred thousand rows, and decoding
+/// them all on the page was a long task for a list shown folded.
+pub const LISTED_EXCLUDED_ROWS: usize = 1000;
+
+impl Response {
+    /// The answer's row ledgers: repurchase's; sell-through's products then
+    /// orders; traffic's; reflow's activity; lifecycle's in its order.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Ledger, Response};
+    /// let mut r = Response::Excluded(Ledger::new("o.csv", 3));
+    /// assert_eq!(r.ledgers_mut().len(), 1);
+    /// assert!(Response::FlagshipAov(None).ledgers_mut().is_empty());
+    /// ```
+    pub fn ledgers_mut(&mut self) -> Vec<&mut Ledger> {
+        match self {
+            Response::Repurchase(r) => vec![&mut r.ledger],
+            Response::SellThrough(s, _) => {
+                let mut all = vec![&mut s.ledger];
+                all.extend(s.orders_ledger.as_mut());
+                all
+            }
+            Response::Traffic(t) => vec![&mut t.ledger],
+            Response::Reflow(_, l) | Response::Excluded(l) => vec![l],
+            Response::Lifecycle(l, _) => l.ledgers.iter_mut().collect(),
+            Response::RepurchaseBuyers(_)
+            | Response::FlagshipAov(_)
+            | Response::ReflowUsers(_)
+            | Response::LifecycleUsers(_)
+            | Response::RetentionUsers(_) => Vec::new(),
+        }
+    }
 }
 
 /// Why a request has no result.
@@ -314,8 +362,20 @@ impl Engine {
             .ok_or(EngineError::MissingTable(id))
     }
 
-    /// Runs a request.
+    /// Runs a request. Its answer lists at most [`LISTED_EXCLUDED_ROWS`]
+    /// excluded rows per ledger ([`Request::Excluded`] has them all).
     pub fn handle(&mut self, request: Request) -> Reply {
+        let whole = matches!(request, Request::Excluded { .. });
+        let mut reply = self.answer(request);
+        if let (Ok(r), false) = (&mut reply.result, whole) {
+            for l in r.ledgers_mut() {
+                l.cap(LISTED_EXCLUDED_ROWS);
+            }
+        }
+        reply
+    }
+
+    fn answer(&mut self, request: Request) -> Reply {
         let mut timings = Vec::new();
         let result = match request {
             Request::Repurchase {
@@ -436,6 +496,17 @@ impl Engine {
                 timings.push(("retention_users".into(), (self.clock)() - start));
                 Response::RetentionUsers(users)
             }),
+            Request::Excluded { of, which } => {
+                let inner = self.answer(*of);
+                timings = inner.timings;
+                inner.result.and_then(|mut r| {
+                    r.ledgers_mut()
+                        .into_iter()
+                        .nth(which)
+                        .map(|l| Response::Excluded(std::mem::take(l)))
+                        .ok_or_else(|| EngineError::Failed(crate::notice::WRONG_ANSWER.en.into()))
+                })
+            }
         };
         Reply { result, timings }
     }
@@ -598,6 +669,68 @@ mod tests {
                 ..RepurchaseOptions::default()
             },
         }
+    }
+
+    #[test]
+    fn answers_list_the_first_excluded_rows_and_excluded_has_them_all() {
+        // 1,200 unpaid orders (rows 2..=1201), then 300 rows without a
+        // buyer (rows 1202..=1501), then two paid orders of amy's.
+        let mut csv = String::from("订单号,买家ID,付款时间,实付金额\n");
+        for i in 0..1200 {
+            csv.push_str(&format!("u{i},bob,,10\n"));
+        }
+        for i in 0..300 {
+            csv.push_str(&format!("g{i},,2024-03-02,10\n"));
+        }
+        csv.push_str("p1,amy,2024-03-01,10\np2,amy,2024-03-09,20\n");
+        let r = read_text("o.csv", &csv, None).unwrap();
+        let mapping = Mapping::detect(InputKind::Orders, r.table.headers());
+        let mut e = Engine::new(|| 0.0);
+        e.put(3, InputKind::Orders, r);
+        let req = request(3, mapping, Period::Month);
+
+        let reply: Reply = from_wire(&e.handle_wire(&to_wire(&req))).unwrap();
+        let Ok(Response::Repurchase(rep)) = reply.result else {
+            panic!("{reply:?}")
+        };
+        let l = &rep.ledger;
+        assert_eq!(l.issues.len(), LISTED_EXCLUDED_ROWS);
+        assert_eq!(l.issues.last().map(|i| i.row), Some(1001));
+        assert_eq!(
+            l.unlisted,
+            vec![
+                (crate::Reason::Unpaid, 200),
+                (crate::Reason::MissingBuyer, 300)
+            ]
+        );
+        assert_eq!((l.read, l.excluded(), l.used()), (1502, 1500, 2));
+        assert_eq!(l.counts()["unpaid"], 1200);
+        assert_eq!(l.counts()["missing_buyer"], 300);
+        assert_eq!(rep.report.value("buyers"), Some(1.0));
+
+        let all = Request::Excluded {
+            of: Box::new(req.clone()),
+            which: 0,
+        };
+        let reply: Reply = from_wire(&e.handle_wire(&to_wire(&all))).unwrap();
+        let Ok(Response::Excluded(full)) = reply.result else {
+            panic!("{reply:?}")
+        };
+        assert!(full.is_complete());
+        assert_eq!(full.issues.len(), 1500);
+        let rows: Vec<u32> = full.issues.iter().map(|i| i.row).collect();
+        assert_eq!(rows, (2..=1501).collect::<Vec<u32>>());
+        assert_eq!(full.issues[1300].reason, crate::Reason::MissingBuyer);
+        assert_eq!(full.counts(), l.counts());
+        // A ledger the answer does not have.
+        let none = Request::Excluded {
+            of: Box::new(req),
+            which: 1,
+        };
+        assert!(matches!(
+            e.handle(none).result,
+            Err(EngineError::Failed(m)) if m.contains("another question")
+        ));
     }
 
     #[test]

@@ -127,8 +127,12 @@ pub struct Ledger {
     pub file: String,
     /// Rows read (data rows, without the header).
     pub read: usize,
-    /// Excluded rows, in the order found.
+    /// Excluded rows, in the order found (the first of them only, once
+    /// [`Ledger::cap`] has left the rest out).
     pub issues: Vec<RowIssue>,
+    /// How many excluded rows per reason [`Ledger::cap`] left out of
+    /// `issues`; empty when `issues` lists every excluded row.
+    pub unlisted: Vec<(Reason, usize)>,
 }
 
 impl Ledger {
@@ -138,6 +142,7 @@ impl Ledger {
             file: file.to_string(),
             read,
             issues: Vec::new(),
+            unlisted: Vec::new(),
         }
     }
 
@@ -163,7 +168,61 @@ impl Ledger {
 
     /// Rows used: read less excluded.
     pub fn used(&self) -> usize {
-        self.read - self.issues.len()
+        self.read - self.excluded()
+    }
+
+    /// Rows excluded, listed or not.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Ledger, Reason};
+    /// let mut l = Ledger::new("o.csv", 9);
+    /// for row in 2..7 {
+    ///     l.exclude(row, None, Reason::BlankRow, "");
+    /// }
+    /// l.cap(2);
+    /// assert_eq!((l.issues.len(), l.excluded(), l.used()), (2, 5, 4));
+    /// ```
+    pub fn excluded(&self) -> usize {
+        self.issues.len() + self.unlisted.iter().map(|(_, n)| n).sum::<usize>()
+    }
+
+    /// Whether `issues` lists every excluded row.
+    pub fn is_complete(&self) -> bool {
+        self.unlisted.is_empty()
+    }
+
+    /// Keeps the first `listed` excluded rows in `issues` and only counts
+    /// the rest, per reason: a million-row file can exclude a hundred
+    /// thousand rows, and a message that carries them all to a page that
+    /// shows the counts (and the rows only when asked) costs the page a
+    /// long task to decode.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Ledger, Reason};
+    /// let mut l = Ledger::new("o.csv", 9);
+    /// l.exclude(2, None, Reason::BlankRow, "");
+    /// l.exclude(3, Some("付款时间"), Reason::BadTime, "x");
+    /// l.exclude(4, Some("付款时间"), Reason::BadTime, "y");
+    /// let all = l.counts();
+    /// l.cap(1);
+    /// assert_eq!(l.issues.len(), 1);
+    /// assert!(!l.is_complete());
+    /// assert_eq!(l.counts(), all);
+    /// assert_eq!(l.count_of(Reason::BadTime), 2);
+    /// ```
+    pub fn cap(&mut self, listed: usize) {
+        if self.issues.len() <= listed {
+            return;
+        }
+        for i in self.issues.drain(listed..) {
+            match self.unlisted.iter_mut().find(|(r, _)| *r == i.reason) {
+                Some((_, n)) => *n += 1,
+                None => self.unlisted.push((i.reason, 1)),
+            }
+        }
+        self.unlisted.sort();
     }
 
     /// Excluded rows per reason key.
@@ -172,12 +231,46 @@ impl Ledger {
         for i in &self.issues {
             *m.entry(i.reason.key().to_string()).or_insert(0) += 1;
         }
+        for (r, n) in &self.unlisted {
+            *m.entry(r.key().to_string()).or_insert(0) += n;
+        }
         m
     }
 
     /// Excluded rows per reason.
     pub fn count_of(&self, reason: Reason) -> usize {
         self.issues.iter().filter(|i| i.reason == reason).count()
+            + self
+                .unlisted
+                .iter()
+                .filter(|(r, _)| *r == reason)
+                .map(|(_, n)| n)
+                .sum::<usize>()
+    }
+
+    /// Excluded rows per reason, in the order the reasons were first met
+    /// (listed rows first), for a summary on screen.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Ledger, Reason};
+    /// let mut l = Ledger::new("o.csv", 9);
+    /// l.exclude(2, None, Reason::DuplicateRow, "");
+    /// l.exclude(3, None, Reason::BlankRow, "");
+    /// l.exclude(4, None, Reason::DuplicateRow, "");
+    /// l.cap(1);
+    /// assert_eq!(l.by_reason(), vec![(Reason::DuplicateRow, 2), (Reason::BlankRow, 1)]);
+    /// ```
+    pub fn by_reason(&self) -> Vec<(Reason, usize)> {
+        let mut by: Vec<(Reason, usize)> = Vec::new();
+        let listed = self.issues.iter().map(|i| (i.reason, 1));
+        for (r, n) in listed.chain(self.unlisted.iter().copied()) {
+            match by.iter_mut().find(|(b, _)| *b == r) {
+                Some(e) => e.1 += n,
+                None => by.push((r, n)),
+            }
+        }
+        by
     }
 
     /// The excluded rows as CSV (file, row, column, reason, text), for download.
@@ -214,6 +307,12 @@ impl Ledger {
     /// of the same rows), keeping `read`.
     pub fn extend(&mut self, other: &Ledger) {
         self.issues.extend(other.issues.iter().cloned());
+        for &(r, n) in &other.unlisted {
+            match self.unlisted.iter_mut().find(|(u, _)| *u == r) {
+                Some(e) => e.1 += n,
+                None => self.unlisted.push((r, n)),
+            }
+        }
     }
 
     /// Sorts issues by row, for display.
