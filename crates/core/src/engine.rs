@@ -323,10 +323,11 @@ impl Engine {
                 order_options,
                 options,
             } => self
-                .orders(&orders, &order_options, &mut timings)
+                .orders_for(&orders, &order_options, options.by.is_some(), &mut timings)
                 .and_then(|o| {
                     let start = (self.clock)();
-                    let r = repurchase(&o, &options).map_err(EngineError::Failed);
+                    let r = crate::repurchase::repurchase_without_buyers(&o, &options)
+                        .map_err(EngineError::Failed);
                     timings.push(("repurchase_views".into(), (self.clock)() - start));
                     r
                 })
@@ -339,7 +340,7 @@ impl Engine {
                 order_options,
                 options,
             } => self
-                .orders(&orders, &order_options, &mut timings)
+                .orders_for(&orders, &order_options, options.by.is_some(), &mut timings)
                 .and_then(|o| repurchase(&o, &options).map_err(EngineError::Failed))
                 .map(|r| Response::RepurchaseBuyers(r.buyers)),
             Request::SellThrough {
@@ -379,7 +380,7 @@ impl Engine {
                 orders,
                 order_options,
             } => self
-                .orders(&orders, &order_options, &mut timings)
+                .orders_for(&orders, &order_options, true, &mut timings)
                 .map(|o| Response::FlagshipAov(flagship_aov(&o))),
             Request::Reflow { activity, options } => {
                 self.activity(&activity, &mut timings).and_then(|a| {
@@ -462,7 +463,7 @@ impl Engine {
     ) -> Result<(SellThrough, Vec<(String, usize)>), EngineError> {
         let p = self.table(products.id)?;
         let orders = match orders {
-            Some((t, o)) => Some(self.orders(t, o, timings)?),
+            Some((t, o)) => Some(self.orders_for(t, o, true, timings)?),
             None => None,
         };
         let start = (self.clock)();
@@ -535,6 +536,33 @@ impl Engine {
         Ok(activity)
     }
 
+    /// The orders of a table as `Engine::orders` gives them, with the
+    /// lines' labels interned when `labels` (breakdowns, sell-through, the
+    /// flagship product); labelled once, in place, and kept.
+    fn orders_for(
+        &mut self,
+        table: &TableRef,
+        options: &OrderOptions,
+        labels: bool,
+        timings: &mut Vec<(String, f64)>,
+    ) -> Result<Arc<Orders>, EngineError> {
+        let orders = self.orders(table, options, timings)?;
+        if !labels || orders.is_labelled() {
+            return Ok(orders);
+        }
+        drop(orders);
+        let read = self.table(table.id)?;
+        let Some(built) = self.orders.as_mut() else {
+            return Err(EngineError::Failed("orders were not kept".into()));
+        };
+        let start = (self.clock)();
+        // The cache holds the only other reference between requests, so
+        // this labels in place; were the orders shared, a copy is labelled.
+        Arc::make_mut(&mut built.orders).label(&read.table);
+        timings.push(("orders_labels".into(), (self.clock)() - start));
+        Ok(built.orders.clone())
+    }
+
     /// The orders of a table, built once per table, mapping and options.
     fn orders(
         &mut self,
@@ -552,6 +580,8 @@ impl Engine {
         // would double the worker's peak memory.
         self.orders = None;
         let start = (self.clock)();
+        // Without labels: most requests never read them, and those that do
+        // go through `orders_for`, which adds them once.
         let orders = Arc::new(build_orders(&read.table, &table.mapping, options)?);
         timings.push(("orders_build".into(), (self.clock)() - start));
         self.orders = Some(BuiltOrders {
@@ -569,7 +599,8 @@ fn build_orders(
     mapping: &Mapping,
     options: &OrderOptions,
 ) -> Result<Orders, EngineError> {
-    Orders::build(table, mapping, options).map_err(|e| EngineError::Failed(e.to_string()))
+    Orders::build_unlabelled(table, mapping, options)
+        .map_err(|e| EngineError::Failed(e.to_string()))
 }
 
 #[cfg(test)]

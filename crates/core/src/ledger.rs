@@ -285,4 +285,22 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
+
+    /// Approximate heap bytes held (names and both maps), for benchmarks.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::Interner;
+    /// let mut i = Interner::default();
+    /// i.intern("amy");
+    /// assert!(i.heap_bytes() >= 3);
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        // A hashbrown slot is the entry plus one control byte.
+        self.names.capacity() * std::mem::size_of::<String>()
+            + self.names.iter().map(String::capacity).sum::<usize>()
+            + self.short.capacity() * (std::mem::size_of::<((u64, u64), u32)>() + 1)
+            + self.index.capacity() * (std::mem::size_of::<(String, u32)>() + 1)
+            + self.index.keys().map(String::capacity).sum::<usize>()
+    }
 }

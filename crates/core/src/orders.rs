@@ -64,7 +64,8 @@ impl Default for OrderOptions {
     }
 }
 
-/// One line of an order, with interned labels.
+/// One line of an order, with interned labels (all `None` until
+/// [`Orders::label`] has run, see [`Orders::build_unlabelled`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Line {
     /// SKU id in [`Orders::skus`].
@@ -122,19 +123,81 @@ pub struct Orders {
     pub has_buyer: bool,
     /// Whether an amount column is mapped.
     pub has_amount: bool,
-    /// Table row number of each table row index, for drill-downs.
-    pub row_numbers: Vec<u32>,
+    /// Table row number of each table row index (see [`Orders::row_number`]).
+    row_numbers: RowNumbers,
     /// Table row indexes of all orders, grouped by order (in order).
     order_rows: Vec<u32>,
-    /// The line of each entry of `order_rows`.
-    order_lines: Vec<Line>,
+    /// The quantity of each entry of `order_rows`; empty when no quantity
+    /// column is mapped (every line then counts 1).
+    quantities: Vec<f64>,
+    /// The label ids (SKU, product, category, channel; [`NO_LABEL`] for
+    /// none) of each entry of `order_rows`, once labelled. Kept apart from
+    /// the quantities so that orders without labels cost 4-12 bytes a line,
+    /// not the 40 of a [`Line`].
+    labels: Vec<[u32; 4]>,
+    /// The mapped SKU, product, category and channel columns.
+    label_cols: [Option<usize>; 4],
+    /// Whether [`Orders::label`] has run.
+    labelled: bool,
+    /// Rows that passed every row check but belong to orders without a
+    /// time: their labels were interned too, so labelling needs them to
+    /// number labels as an eager build did.
+    untimed_rows: Vec<u32>,
     /// Order ids, concatenated; `id_ends[i]` ends the i-th.
     id_text: String,
     id_ends: Vec<u32>,
 }
 
+/// A label id slot with no label (an unmapped column or an empty cell).
+const NO_LABEL: u32 = u32::MAX;
+
+/// Table row numbers by row index. In a file without line breaks inside
+/// cells they are the index plus a constant, and storing that constant
+/// instead of a copy of the table's list saves 4 bytes a row.
+#[derive(Clone, Debug, PartialEq)]
+enum RowNumbers {
+    /// Row number = row index + this.
+    Offset(u32),
+    /// One number per row.
+    List(Vec<u32>),
+}
+
+impl Default for RowNumbers {
+    fn default() -> Self {
+        RowNumbers::List(Vec::new())
+    }
+}
+
+impl RowNumbers {
+    fn of(table: &Table) -> RowNumbers {
+        let first = if table.is_empty() {
+            0
+        } else {
+            table.row_number(0)
+        };
+        let affine = (0..table.len()).all(|r| table.row_number(r).wrapping_sub(r as u32) == first);
+        if affine {
+            RowNumbers::Offset(first)
+        } else {
+            RowNumbers::List((0..table.len()).map(|r| table.row_number(r)).collect())
+        }
+    }
+
+    fn get(&self, row: u32) -> u32 {
+        match self {
+            RowNumbers::Offset(first) => first.wrapping_add(row),
+            // Row indexes come from the same build, so they are in range;
+            // 0 (no such row) rather than a panic if one were not.
+            RowNumbers::List(list) => list.get(row as usize).copied().unwrap_or(0),
+        }
+    }
+}
+
 impl Orders {
-    /// Builds orders from a table and mapping.
+    /// Builds orders from a table and mapping, with labels (SKU, product,
+    /// category, channel): [`Orders::build_unlabelled`] then
+    /// [`Orders::label`].
+    ///
     ///
     /// # Example
     /// ```
@@ -151,6 +214,35 @@ impl Orders {
     /// assert_eq!(o.ledger.counts()["unpaid"], 1);
     /// ```
     pub fn build(
+        table: &Table,
+        mapping: &Mapping,
+        opts: &OrderOptions,
+    ) -> Result<Orders, ReadError> {
+        let mut orders = Orders::build_unlabelled(table, mapping, opts)?;
+        orders.label(table);
+        Ok(orders)
+    }
+
+    /// Builds orders without interning the lines' labels: the headline
+    /// repurchase, lifecycle and activity read only buyers, times and
+    /// amounts, and interning four label columns was about a fifth of
+    /// building. Call [`Orders::label`] with the same table before reading
+    /// [`Orders::skus`], [`Orders::products`], [`Orders::categories`],
+    /// [`Orders::channels`] or the labels of [`Orders::lines`].
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "SKU"], &[&["A7", "2024-03-01", "s1"]]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let mut o = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+    /// assert!(!o.is_labelled());
+    /// assert_eq!(o.lines(&o.orders[0]).next().unwrap().sku, None);
+    /// o.label(&t);
+    /// assert_eq!(o.skus.name(o.lines(&o.orders[0]).next().unwrap().sku.unwrap()), "s1");
+    /// assert_eq!(o, Orders::build(&t, &m, &OrderOptions::default()).unwrap());
+    /// ```
+    pub fn build_unlabelled(
         table: &Table,
         mapping: &Mapping,
         opts: &OrderOptions,
@@ -183,7 +275,13 @@ impl Orders {
             ledger: Ledger::new(table.name(), table.len()),
             has_buyer: buyer_col.is_some(),
             has_amount: amount_col.is_some(),
-            row_numbers: (0..table.len()).map(|r| table.row_number(r)).collect(),
+            row_numbers: RowNumbers::of(table),
+            label_cols: [
+                mapping.get(Role::Sku),
+                mapping.get(Role::Product),
+                mapping.get(Role::Category),
+                mapping.get(Role::Channel),
+            ],
             ..Orders::default()
         };
         let usable = screen_rows(table, &mut out.ledger);
@@ -220,18 +318,12 @@ impl Orders {
                 conflict_time: false,
             })
             .collect();
-        let mut entries: Vec<(u32, u32, Line)> = Vec::with_capacity(table.len());
+        let mut entries: Vec<(u32, u32, f64)> = Vec::with_capacity(table.len());
         let mut status_kind: crate::StrMap<(bool, bool)> = crate::StrMap::with_capacity(16);
         let intern = |i: &mut Interner, s: &str| {
             let s = crate::trim_cell(s);
             (!s.is_empty()).then(|| i.intern(s))
         };
-        let (sku_col, product_col, category_col, channel_col) = (
-            mapping.get(Role::Sku),
-            mapping.get(Role::Product),
-            mapping.get(Role::Category),
-            mapping.get(Role::Channel),
-        );
 
         for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
             let num = table.row_number(r);
@@ -303,13 +395,6 @@ impl Orders {
                 }
             }
             let buyer = buyer_col.and_then(|b| intern(&mut out.buyers, table.cell(r, b)));
-            let line = Line {
-                sku: sku_col.and_then(|c| intern(&mut out.skus, table.cell(r, c))),
-                product: product_col.and_then(|c| intern(&mut out.products, table.cell(r, c))),
-                category: category_col.and_then(|c| intern(&mut out.categories, table.cell(r, c))),
-                channel: channel_col.and_then(|c| intern(&mut out.channels, table.cell(r, c))),
-                quantity: qty,
-            };
             let k = groups.of_row[r];
             let d = &mut drafts[k as usize];
             d.len += 1;
@@ -334,7 +419,7 @@ impl Orders {
             earliest(&mut d.paid, p, &mut d.conflict_time);
             earliest(&mut d.created, c, &mut d.conflict_time);
             d.amount += amount;
-            entries.push((k, r as u32, line));
+            entries.push((k, r as u32, qty));
         }
         drop(groups);
 
@@ -348,6 +433,7 @@ impl Orders {
         };
         for &(k, r, _) in &entries {
             if time_of(&drafts[k as usize]).is_none() {
+                out.untimed_rows.push(r);
                 out.ledger.exclude(
                     table.row_number(r as usize),
                     col.map(|c| header_of(table, c)),
@@ -413,14 +499,18 @@ impl Orders {
             }
         }
         out.order_rows = vec![0; next as usize];
-        out.order_lines = vec![Line::default(); next as usize];
+        if qty_col.is_some() {
+            out.quantities = vec![1.0; next as usize];
+        }
         // Entries are in row order, so each order's rows stay in file order.
         let mut fill = start_of;
-        for (k, r, line) in entries {
+        for (k, r, qty) in entries {
             let at = &mut fill[k as usize];
             if *at != DROPPED {
                 out.order_rows[*at as usize] = r;
-                out.order_lines[*at as usize] = line;
+                if let Some(q) = out.quantities.get_mut(*at as usize) {
+                    *q = qty;
+                }
                 *at += 1;
             }
         }
@@ -435,6 +525,118 @@ impl Orders {
             }
         }
         Ok(out)
+    }
+
+    /// Interns the lines' labels from `table`, the table the orders were
+    /// built from; once (later calls do nothing). Labels are numbered in
+    /// the order an eager build met them: by row, over every row that
+    /// passed the row checks, including rows of orders without a time.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "类目"], &[
+    ///     &["B", "", "茶具"], &["A", "2024-03-01", "红茶"], &["B", "", "绿茶"],
+    /// ]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let mut o = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+    /// o.label(&t);
+    /// // B has no payment time, yet its categories are numbered first.
+    /// assert_eq!(o.categories.name(0), "茶具");
+    /// assert_eq!(o.lines(&o.orders[0]).next().unwrap().category, Some(1));
+    /// ```
+    pub fn label(&mut self, table: &Table) {
+        if self.labelled {
+            return;
+        }
+        self.labelled = true;
+        let cols = self.label_cols;
+        if cols.iter().all(Option::is_none) {
+            return;
+        }
+        // Where each row's labels go: a line, nowhere (an untimed order's
+        // row, interned only for the numbering), or not interned at all.
+        const SKIP: u32 = u32::MAX;
+        const UNTIMED: u32 = u32::MAX - 1;
+        let mut line_of = vec![SKIP; table.len()];
+        for (i, &r) in self.order_rows.iter().enumerate() {
+            if let Some(l) = line_of.get_mut(r as usize) {
+                *l = i as u32;
+            }
+        }
+        for &r in &self.untimed_rows {
+            if let Some(l) = line_of.get_mut(r as usize) {
+                *l = UNTIMED;
+            }
+        }
+        let mut labels = vec![[NO_LABEL; 4]; self.order_rows.len()];
+        let mut names = [
+            std::mem::take(&mut self.skus),
+            std::mem::take(&mut self.products),
+            std::mem::take(&mut self.categories),
+            std::mem::take(&mut self.channels),
+        ];
+        for (r, &at) in line_of.iter().enumerate() {
+            if at == SKIP {
+                continue;
+            }
+            for (d, col) in cols.iter().enumerate() {
+                let Some(c) = *col else { continue };
+                let s = crate::trim_cell(table.cell(r, c));
+                if s.is_empty() {
+                    continue;
+                }
+                let id = names[d].intern(s);
+                if let Some(l) = labels.get_mut(at as usize) {
+                    l[d] = id;
+                }
+            }
+        }
+        let [skus, products, categories, channels] = names;
+        (self.skus, self.products, self.categories, self.channels) =
+            (skus, products, categories, channels);
+        self.labels = labels;
+    }
+
+    /// Whether the lines' labels are interned (see [`Orders::label`]).
+    pub fn is_labelled(&self) -> bool {
+        self.labelled
+    }
+
+    /// The row number in the file of a table row index (as in
+    /// [`Orders::rows`]), for messages and drill-downs.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间"], &[&["A", "2024-03-01"], &["B", "2024-03-02"]]);
+    /// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
+    /// assert_eq!(o.row_number(o.rows(&o.orders[1])[0]), 3);
+    /// ```
+    pub fn row_number(&self, row: u32) -> u32 {
+        self.row_numbers.get(row)
+    }
+
+    /// Approximate heap bytes held, for benchmarks.
+    pub fn heap_bytes(&self) -> usize {
+        let interner = |i: &Interner| i.heap_bytes();
+        let row_numbers = match &self.row_numbers {
+            RowNumbers::Offset(_) => 0,
+            RowNumbers::List(l) => l.capacity() * 4,
+        };
+        self.orders.capacity() * std::mem::size_of::<Order>()
+            + interner(&self.buyers)
+            + interner(&self.skus)
+            + interner(&self.products)
+            + interner(&self.categories)
+            + interner(&self.channels)
+            + row_numbers
+            + self.order_rows.capacity() * 4
+            + self.quantities.capacity() * 8
+            + self.labels.capacity() * 16
+            + self.untimed_rows.capacity() * 4
+            + self.id_text.capacity()
+            + self.id_ends.capacity() * 4
     }
 
     /// The order id as in the file.
@@ -472,9 +674,20 @@ impl Orders {
         &self.order_rows[order.start as usize..(order.start + order.len) as usize]
     }
 
-    /// The lines of an order, one per row of [`Orders::rows`].
-    pub fn lines(&self, order: &Order) -> &[Line] {
-        &self.order_lines[order.start as usize..(order.start + order.len) as usize]
+    /// The lines of an order, one per row of [`Orders::rows`]. Their labels
+    /// are `None` until [`Orders::label`] has run.
+    pub fn lines(&self, order: &Order) -> impl ExactSizeIterator<Item = Line> + '_ {
+        (order.start as usize..(order.start + order.len) as usize).map(move |i| {
+            let l = self.labels.get(i).copied().unwrap_or([NO_LABEL; 4]);
+            let id = |v: u32| (v != NO_LABEL).then_some(v);
+            Line {
+                sku: id(l[0]),
+                product: id(l[1]),
+                category: id(l[2]),
+                channel: id(l[3]),
+                quantity: self.quantities.get(i).copied().unwrap_or(1.0),
+            }
+        })
     }
 
     /// Total rows in the orders that were kept.
