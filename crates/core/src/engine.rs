@@ -606,7 +606,7 @@ fn build_orders(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{read_text, Period, Role};
+    use crate::{read_text, Dimension, Period, Role};
 
     const CSV: &str = "订单号,买家ID,付款时间,实付金额\n\
         1,amy,2024-03-01,10\n2,amy,2024-03-09,20\n3,bob,2024-03-05,30\n\
@@ -679,6 +679,66 @@ mod tests {
         assert_eq!(buyers, direct.buyers);
         let names: Vec<&str> = reply.timings.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["orders_build", "repurchase_views"]);
+    }
+
+    #[test]
+    fn labels_are_added_once_and_only_when_a_request_reads_them() {
+        // Order 9 is unpaid: its channel 店铺 is still numbered first.
+        let csv = "订单号,买家ID,付款时间,实付金额,渠道\n\
+            9,dan,,5,店铺\n1,amy,2024-03-01,10,搜索\n2,amy,2024-03-09,20,直播\n\
+            3,bob,2024-03-05,30,搜索\n4,bob,2024-03-06,40,搜索\n";
+        let r = read_text("o.csv", csv, None).unwrap();
+        let m = Mapping::detect(InputKind::Orders, r.table.headers());
+        let direct = Orders::build(&r.table, &m, &OrderOptions::default()).unwrap();
+        let mut e = Engine::new(|| 0.0);
+        e.put(1, InputKind::Orders, r);
+        let ask = |by| Request::Repurchase {
+            orders: TableRef {
+                id: 1,
+                mapping: m.clone(),
+            },
+            order_options: OrderOptions::default(),
+            options: RepurchaseOptions {
+                by,
+                ..RepurchaseOptions::default()
+            },
+        };
+        let steps = |reply: &Reply| -> Vec<String> {
+            reply.timings.iter().map(|(n, _)| n.clone()).collect()
+        };
+        let plain = e.handle(ask(None));
+        assert_eq!(steps(&plain), ["orders_build", "repurchase_views"]);
+        assert!(!e.orders.as_ref().unwrap().orders.is_labelled());
+        // A breakdown labels the kept orders in place (no second build).
+        let by = e.handle(ask(Some(Dimension::Channel)));
+        assert_eq!(steps(&by), ["orders_labels", "repurchase_views"]);
+        assert_eq!(*e.orders.as_ref().unwrap().orders, direct);
+        let Ok(Response::Repurchase(rep)) = by.result else {
+            panic!("{by:?}")
+        };
+        // 搜索: amy once, bob twice; 直播: amy once. 店铺's order is unpaid.
+        let rows: Vec<(&str, u64, u64, u64)> = rep
+            .breakdown
+            .iter()
+            .map(|r| {
+                (
+                    r.label.as_str(),
+                    r.counts.buyers,
+                    r.counts.repeat_buyers,
+                    r.counts.orders,
+                )
+            })
+            .collect();
+        assert_eq!(rows, [("搜索", 2, 1, 3), ("直播", 1, 0, 1)]);
+        let opts = RepurchaseOptions {
+            by: Some(Dimension::Channel),
+            ..RepurchaseOptions::default()
+        };
+        let want = repurchase(&direct, &opts).unwrap();
+        assert_eq!(rep.breakdown, want.breakdown);
+        // Labelled once: the next breakdown goes straight to the views.
+        let again = e.handle(ask(Some(Dimension::Channel)));
+        assert_eq!(steps(&again), ["repurchase_views"]);
     }
 
     fn wire(e: &mut Engine, r: Request) -> Response {

@@ -705,3 +705,99 @@ impl Orders {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{read_text, InputKind};
+
+    /// An unpaid order (A), a cancelled one (B), two paid ones (C, D), a
+    /// row with a bad time (E), and a note with a line break, so row
+    /// numbers are not the index plus 2.
+    const CSV: &str = "订单编号,买家会员名,订单付款时间,买家实际支付金额,订单状态,商家编码,宝贝标题,类目,渠道,购买数量,备注\n\
+        A,amy,,10,交易成功,S9,杯子,茶具,搜索,1,\n\
+        B,bob,2024-03-02 10:00,20,交易关闭,S8,壶,礼盒,直播,1,\"two\nlines\"\n\
+        C,cat,2024-03-03 11:00,30,交易成功,S1,红茶,红茶,搜索,2,\n\
+        C,cat,2024-03-03 11:00,5,交易成功,S9,杯子,茶具,,1,\n\
+        D,amy,2024-03-01 08:00,7,交易成功,,,绿茶,直播,3,\n\
+        E,dan,bad,1,交易成功,S7,勺,勺,店铺,1,\n";
+
+    fn names(i: &Interner) -> Vec<&str> {
+        (0..i.len() as u32).map(|id| i.name(id)).collect()
+    }
+
+    #[test]
+    fn labels_added_later_are_numbered_as_an_eager_build_numbered_them() {
+        let r = read_text("o.csv", CSV, None).unwrap();
+        let m = Mapping::detect(InputKind::Orders, r.table.headers());
+        let mut o = Orders::build_unlabelled(&r.table, &m, &OrderOptions::default()).unwrap();
+        assert!(!o.is_labelled() && o.skus.is_empty() && o.channels.is_empty());
+        o.label(&r.table);
+        // Rows that passed the row checks, in row order: A's (unpaid, so
+        // no order, yet interned), C's two, D's; not B (cancelled) nor E
+        // (bad time).
+        assert_eq!(names(&o.skus), ["S9", "S1"]);
+        assert_eq!(names(&o.products), ["杯子", "红茶"]);
+        assert_eq!(names(&o.categories), ["茶具", "红茶", "绿茶"]);
+        assert_eq!(names(&o.channels), ["搜索", "直播"]);
+        let ids: Vec<&str> = o.orders.iter().map(|x| o.id(x)).collect();
+        assert_eq!(ids, ["D", "C"]);
+        let line = |sku, product, category, channel, quantity| Line {
+            sku,
+            product,
+            category,
+            channel,
+            quantity,
+        };
+        let d: Vec<Line> = o.lines(&o.orders[0]).collect();
+        assert_eq!(d, [line(None, None, Some(2), Some(1), 3.0)]);
+        let c: Vec<Line> = o.lines(&o.orders[1]).collect();
+        assert_eq!(
+            c,
+            [
+                line(Some(1), Some(1), Some(1), Some(0), 2.0),
+                line(Some(0), Some(0), Some(0), None, 1.0)
+            ]
+        );
+        // B's note spans file rows 3-4, so C starts on row 5.
+        let rows: Vec<u32> = o
+            .rows(&o.orders[1])
+            .iter()
+            .map(|&r| o.row_number(r))
+            .collect();
+        assert_eq!(rows, [5, 6]);
+        assert_eq!(o.row_number(o.rows(&o.orders[0])[0]), 7);
+        let excluded: Vec<(u32, Reason)> =
+            o.ledger.issues.iter().map(|i| (i.row, i.reason)).collect();
+        assert!(excluded.contains(&(2, Reason::Unpaid)));
+        assert!(excluded.contains(&(8, Reason::BadTime)));
+        // Labelling twice changes nothing, and the eager build is the same.
+        let once = o.clone();
+        o.label(&r.table);
+        assert_eq!(o, once);
+        assert_eq!(
+            o,
+            Orders::build(&r.table, &m, &OrderOptions::default()).unwrap()
+        );
+    }
+
+    #[test]
+    fn unlabelled_lines_keep_quantities_and_plain_files_keep_no_row_list() {
+        let t = Table::from_rows(
+            "o.csv",
+            &["订单号", "付款时间", "SKU", "数量"],
+            &[
+                &["A", "2024-03-01", "s1", "4"],
+                &["A", "2024-03-01", "s2", ""],
+            ],
+        );
+        let m = Mapping::detect(InputKind::Orders, t.headers());
+        let o = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+        let q: Vec<(Option<u32>, f64)> =
+            o.lines(&o.orders[0]).map(|l| (l.sku, l.quantity)).collect();
+        // A blank quantity counts 1, as before.
+        assert_eq!(q, [(None, 4.0), (None, 1.0)]);
+        assert_eq!(o.row_numbers, RowNumbers::Offset(2));
+        assert_eq!(o.row_number(1), 3);
+    }
+}

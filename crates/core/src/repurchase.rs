@@ -474,6 +474,11 @@ fn repurchase_with(
     opts: &RepurchaseOptions,
     with_buyers: bool,
 ) -> Result<Repurchase, String> {
+    if opts.by.is_some() && !orders.is_labelled() {
+        // A caller's mistake, not the user's: an empty breakdown would
+        // look like an answer.
+        return Err("a breakdown needs labelled orders (Orders::label)".into());
+    }
     if !orders.has_buyer {
         return Err(format!(
             "{}: {}",
