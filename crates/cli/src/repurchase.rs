@@ -66,8 +66,8 @@ pub fn run(argv: &[String]) -> Result<String, String> {
     // a fifth of building the orders.
     let mut orders =
         Orders::build_unlabelled(&read.table, &mapping, &order_opts).map_err(|e| e.to_string())?;
-    if opts.by.is_some() {
-        orders.label(&read.table);
+    if let Some(dim) = opts.by {
+        orders.label_only(&read.table, dim);
     }
     let mut r = repurchase(&orders, &opts)?;
     r.report.warnings.splice(0..0, warnings);

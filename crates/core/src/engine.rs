@@ -11,7 +11,7 @@
 use crate::{
     flagship_aov, lifecycle, lifecycle_transitions, reflow, repurchase, retention_users,
     sell_through, traffic_from_pageviews, traffic_from_table, Activity, BuyerRow, Date, DateOrder,
-    InputKind, Ledger, Lifecycle, LifecycleOptions, LifecycleUser, Mapping, OrderOptions, Orders,
+    Dimension, InputKind, Ledger, Lifecycle, LifecycleOptions, LifecycleUser, Mapping, OrderOptions, Orders,
     PageViews, Period, ProductOptions, Products, ReadResult, Reflow, ReflowOptions, ReflowUser,
     Repurchase, RepurchaseOptions, RetentionFigure, RetentionUser, SellThrough, SellThroughOptions,
     Table, TrafficOptions, TrafficResult, TrafficTable,
@@ -323,7 +323,7 @@ impl Engine {
                 order_options,
                 options,
             } => self
-                .orders_for(&orders, &order_options, options.by.is_some(), &mut timings)
+                .orders_for(&orders, &order_options, options.by, &mut timings)
                 .and_then(|o| {
                     let start = (self.clock)();
                     let r = crate::repurchase::repurchase_without_buyers(&o, &options)
@@ -340,7 +340,7 @@ impl Engine {
                 order_options,
                 options,
             } => self
-                .orders_for(&orders, &order_options, options.by.is_some(), &mut timings)
+                .orders_for(&orders, &order_options, options.by, &mut timings)
                 .and_then(|o| repurchase(&o, &options).map_err(EngineError::Failed))
                 .map(|r| Response::RepurchaseBuyers(r.buyers)),
             Request::SellThrough {
@@ -380,7 +380,7 @@ impl Engine {
                 orders,
                 order_options,
             } => self
-                .orders_for(&orders, &order_options, true, &mut timings)
+                .orders_for(&orders, &order_options, Some(Dimension::Product), &mut timings)
                 .map(|o| Response::FlagshipAov(flagship_aov(&o))),
             Request::Reflow { activity, options } => {
                 self.activity(&activity, &mut timings).and_then(|a| {
@@ -463,7 +463,7 @@ impl Engine {
     ) -> Result<(SellThrough, Vec<(String, usize)>), EngineError> {
         let p = self.table(products.id)?;
         let orders = match orders {
-            Some((t, o)) => Some(self.orders_for(t, o, true, timings)?),
+            Some((t, o)) => Some(self.orders_for(t, o, Some(Dimension::Sku), timings)?),
             None => None,
         };
         let start = (self.clock)();
@@ -537,19 +537,19 @@ impl Engine {
     }
 
     /// The orders of a table as `Engine::orders` gives them, with the
-    /// lines' labels interned when `labels` (breakdowns, sell-through, the
-    /// flagship product); labelled once, in place, and kept.
+    /// labels of dimension `labels` interned (a breakdown's, sell-through's
+    /// SKUs, the flagship product's); labelled once, in place, and kept.
     fn orders_for(
         &mut self,
         table: &TableRef,
         options: &OrderOptions,
-        labels: bool,
+        labels: Option<Dimension>,
         timings: &mut Vec<(String, f64)>,
     ) -> Result<Arc<Orders>, EngineError> {
         let orders = self.orders(table, options, timings)?;
-        if !labels || orders.is_labelled() {
+        let Some(dim) = labels.filter(|&d| !orders.is_labelled_by(d)) else {
             return Ok(orders);
-        }
+        };
         drop(orders);
         let read = self.table(table.id)?;
         let Some(built) = self.orders.as_mut() else {
@@ -558,7 +558,7 @@ impl Engine {
         let start = (self.clock)();
         // The cache holds the only other reference between requests, so
         // this labels in place; were the orders shared, a copy is labelled.
-        Arc::make_mut(&mut built.orders).label(&read.table);
+        Arc::make_mut(&mut built.orders).label_only(&read.table, dim);
         timings.push(("orders_labels".into(), (self.clock)() - start));
         Ok(built.orders.clone())
     }
@@ -606,7 +606,7 @@ fn build_orders(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{read_text, Dimension, Period, Role};
+    use crate::{read_text, Period, Role};
 
     const CSV: &str = "订单号,买家ID,付款时间,实付金额\n\
         1,amy,2024-03-01,10\n2,amy,2024-03-09,20\n3,bob,2024-03-05,30\n\
@@ -709,10 +709,14 @@ mod tests {
         let plain = e.handle(ask(None));
         assert_eq!(steps(&plain), ["orders_build", "repurchase_views"]);
         assert!(!e.orders.as_ref().unwrap().orders.is_labelled());
-        // A breakdown labels the kept orders in place (no second build).
+        // A breakdown labels the kept orders in place (no second build),
+        // in its own dimension only.
         let by = e.handle(ask(Some(Dimension::Channel)));
         assert_eq!(steps(&by), ["orders_labels", "repurchase_views"]);
-        assert_eq!(*e.orders.as_ref().unwrap().orders, direct);
+        let kept = e.orders.as_ref().unwrap().orders.clone();
+        assert!(kept.is_labelled_by(Dimension::Channel) && !kept.is_labelled_by(Dimension::Sku));
+        assert_eq!(kept.channels, direct.channels);
+        assert!(kept.skus.is_empty());
         let Ok(Response::Repurchase(rep)) = by.result else {
             panic!("{by:?}")
         };

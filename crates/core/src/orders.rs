@@ -4,7 +4,9 @@
 use crate::columns::{
     header_of, missing_role, norm_status, number_cell, screen_rows, status_set, TimeColumn,
 };
-use crate::{DateOrder, DateTime, Interner, Ledger, Mapping, ReadError, Reason, Role, Table};
+use crate::{
+    DateOrder, DateTime, Dimension, Interner, Ledger, Mapping, ReadError, Reason, Role, Table,
+};
 
 /// Status values that mean "never paid" (spec section 1).
 pub const DEFAULT_CANCELLED_STATUSES: &[&str] = &[
@@ -130,15 +132,16 @@ pub struct Orders {
     /// The quantity of each entry of `order_rows`; empty when no quantity
     /// column is mapped (every line then counts 1).
     quantities: Vec<f64>,
-    /// The label ids (SKU, product, category, channel; [`NO_LABEL`] for
-    /// none) of each entry of `order_rows`, once labelled. Kept apart from
-    /// the quantities so that orders without labels cost 4-12 bytes a line,
-    /// not the 40 of a [`Line`].
-    labels: Vec<[u32; 4]>,
+    /// Per dimension (SKU, product, category, channel), the label id of
+    /// each entry of `order_rows` ([`NO_LABEL`] for none), once that
+    /// dimension is labelled. Kept apart from the quantities so that orders
+    /// without labels cost 4-12 bytes a line, not the 40 of a [`Line`],
+    /// and each dimension costs only when asked for.
+    labels: [Vec<u32>; 4],
     /// The mapped SKU, product, category and channel columns.
     label_cols: [Option<usize>; 4],
-    /// Whether [`Orders::label`] has run.
-    labelled: bool,
+    /// Which dimensions [`Orders::label_only`] has labelled.
+    labelled: [bool; 4],
     /// Rows that passed every row check but belong to orders without a
     /// time: their labels were interned too, so labelling needs them to
     /// number labels as an eager build did.
@@ -150,6 +153,16 @@ pub struct Orders {
 
 /// A label id slot with no label (an unmapped column or an empty cell).
 const NO_LABEL: u32 = u32::MAX;
+
+/// The slot of a dimension in [`Orders`]' label arrays.
+fn slot(dim: Dimension) -> usize {
+    match dim {
+        Dimension::Sku => 0,
+        Dimension::Product => 1,
+        Dimension::Category => 2,
+        Dimension::Channel => 3,
+    }
+}
 
 /// Table row numbers by row index. In a file without line breaks inside
 /// cells they are the index plus a constant, and storing that constant
@@ -548,12 +561,43 @@ impl Orders {
     /// assert_eq!(o.lines(&o.orders[0]).next().unwrap().category, Some(1));
     /// ```
     pub fn label(&mut self, table: &Table) {
-        if self.labelled {
-            return;
+        self.label_dims(
+            table,
+            [
+                Dimension::Sku,
+                Dimension::Product,
+                Dimension::Category,
+                Dimension::Channel,
+            ],
+        );
+    }
+
+    /// Interns one dimension's labels, as [`Orders::label`] does all four:
+    /// the repurchase page breaks down by category and needs no SKUs.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Dimension, InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "类目", "SKU"], &[&["A", "2024-03-01", "红茶", "s1"]]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let mut o = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+    /// o.label_only(&t, Dimension::Category);
+    /// assert!(o.is_labelled_by(Dimension::Category) && !o.is_labelled_by(Dimension::Sku));
+    /// let line = o.lines(&o.orders[0]).next().unwrap();
+    /// assert_eq!((line.category, line.sku), (Some(0), None));
+    /// ```
+    pub fn label_only(&mut self, table: &Table, dim: Dimension) {
+        self.label_dims(table, [dim]);
+    }
+
+    fn label_dims<const N: usize>(&mut self, table: &Table, dims: [Dimension; N]) {
+        let mut todo = [false; 4];
+        for d in dims {
+            let d = slot(d);
+            todo[d] = !self.labelled[d] && self.label_cols[d].is_some();
+            self.labelled[d] = true;
         }
-        self.labelled = true;
-        let cols = self.label_cols;
-        if cols.iter().all(Option::is_none) {
+        if !todo.contains(&true) {
             return;
         }
         // Where each row's labels go: a line, nowhere (an untimed order's
@@ -571,38 +615,46 @@ impl Orders {
                 *l = UNTIMED;
             }
         }
-        let mut labels = vec![[NO_LABEL; 4]; self.order_rows.len()];
         let mut names = [
             std::mem::take(&mut self.skus),
             std::mem::take(&mut self.products),
             std::mem::take(&mut self.categories),
             std::mem::take(&mut self.channels),
         ];
-        for (r, &at) in line_of.iter().enumerate() {
-            if at == SKIP {
-                continue;
-            }
-            for (d, col) in cols.iter().enumerate() {
-                let Some(c) = *col else { continue };
+        for d in (0..4).filter(|&d| todo[d]) {
+            let Some(c) = self.label_cols[d] else { continue };
+            let mut labels = vec![NO_LABEL; self.order_rows.len()];
+            let names = &mut names[d];
+            for (r, &at) in line_of.iter().enumerate() {
+                if at == SKIP {
+                    continue;
+                }
                 let s = crate::trim_cell(table.cell(r, c));
                 if s.is_empty() {
                     continue;
                 }
-                let id = names[d].intern(s);
+                let id = names.intern(s);
                 if let Some(l) = labels.get_mut(at as usize) {
-                    l[d] = id;
+                    *l = id;
                 }
             }
+            self.labels[d] = labels;
         }
         let [skus, products, categories, channels] = names;
         (self.skus, self.products, self.categories, self.channels) =
             (skus, products, categories, channels);
-        self.labels = labels;
     }
 
-    /// Whether the lines' labels are interned (see [`Orders::label`]).
+    /// Whether all four dimensions' labels are interned (see
+    /// [`Orders::label`]).
     pub fn is_labelled(&self) -> bool {
-        self.labelled
+        self.labelled.iter().all(|&l| l)
+    }
+
+    /// Whether one dimension's labels are interned (see
+    /// [`Orders::label_only`]).
+    pub fn is_labelled_by(&self, dim: Dimension) -> bool {
+        self.labelled[slot(dim)]
     }
 
     /// The row number in the file of a table row index (as in
@@ -635,7 +687,7 @@ impl Orders {
             + row_numbers
             + self.order_rows.capacity() * 4
             + self.quantities.capacity() * 8
-            + self.labels.capacity() * 16
+            + self.labels.iter().map(Vec::capacity).sum::<usize>() * 4
             + self.untimed_rows.capacity() * 4
             + self.id_text.capacity()
             + self.id_ends.capacity() * 4
@@ -680,13 +732,17 @@ impl Orders {
     /// are `None` until [`Orders::label`] has run.
     pub fn lines(&self, order: &Order) -> impl ExactSizeIterator<Item = Line> + '_ {
         (order.start as usize..(order.start + order.len) as usize).map(move |i| {
-            let l = self.labels.get(i).copied().unwrap_or([NO_LABEL; 4]);
-            let id = |v: u32| (v != NO_LABEL).then_some(v);
+            let id = |d: usize| {
+                self.labels[d]
+                    .get(i)
+                    .copied()
+                    .filter(|&v| v != NO_LABEL)
+            };
             Line {
-                sku: id(l[0]),
-                product: id(l[1]),
-                category: id(l[2]),
-                channel: id(l[3]),
+                sku: id(0),
+                product: id(1),
+                category: id(2),
+                channel: id(3),
                 quantity: self.quantities.get(i).copied().unwrap_or(1.0),
             }
         })

@@ -474,7 +474,7 @@ fn repurchase_with(
     opts: &RepurchaseOptions,
     with_buyers: bool,
 ) -> Result<Repurchase, String> {
-    if opts.by.is_some() && !orders.is_labelled() {
+    if opts.by.is_some_and(|d| !orders.is_labelled_by(d)) {
         // A caller's mistake, not the user's: an empty breakdown would
         // look like an answer.
         return Err("a breakdown needs labelled orders (Orders::label)".into());
