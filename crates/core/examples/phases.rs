@@ -7,7 +7,7 @@
 //! Prints, per run, the CPU seconds (user + system, from /proc, so Linux
 //! only) of `read_bytes`, `Orders::build` and `repurchase`, and the numbers
 //! so runs of two builds can be checked to agree. Steps: `build` (with
-//! labels), `build_unlabelled` and `views` (what the engine runs for the
+//! labels), `build_unlabelled`, `build_category` and `views` (what the engine runs for the
 //! repurchase page: orders without labels, repurchase without the buyer
 //! list), `label`, `repurchase`, `repurchase:DIMENSION`, `memory`.
 
@@ -52,6 +52,17 @@ fn main() {
                 "build_unlabelled" => {
                     Orders::build_unlabelled(&read.table, &mapping, &OrderOptions::default())
                         .expect("orders build");
+                }
+                "build_category" => {
+                    // What the engine builds for the app's repurchase page,
+                    // whose breakdown defaults to category.
+                    Orders::build_with_labels(
+                        &read.table,
+                        &mapping,
+                        &OrderOptions::default(),
+                        &[opscalc_core::Dimension::Category],
+                    )
+                    .expect("orders build");
                 }
                 "label" => {
                     let mut o =

@@ -11,10 +11,10 @@
 use crate::{
     flagship_aov, lifecycle, lifecycle_transitions, reflow, repurchase, retention_users,
     sell_through, traffic_from_pageviews, traffic_from_table, Activity, BuyerRow, Date, DateOrder,
-    Dimension, InputKind, Ledger, Lifecycle, LifecycleOptions, LifecycleUser, Mapping, OrderOptions, Orders,
-    PageViews, Period, ProductOptions, Products, ReadResult, Reflow, ReflowOptions, ReflowUser,
-    Repurchase, RepurchaseOptions, RetentionFigure, RetentionUser, SellThrough, SellThroughOptions,
-    Table, TrafficOptions, TrafficResult, TrafficTable,
+    Dimension, InputKind, Ledger, Lifecycle, LifecycleOptions, LifecycleUser, Mapping,
+    OrderOptions, Orders, PageViews, Period, ProductOptions, Products, ReadResult, Reflow,
+    ReflowOptions, ReflowUser, Repurchase, RepurchaseOptions, RetentionFigure, RetentionUser,
+    SellThrough, SellThroughOptions, Table, TrafficOptions, TrafficResult, TrafficTable,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::sync::Arc;
@@ -380,7 +380,12 @@ impl Engine {
                 orders,
                 order_options,
             } => self
-                .orders_for(&orders, &order_options, Some(Dimension::Product), &mut timings)
+                .orders_for(
+                    &orders,
+                    &order_options,
+                    Some(Dimension::Product),
+                    &mut timings,
+                )
                 .map(|o| Response::FlagshipAov(flagship_aov(&o))),
             Request::Reflow { activity, options } => {
                 self.activity(&activity, &mut timings).and_then(|a| {
@@ -536,7 +541,7 @@ impl Engine {
         Ok(activity)
     }
 
-    /// The orders of a table as `Engine::orders` gives them, with the
+    /// The orders of a table as `orders` gives them, with the
     /// labels of dimension `labels` interned (a breakdown's, sell-through's
     /// SKUs, the flagship product's); labelled once, in place, and kept.
     fn orders_for(
@@ -546,7 +551,7 @@ impl Engine {
         labels: Option<Dimension>,
         timings: &mut Vec<(String, f64)>,
     ) -> Result<Arc<Orders>, EngineError> {
-        let orders = self.orders(table, options, timings)?;
+        let orders = self.orders_labelled(table, options, labels, timings)?;
         let Some(dim) = labels.filter(|&d| !orders.is_labelled_by(d)) else {
             return Ok(orders);
         };
@@ -570,6 +575,18 @@ impl Engine {
         options: &OrderOptions,
         timings: &mut Vec<(String, f64)>,
     ) -> Result<Arc<Orders>, EngineError> {
+        self.orders_labelled(table, options, None, timings)
+    }
+
+    /// `orders`; when they must be built, with the labels of
+    /// `labels` interned in the same pass.
+    fn orders_labelled(
+        &mut self,
+        table: &TableRef,
+        options: &OrderOptions,
+        labels: Option<Dimension>,
+        timings: &mut Vec<(String, f64)>,
+    ) -> Result<Arc<Orders>, EngineError> {
         if let Some(b) = &self.orders {
             if b.table == table.id && b.mapping == table.mapping && b.options == *options {
                 return Ok(b.orders.clone());
@@ -582,7 +599,7 @@ impl Engine {
         let start = (self.clock)();
         // Without labels: most requests never read them, and those that do
         // go through `orders_for`, which adds them once.
-        let orders = Arc::new(build_orders(&read.table, &table.mapping, options)?);
+        let orders = Arc::new(build_orders(&read.table, &table.mapping, options, labels)?);
         timings.push(("orders_build".into(), (self.clock)() - start));
         self.orders = Some(BuiltOrders {
             table: table.id,
@@ -598,8 +615,13 @@ fn build_orders(
     table: &Table,
     mapping: &Mapping,
     options: &OrderOptions,
+    labels: Option<Dimension>,
 ) -> Result<Orders, EngineError> {
-    Orders::build_unlabelled(table, mapping, options)
+    let dims: &[Dimension] = match &labels {
+        Some(d) => std::slice::from_ref(d),
+        None => &[],
+    };
+    Orders::build_with_labels(table, mapping, options, dims)
         .map_err(|e| EngineError::Failed(e.to_string()))
 }
 
@@ -717,6 +739,13 @@ mod tests {
         assert!(kept.is_labelled_by(Dimension::Channel) && !kept.is_labelled_by(Dimension::Sku));
         assert_eq!(kept.channels, direct.channels);
         assert!(kept.skus.is_empty());
+        // Asked first with a breakdown, the build interns it in its pass,
+        // to the same orders.
+        let mut fresh = Engine::new(|| 0.0);
+        fresh.put(1, InputKind::Orders, read_text("o.csv", csv, None).unwrap());
+        let first = fresh.handle(ask(Some(Dimension::Channel)));
+        assert_eq!(steps(&first), ["orders_build", "repurchase_views"]);
+        assert_eq!(fresh.orders.as_ref().unwrap().orders, kept);
         let Ok(Response::Repurchase(rep)) = by.result else {
             panic!("{by:?}")
         };

@@ -231,9 +231,46 @@ impl Orders {
         mapping: &Mapping,
         opts: &OrderOptions,
     ) -> Result<Orders, ReadError> {
-        let mut orders = Orders::build_unlabelled(table, mapping, opts)?;
-        orders.label(table);
-        Ok(orders)
+        Orders::build_with_labels(
+            table,
+            mapping,
+            opts,
+            &[
+                Dimension::Sku,
+                Dimension::Product,
+                Dimension::Category,
+                Dimension::Channel,
+            ],
+        )
+    }
+
+    /// Builds orders with the labels of `dims` only, interned in the same
+    /// pass over the rows (the row's cells are then in the cache; a later
+    /// [`Orders::label_only`] reads the table again). The engine builds
+    /// this way with the one dimension the first request reads.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Dimension, InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "类目", "SKU"], &[&["A", "2024-03-01", "红茶", "s1"]]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let o = Orders::build_with_labels(&t, &m, &OrderOptions::default(), &[Dimension::Category]).unwrap();
+    /// assert!(o.is_labelled_by(Dimension::Category) && !o.is_labelled_by(Dimension::Sku));
+    /// let mut later = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+    /// later.label_only(&t, Dimension::Category);
+    /// assert_eq!(o, later);
+    /// ```
+    pub fn build_with_labels(
+        table: &Table,
+        mapping: &Mapping,
+        opts: &OrderOptions,
+        dims: &[Dimension],
+    ) -> Result<Orders, ReadError> {
+        let mut want = [false; 4];
+        for &d in dims {
+            want[slot(d)] = true;
+        }
+        Orders::build_inner(table, mapping, opts, want)
     }
 
     /// Builds orders without interning the lines' labels: the headline
@@ -259,6 +296,17 @@ impl Orders {
         table: &Table,
         mapping: &Mapping,
         opts: &OrderOptions,
+    ) -> Result<Orders, ReadError> {
+        Orders::build_inner(table, mapping, opts, [false; 4])
+    }
+
+    /// Builds orders, interning the labels of the dimensions in `want`
+    /// (by slot) as rows pass.
+    fn build_inner(
+        table: &Table,
+        mapping: &Mapping,
+        opts: &OrderOptions,
+        want: [bool; 4],
     ) -> Result<Orders, ReadError> {
         let order_col = mapping
             .get(Role::OrderId)
@@ -295,9 +343,18 @@ impl Orders {
                 mapping.get(Role::Category),
                 mapping.get(Role::Channel),
             ],
+            // Dimensions not wanted are labelled later, on demand.
+            labelled: want,
             ..Orders::default()
         };
         let usable = screen_rows(table, &mut out.ledger);
+        // The wanted label columns, and each entry's label ids in them.
+        let want_cols: [Option<usize>; 4] =
+            std::array::from_fn(|d| out.label_cols[d].filter(|_| want[d]));
+        let mut entry_labels: [Vec<u32>; 4] = std::array::from_fn(|d| match want_cols[d] {
+            Some(_) => Vec::with_capacity(table.len()),
+            None => Vec::new(),
+        });
 
         // One fixed-size draft per order and one flat entry per row: no
         // per-order allocation (a million orders used to cost millions of
@@ -432,6 +489,17 @@ impl Orders {
                 }
             }
             d.amount += amount;
+            for (d, col) in want_cols.iter().enumerate() {
+                let Some(c) = *col else { continue };
+                let names = match d {
+                    0 => &mut out.skus,
+                    1 => &mut out.products,
+                    2 => &mut out.categories,
+                    _ => &mut out.channels,
+                };
+                let id = intern(names, table.cell(r, c));
+                entry_labels[d].push(id.unwrap_or(NO_LABEL));
+            }
             entries.push((k, r as u32, qty));
         }
         let ids = groups.ids;
@@ -517,14 +585,26 @@ impl Orders {
         if qty_col.is_some() {
             out.quantities = vec![1.0; next as usize];
         }
+        for d in 0..4 {
+            if want_cols[d].is_some() {
+                out.labels[d] = vec![NO_LABEL; next as usize];
+            }
+        }
         // Entries are in row order, so each order's rows stay in file order.
         let mut fill = start_of;
-        for (k, r, qty) in entries {
+        for (e, (k, r, qty)) in entries.into_iter().enumerate() {
             let at = &mut fill[k as usize];
             if *at != DROPPED {
-                out.order_rows[*at as usize] = r;
-                if let Some(q) = out.quantities.get_mut(*at as usize) {
+                let i = *at as usize;
+                out.order_rows[i] = r;
+                if let Some(q) = out.quantities.get_mut(i) {
                     *q = qty;
+                }
+                for d in 0..4 {
+                    if let (Some(l), Some(&id)) = (out.labels[d].get_mut(i), entry_labels[d].get(e))
+                    {
+                        *l = id;
+                    }
                 }
                 *at += 1;
             }
@@ -622,7 +702,9 @@ impl Orders {
             std::mem::take(&mut self.channels),
         ];
         for d in (0..4).filter(|&d| todo[d]) {
-            let Some(c) = self.label_cols[d] else { continue };
+            let Some(c) = self.label_cols[d] else {
+                continue;
+            };
             let mut labels = vec![NO_LABEL; self.order_rows.len()];
             let names = &mut names[d];
             for (r, &at) in line_of.iter().enumerate() {
@@ -732,12 +814,7 @@ impl Orders {
     /// are `None` until [`Orders::label`] has run.
     pub fn lines(&self, order: &Order) -> impl ExactSizeIterator<Item = Line> + '_ {
         (order.start as usize..(order.start + order.len) as usize).map(move |i| {
-            let id = |d: usize| {
-                self.labels[d]
-                    .get(i)
-                    .copied()
-                    .filter(|&v| v != NO_LABEL)
-            };
+            let id = |d: usize| self.labels[d].get(i).copied().filter(|&v| v != NO_LABEL);
             Line {
                 sku: id(0),
                 product: id(1),
