@@ -84,7 +84,9 @@ pub fn run(argv: &[String]) -> Result<String, String> {
         InputKind::Orders,
         &maps_for(InputKind::Orders, &maps),
     )?;
-    let orders = Orders::build(&read.table, &mapping, &order_opts).map_err(|e| e.to_string())?;
+    // Stages need no labels (SKU, product, ...).
+    let orders =
+        Orders::build_unlabelled(&read.table, &mapping, &order_opts).map_err(|e| e.to_string())?;
     let activity = match args.value("activity") {
         Some(a) => Some(load_activity(a, &args, &maps, &mut warnings)?),
         None => None,

@@ -159,7 +159,8 @@ pub fn load_activity(
             date_order,
             ..OrderOptions::default()
         };
-        let orders = Orders::build(table, &m, &opts).map_err(|e| e.to_string())?;
+        // Visits need no labels (SKU, product, ...).
+        let orders = Orders::build_unlabelled(table, &m, &opts).map_err(|e| e.to_string())?;
         warnings.push(format!(
             "{path}: read as orders: each paid order is a visit by its buyer"
         ));

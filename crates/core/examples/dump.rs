@@ -67,7 +67,7 @@ fn main() {
                 o.time,
                 o.amount.to_bits(),
                 orders.rows(o),
-                orders.lines(o)
+                orders.lines(o).collect::<Vec<_>>()
             )
             .expect("stdout");
         }

@@ -6,7 +6,10 @@
 //!
 //! Prints, per run, the CPU seconds (user + system, from /proc, so Linux
 //! only) of `read_bytes`, `Orders::build` and `repurchase`, and the numbers
-//! so runs of two builds can be checked to agree.
+//! so runs of two builds can be checked to agree. Steps: `build` (with
+//! labels), `build_unlabelled`, `build_category` and `views` (what the engine runs for the
+//! repurchase page: orders without labels, repurchase without the buyer
+//! list), `label`, `repurchase`, `repurchase:DIMENSION`, `memory`.
 
 use opscalc_core::{
     read_bytes, repurchase, InputKind, Mapping, OrderOptions, Orders, ReadOptions,
@@ -45,6 +48,47 @@ fn main() {
                 "build" => {
                     Orders::build(&read.table, &mapping, &OrderOptions::default())
                         .expect("orders build");
+                }
+                "build_unlabelled" => {
+                    Orders::build_unlabelled(&read.table, &mapping, &OrderOptions::default())
+                        .expect("orders build");
+                }
+                "build_category" => {
+                    // What the engine builds for the app's repurchase page,
+                    // whose breakdown defaults to category.
+                    Orders::build_with_labels(
+                        &read.table,
+                        &mapping,
+                        &OrderOptions::default(),
+                        &[opscalc_core::Dimension::Category],
+                    )
+                    .expect("orders build");
+                }
+                "label" => {
+                    let mut o =
+                        Orders::build_unlabelled(&read.table, &mapping, &OrderOptions::default())
+                            .expect("orders build");
+                    let t = cpu();
+                    o.label(&read.table);
+                    println!("run {run}: label alone {:.2} s", cpu() - t);
+                }
+                "views" => {
+                    opscalc_core::repurchase_without_buyers(&orders, &RepurchaseOptions::default())
+                        .expect("repurchase");
+                }
+                "memory" => {
+                    let o =
+                        Orders::build_unlabelled(&read.table, &mapping, &OrderOptions::default())
+                            .expect("orders build");
+                    println!(
+                        "table {:.1} MB, orders unlabelled {:.1} MB, labelled {:.1} MB ({} orders, {} lines)",
+                        read.table.heap_bytes() as f64 / 1e6,
+                        o.heap_bytes() as f64 / 1e6,
+                        orders.heap_bytes() as f64 / 1e6,
+                        orders.orders.len(),
+                        orders.rows_in_orders(),
+                    );
+                    return;
                 }
                 "repurchase" => {
                     repurchase(&orders, &RepurchaseOptions::default()).expect("repurchase");

@@ -155,7 +155,7 @@ impl Activity {
         };
         let mut events = Vec::with_capacity(orders.orders.len());
         for o in &orders.orders {
-            let first_row = orders.row_numbers[orders.rows(o)[0] as usize];
+            let first_row = orders.row_number(orders.rows(o)[0]);
             match o.buyer {
                 Some(b) => {
                     let u = out.intern(orders.buyers.name(b));
@@ -164,7 +164,7 @@ impl Activity {
                 None => {
                     for &r in orders.rows(o) {
                         out.ledger.exclude(
-                            orders.row_numbers[r as usize],
+                            orders.row_number(r),
                             Some("buyer_id"),
                             Reason::MissingBuyer,
                             orders.id(o),

@@ -11,10 +11,10 @@
 use crate::{
     flagship_aov, lifecycle, lifecycle_transitions, reflow, repurchase, retention_users,
     sell_through, traffic_from_pageviews, traffic_from_table, Activity, BuyerRow, Date, DateOrder,
-    InputKind, Ledger, Lifecycle, LifecycleOptions, LifecycleUser, Mapping, OrderOptions, Orders,
-    PageViews, Period, ProductOptions, Products, ReadResult, Reflow, ReflowOptions, ReflowUser,
-    Repurchase, RepurchaseOptions, RetentionFigure, RetentionUser, SellThrough, SellThroughOptions,
-    Table, TrafficOptions, TrafficResult, TrafficTable,
+    Dimension, InputKind, Ledger, Lifecycle, LifecycleOptions, LifecycleUser, Mapping,
+    OrderOptions, Orders, PageViews, Period, ProductOptions, Products, ReadResult, Reflow,
+    ReflowOptions, ReflowUser, Repurchase, RepurchaseOptions, RetentionFigure, RetentionUser,
+    SellThrough, SellThroughOptions, Table, TrafficOptions, TrafficResult, TrafficTable,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::sync::Arc;
@@ -383,10 +383,11 @@ impl Engine {
                 order_options,
                 options,
             } => self
-                .orders(&orders, &order_options, &mut timings)
+                .orders_for(&orders, &order_options, options.by, &mut timings)
                 .and_then(|o| {
                     let start = (self.clock)();
-                    let r = repurchase(&o, &options).map_err(EngineError::Failed);
+                    let r = crate::repurchase::repurchase_without_buyers(&o, &options)
+                        .map_err(EngineError::Failed);
                     timings.push(("repurchase_views".into(), (self.clock)() - start));
                     r
                 })
@@ -399,7 +400,7 @@ impl Engine {
                 order_options,
                 options,
             } => self
-                .orders(&orders, &order_options, &mut timings)
+                .orders_for(&orders, &order_options, options.by, &mut timings)
                 .and_then(|o| repurchase(&o, &options).map_err(EngineError::Failed))
                 .map(|r| Response::RepurchaseBuyers(r.buyers)),
             Request::SellThrough {
@@ -439,7 +440,12 @@ impl Engine {
                 orders,
                 order_options,
             } => self
-                .orders(&orders, &order_options, &mut timings)
+                .orders_for(
+                    &orders,
+                    &order_options,
+                    Some(Dimension::Product),
+                    &mut timings,
+                )
                 .map(|o| Response::FlagshipAov(flagship_aov(&o))),
             Request::Reflow { activity, options } => {
                 self.activity(&activity, &mut timings).and_then(|a| {
@@ -533,7 +539,7 @@ impl Engine {
     ) -> Result<(SellThrough, Vec<(String, usize)>), EngineError> {
         let p = self.table(products.id)?;
         let orders = match orders {
-            Some((t, o)) => Some(self.orders(t, o, timings)?),
+            Some((t, o)) => Some(self.orders_for(t, o, Some(Dimension::Sku), timings)?),
             None => None,
         };
         let start = (self.clock)();
@@ -606,11 +612,50 @@ impl Engine {
         Ok(activity)
     }
 
+    /// The orders of a table as `orders` gives them, with the
+    /// labels of dimension `labels` interned (a breakdown's, sell-through's
+    /// SKUs, the flagship product's); labelled once, in place, and kept.
+    fn orders_for(
+        &mut self,
+        table: &TableRef,
+        options: &OrderOptions,
+        labels: Option<Dimension>,
+        timings: &mut Vec<(String, f64)>,
+    ) -> Result<Arc<Orders>, EngineError> {
+        let orders = self.orders_labelled(table, options, labels, timings)?;
+        let Some(dim) = labels.filter(|&d| !orders.is_labelled_by(d)) else {
+            return Ok(orders);
+        };
+        drop(orders);
+        let read = self.table(table.id)?;
+        let Some(built) = self.orders.as_mut() else {
+            return Err(EngineError::Failed("orders were not kept".into()));
+        };
+        let start = (self.clock)();
+        // The cache holds the only other reference between requests, so
+        // this labels in place; were the orders shared, a copy is labelled.
+        Arc::make_mut(&mut built.orders).label_only(&read.table, dim);
+        timings.push(("orders_labels".into(), (self.clock)() - start));
+        Ok(built.orders.clone())
+    }
+
     /// The orders of a table, built once per table, mapping and options.
     fn orders(
         &mut self,
         table: &TableRef,
         options: &OrderOptions,
+        timings: &mut Vec<(String, f64)>,
+    ) -> Result<Arc<Orders>, EngineError> {
+        self.orders_labelled(table, options, None, timings)
+    }
+
+    /// `orders`; when they must be built, with the labels of
+    /// `labels` interned in the same pass.
+    fn orders_labelled(
+        &mut self,
+        table: &TableRef,
+        options: &OrderOptions,
+        labels: Option<Dimension>,
         timings: &mut Vec<(String, f64)>,
     ) -> Result<Arc<Orders>, EngineError> {
         if let Some(b) = &self.orders {
@@ -623,7 +668,9 @@ impl Engine {
         // would double the worker's peak memory.
         self.orders = None;
         let start = (self.clock)();
-        let orders = Arc::new(build_orders(&read.table, &table.mapping, options)?);
+        // Without labels: most requests never read them, and those that do
+        // go through `orders_for`, which adds them once.
+        let orders = Arc::new(build_orders(&read.table, &table.mapping, options, labels)?);
         timings.push(("orders_build".into(), (self.clock)() - start));
         self.orders = Some(BuiltOrders {
             table: table.id,
@@ -639,8 +686,14 @@ fn build_orders(
     table: &Table,
     mapping: &Mapping,
     options: &OrderOptions,
+    labels: Option<Dimension>,
 ) -> Result<Orders, EngineError> {
-    Orders::build(table, mapping, options).map_err(|e| EngineError::Failed(e.to_string()))
+    let dims: &[Dimension] = match &labels {
+        Some(d) => std::slice::from_ref(d),
+        None => &[],
+    };
+    Orders::build_with_labels(table, mapping, options, dims)
+        .map_err(|e| EngineError::Failed(e.to_string()))
 }
 
 #[cfg(test)]
@@ -781,6 +834,77 @@ mod tests {
         assert_eq!(buyers, direct.buyers);
         let names: Vec<&str> = reply.timings.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["orders_build", "repurchase_views"]);
+    }
+
+    #[test]
+    fn labels_are_added_once_and_only_when_a_request_reads_them() {
+        // Order 9 is unpaid: its channel 店铺 is still numbered first.
+        let csv = "订单号,买家ID,付款时间,实付金额,渠道\n\
+            9,dan,,5,店铺\n1,amy,2024-03-01,10,搜索\n2,amy,2024-03-09,20,直播\n\
+            3,bob,2024-03-05,30,搜索\n4,bob,2024-03-06,40,搜索\n";
+        let r = read_text("o.csv", csv, None).unwrap();
+        let m = Mapping::detect(InputKind::Orders, r.table.headers());
+        let direct = Orders::build(&r.table, &m, &OrderOptions::default()).unwrap();
+        let mut e = Engine::new(|| 0.0);
+        e.put(1, InputKind::Orders, r);
+        let ask = |by| Request::Repurchase {
+            orders: TableRef {
+                id: 1,
+                mapping: m.clone(),
+            },
+            order_options: OrderOptions::default(),
+            options: RepurchaseOptions {
+                by,
+                ..RepurchaseOptions::default()
+            },
+        };
+        let steps = |reply: &Reply| -> Vec<String> {
+            reply.timings.iter().map(|(n, _)| n.clone()).collect()
+        };
+        let plain = e.handle(ask(None));
+        assert_eq!(steps(&plain), ["orders_build", "repurchase_views"]);
+        assert!(!e.orders.as_ref().unwrap().orders.is_labelled());
+        // A breakdown labels the kept orders in place (no second build),
+        // in its own dimension only.
+        let by = e.handle(ask(Some(Dimension::Channel)));
+        assert_eq!(steps(&by), ["orders_labels", "repurchase_views"]);
+        let kept = e.orders.as_ref().unwrap().orders.clone();
+        assert!(kept.is_labelled_by(Dimension::Channel) && !kept.is_labelled_by(Dimension::Sku));
+        assert_eq!(kept.channels, direct.channels);
+        assert!(kept.skus.is_empty());
+        // Asked first with a breakdown, the build interns it in its pass,
+        // to the same orders.
+        let mut fresh = Engine::new(|| 0.0);
+        fresh.put(1, InputKind::Orders, read_text("o.csv", csv, None).unwrap());
+        let first = fresh.handle(ask(Some(Dimension::Channel)));
+        assert_eq!(steps(&first), ["orders_build", "repurchase_views"]);
+        assert_eq!(fresh.orders.as_ref().unwrap().orders, kept);
+        let Ok(Response::Repurchase(rep)) = by.result else {
+            panic!("{by:?}")
+        };
+        // 搜索: amy once, bob twice; 直播: amy once. 店铺's order is unpaid.
+        let rows: Vec<(&str, u64, u64, u64)> = rep
+            .breakdown
+            .iter()
+            .map(|r| {
+                (
+                    r.label.as_str(),
+                    r.counts.buyers,
+                    r.counts.repeat_buyers,
+                    r.counts.orders,
+                )
+            })
+            .collect();
+        assert_eq!(rows, [("搜索", 2, 1, 3), ("直播", 1, 0, 1)]);
+        let opts = RepurchaseOptions {
+            by: Some(Dimension::Channel),
+            ..RepurchaseOptions::default()
+        };
+        let want = repurchase(&direct, &opts).unwrap();
+        assert_eq!(rep.breakdown, want.breakdown);
+        // Labelled once: the next breakdown goes straight to the views.
+        let again = e.handle(ask(Some(Dimension::Channel)));
+        assert_eq!(steps(&again), ["repurchase_views"]);
     }
 
     fn wire(e: &mut Engine, r: Request) -> Response {

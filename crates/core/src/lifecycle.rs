@@ -321,7 +321,7 @@ pub fn lifecycle(
             _ => (None, o.time.to_string()),
         };
         for &r in orders.rows(o) {
-            ledger.exclude(orders.row_numbers[r as usize], col, reason, &text);
+            ledger.exclude(orders.row_number(r), col, reason, &text);
         }
     }
     ledger.sort();

@@ -4,7 +4,9 @@
 use crate::columns::{
     header_of, missing_role, norm_status, number_cell, screen_rows, status_set, TimeColumn,
 };
-use crate::{DateOrder, DateTime, Interner, Ledger, Mapping, ReadError, Reason, Role, Table};
+use crate::{
+    DateOrder, DateTime, Dimension, Interner, Ledger, Mapping, ReadError, Reason, Role, Table,
+};
 
 /// Status values that mean "never paid" (spec section 1).
 pub const DEFAULT_CANCELLED_STATUSES: &[&str] = &[
@@ -64,7 +66,8 @@ impl Default for OrderOptions {
     }
 }
 
-/// One line of an order, with interned labels.
+/// One line of an order, with interned labels (all `None` until
+/// [`Orders::label`] has run, see [`Orders::build_unlabelled`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Line {
     /// SKU id in [`Orders::skus`].
@@ -122,19 +125,92 @@ pub struct Orders {
     pub has_buyer: bool,
     /// Whether an amount column is mapped.
     pub has_amount: bool,
-    /// Table row number of each table row index, for drill-downs.
-    pub row_numbers: Vec<u32>,
+    /// Table row number of each table row index (see [`Orders::row_number`]).
+    row_numbers: RowNumbers,
     /// Table row indexes of all orders, grouped by order (in order).
     order_rows: Vec<u32>,
-    /// The line of each entry of `order_rows`.
-    order_lines: Vec<Line>,
+    /// The quantity of each entry of `order_rows`; empty when no quantity
+    /// column is mapped (every line then counts 1).
+    quantities: Vec<f64>,
+    /// Per dimension (SKU, product, category, channel), the label id of
+    /// each entry of `order_rows` ([`NO_LABEL`] for none), once that
+    /// dimension is labelled. Kept apart from the quantities so that orders
+    /// without labels cost 4-12 bytes a line, not the 40 of a [`Line`],
+    /// and each dimension costs only when asked for.
+    labels: [Vec<u32>; 4],
+    /// The mapped SKU, product, category and channel columns.
+    label_cols: [Option<usize>; 4],
+    /// Which dimensions [`Orders::label_only`] has labelled.
+    labelled: [bool; 4],
+    /// Rows that passed every row check but belong to orders without a
+    /// time: their labels were interned too, so labelling needs them to
+    /// number labels as an eager build did.
+    untimed_rows: Vec<u32>,
     /// Order ids, concatenated; `id_ends[i]` ends the i-th.
     id_text: String,
     id_ends: Vec<u32>,
 }
 
+/// A label id slot with no label (an unmapped column or an empty cell).
+const NO_LABEL: u32 = u32::MAX;
+
+/// The slot of a dimension in [`Orders`]' label arrays.
+fn slot(dim: Dimension) -> usize {
+    match dim {
+        Dimension::Sku => 0,
+        Dimension::Product => 1,
+        Dimension::Category => 2,
+        Dimension::Channel => 3,
+    }
+}
+
+/// Table row numbers by row index. In a file without line breaks inside
+/// cells they are the index plus a constant, and storing that constant
+/// instead of a copy of the table's list saves 4 bytes a row.
+#[derive(Clone, Debug, PartialEq)]
+enum RowNumbers {
+    /// Row number = row index + this.
+    Offset(u32),
+    /// One number per row.
+    List(Vec<u32>),
+}
+
+impl Default for RowNumbers {
+    fn default() -> Self {
+        RowNumbers::List(Vec::new())
+    }
+}
+
+impl RowNumbers {
+    fn of(table: &Table) -> RowNumbers {
+        let first = if table.is_empty() {
+            0
+        } else {
+            table.row_number(0)
+        };
+        let affine = (0..table.len()).all(|r| table.row_number(r).wrapping_sub(r as u32) == first);
+        if affine {
+            RowNumbers::Offset(first)
+        } else {
+            RowNumbers::List((0..table.len()).map(|r| table.row_number(r)).collect())
+        }
+    }
+
+    fn get(&self, row: u32) -> u32 {
+        match self {
+            RowNumbers::Offset(first) => first.wrapping_add(row),
+            // Row indexes come from the same build, so they are in range;
+            // 0 (no such row) rather than a panic if one were not.
+            RowNumbers::List(list) => list.get(row as usize).copied().unwrap_or(0),
+        }
+    }
+}
+
 impl Orders {
-    /// Builds orders from a table and mapping.
+    /// Builds orders from a table and mapping, with labels (SKU, product,
+    /// category, channel): [`Orders::build_unlabelled`] then
+    /// [`Orders::label`].
+    ///
     ///
     /// # Example
     /// ```
@@ -154,6 +230,83 @@ impl Orders {
         table: &Table,
         mapping: &Mapping,
         opts: &OrderOptions,
+    ) -> Result<Orders, ReadError> {
+        Orders::build_with_labels(
+            table,
+            mapping,
+            opts,
+            &[
+                Dimension::Sku,
+                Dimension::Product,
+                Dimension::Category,
+                Dimension::Channel,
+            ],
+        )
+    }
+
+    /// Builds orders with the labels of `dims` only, interned in the same
+    /// pass over the rows (the row's cells are then in the cache; a later
+    /// [`Orders::label_only`] reads the table again). The engine builds
+    /// this way with the one dimension the first request reads.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Dimension, InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "类目", "SKU"], &[&["A", "2024-03-01", "红茶", "s1"]]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let o = Orders::build_with_labels(&t, &m, &OrderOptions::default(), &[Dimension::Category]).unwrap();
+    /// assert!(o.is_labelled_by(Dimension::Category) && !o.is_labelled_by(Dimension::Sku));
+    /// let mut later = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+    /// later.label_only(&t, Dimension::Category);
+    /// assert_eq!(o, later);
+    /// ```
+    pub fn build_with_labels(
+        table: &Table,
+        mapping: &Mapping,
+        opts: &OrderOptions,
+        dims: &[Dimension],
+    ) -> Result<Orders, ReadError> {
+        let mut want = [false; 4];
+        for &d in dims {
+            want[slot(d)] = true;
+        }
+        Orders::build_inner(table, mapping, opts, want)
+    }
+
+    /// Builds orders without interning the lines' labels: the headline
+    /// repurchase, lifecycle and activity read only buyers, times and
+    /// amounts, and interning four label columns was about a fifth of
+    /// building. Call [`Orders::label`] with the same table before reading
+    /// [`Orders::skus`], [`Orders::products`], [`Orders::categories`],
+    /// [`Orders::channels`] or the labels of [`Orders::lines`].
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "SKU"], &[&["A7", "2024-03-01", "s1"]]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let mut o = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+    /// assert!(!o.is_labelled());
+    /// assert_eq!(o.lines(&o.orders[0]).next().unwrap().sku, None);
+    /// o.label(&t);
+    /// assert_eq!(o.skus.name(o.lines(&o.orders[0]).next().unwrap().sku.unwrap()), "s1");
+    /// assert_eq!(o, Orders::build(&t, &m, &OrderOptions::default()).unwrap());
+    /// ```
+    pub fn build_unlabelled(
+        table: &Table,
+        mapping: &Mapping,
+        opts: &OrderOptions,
+    ) -> Result<Orders, ReadError> {
+        Orders::build_inner(table, mapping, opts, [false; 4])
+    }
+
+    /// Builds orders, interning the labels of the dimensions in `want`
+    /// (by slot) as rows pass.
+    fn build_inner(
+        table: &Table,
+        mapping: &Mapping,
+        opts: &OrderOptions,
+        want: [bool; 4],
     ) -> Result<Orders, ReadError> {
         let order_col = mapping
             .get(Role::OrderId)
@@ -183,24 +336,45 @@ impl Orders {
             ledger: Ledger::new(table.name(), table.len()),
             has_buyer: buyer_col.is_some(),
             has_amount: amount_col.is_some(),
-            row_numbers: (0..table.len()).map(|r| table.row_number(r)).collect(),
+            row_numbers: RowNumbers::of(table),
+            label_cols: [
+                mapping.get(Role::Sku),
+                mapping.get(Role::Product),
+                mapping.get(Role::Category),
+                mapping.get(Role::Channel),
+            ],
+            // Dimensions not wanted are labelled later, on demand.
+            labelled: want,
             ..Orders::default()
         };
         let usable = screen_rows(table, &mut out.ledger);
+        // The wanted label columns, and each entry's label ids in them.
+        let want_cols: [Option<usize>; 4] =
+            std::array::from_fn(|d| out.label_cols[d].filter(|_| want[d]));
+        let mut entry_labels: [Vec<u32>; 4] = std::array::from_fn(|d| match want_cols[d] {
+            Some(_) => Vec::with_capacity(table.len()),
+            None => Vec::new(),
+        });
 
         // One fixed-size draft per order and one flat entry per row: no
         // per-order allocation (a million orders used to cost millions of
-        // small Vecs and Strings).
-        struct Draft<'t> {
-            id: &'t str,
-            buyer: Option<u32>,
-            paid: Option<DateTime>,
-            created: Option<DateTime>,
+        // small Vecs and Strings). 32 bytes, not 64: the drafts are read
+        // in time order, at random, and half the size is half the cache
+        // misses. Only one time column is ever read (the paid one when it
+        // is mapped, else the created one), so one time does; the id is
+        // `groups.ids[k]`.
+        struct Draft {
+            /// Seconds of the earliest time, [`NO_TIME`] until one is read.
+            time: i64,
             amount: f64,
+            /// Buyer id, [`NO_BUYER`] until one is read.
+            buyer: u32,
             len: u32,
             conflict_buyer: bool,
             conflict_time: bool,
         }
+        const NO_TIME: i64 = i64::MIN;
+        const NO_BUYER: u32 = u32::MAX;
         // Rows grouped by order id up front, by sorting (see group.rs); ids
         // borrow from the table: no allocation per row. An order whose rows
         // all fail below keeps an empty draft, which has no time and so is
@@ -209,29 +383,21 @@ impl Orders {
         let mut drafts: Vec<Draft> = groups
             .ids
             .iter()
-            .map(|&id| Draft {
-                id,
-                buyer: None,
-                paid: None,
-                created: None,
+            .map(|_| Draft {
+                time: NO_TIME,
+                buyer: NO_BUYER,
                 amount: 0.0,
                 len: 0,
                 conflict_buyer: false,
                 conflict_time: false,
             })
             .collect();
-        let mut entries: Vec<(u32, u32, Line)> = Vec::with_capacity(table.len());
+        let mut entries: Vec<(u32, u32, f64)> = Vec::with_capacity(table.len());
         let mut status_kind: crate::StrMap<(bool, bool)> = crate::StrMap::with_capacity(16);
         let intern = |i: &mut Interner, s: &str| {
             let s = crate::trim_cell(s);
             (!s.is_empty()).then(|| i.intern(s))
         };
-        let (sku_col, product_col, category_col, channel_col) = (
-            mapping.get(Role::Sku),
-            mapping.get(Role::Product),
-            mapping.get(Role::Category),
-            mapping.get(Role::Channel),
-        );
 
         for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
             let num = table.row_number(r);
@@ -303,42 +469,44 @@ impl Orders {
                 }
             }
             let buyer = buyer_col.and_then(|b| intern(&mut out.buyers, table.cell(r, b)));
-            let line = Line {
-                sku: sku_col.and_then(|c| intern(&mut out.skus, table.cell(r, c))),
-                product: product_col.and_then(|c| intern(&mut out.products, table.cell(r, c))),
-                category: category_col.and_then(|c| intern(&mut out.categories, table.cell(r, c))),
-                channel: channel_col.and_then(|c| intern(&mut out.channels, table.cell(r, c))),
-                quantity: qty,
-            };
             let k = groups.of_row[r];
             let d = &mut drafts[k as usize];
             d.len += 1;
-            match (d.buyer, buyer) {
-                (None, b) => d.buyer = b,
-                (Some(a), Some(b)) if a != b => d.conflict_buyer = true,
-                _ => {}
+            if let Some(b) = buyer {
+                if d.buyer == NO_BUYER {
+                    d.buyer = b;
+                } else if d.buyer != b {
+                    d.conflict_buyer = true;
+                }
             }
-            let earliest =
-                |cur: &mut Option<DateTime>, new: Option<DateTime>, conflict: &mut bool| {
-                    if let Some(n) = new {
-                        match cur {
-                            Some(c) if *c != n => {
-                                *conflict = true;
-                                *c = (*c).min(n);
-                            }
-                            Some(_) => {}
-                            None => *cur = Some(n),
-                        }
-                    }
-                };
-            earliest(&mut d.paid, p, &mut d.conflict_time);
-            earliest(&mut d.created, c, &mut d.conflict_time);
+            // The earliest time; `p` and `c` are never both read.
+            if let Some(n) = p.or(c) {
+                if d.time == NO_TIME {
+                    d.time = n.0;
+                } else if d.time != n.0 {
+                    d.conflict_time = true;
+                    d.time = d.time.min(n.0);
+                }
+            }
             d.amount += amount;
-            entries.push((k, r as u32, line));
+            for (d, col) in want_cols.iter().enumerate() {
+                let Some(c) = *col else { continue };
+                let names = match d {
+                    0 => &mut out.skus,
+                    1 => &mut out.products,
+                    2 => &mut out.categories,
+                    _ => &mut out.channels,
+                };
+                let id = intern(names, table.cell(r, c));
+                entry_labels[d].push(id.unwrap_or(NO_LABEL));
+            }
+            entries.push((k, r as u32, qty));
         }
-        drop(groups);
+        let ids = groups.ids;
+        drop(groups.of_row);
 
-        let time_of = |d: &Draft| if paid.is_some() { d.paid } else { d.created };
+        let time_of = |d: &Draft| (d.time != NO_TIME).then_some(DateTime(d.time));
+        let buyer_of = |d: &Draft| (d.buyer != NO_BUYER).then_some(d.buyer);
         // Orders without a time are not orders: every row of theirs is
         // excluded, in row order.
         let (reason, col) = if paid.is_some() {
@@ -348,6 +516,7 @@ impl Orders {
         };
         for &(k, r, _) in &entries {
             if time_of(&drafts[k as usize]).is_none() {
+                out.untimed_rows.push(r);
                 out.ledger.exclude(
                     table.row_number(r as usize),
                     col.map(|c| header_of(table, c)),
@@ -367,7 +536,7 @@ impl Orders {
         keyed.sort_unstable();
         for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
             if run.len() > 1 {
-                run.sort_unstable_by(|a, b| drafts[a.1 as usize].id.cmp(drafts[b.1 as usize].id));
+                run.sort_unstable_by(|a, b| ids[a.1 as usize].cmp(ids[b.1 as usize]));
             }
         }
         let kept: Vec<u32> = keyed.into_iter().map(|(_, k)| k).collect();
@@ -388,7 +557,7 @@ impl Orders {
         for (k, d) in drafts.iter().enumerate() {
             if time_of(d).is_some() {
                 id_of[k] = out.id_ends.len() as u32;
-                out.id_text.push_str(d.id);
+                out.id_text.push_str(ids[k]);
                 out.id_ends.push(out.id_text.len() as u32);
             }
         }
@@ -397,7 +566,7 @@ impl Orders {
             let Some(time) = time_of(d) else { continue };
             start_of[k as usize] = next;
             out.orders.push(Order {
-                buyer: d.buyer,
+                buyer: buyer_of(d),
                 time,
                 amount: d.amount,
                 start: next,
@@ -406,21 +575,37 @@ impl Orders {
             });
             next += d.len;
             if d.conflict_buyer {
-                conflicts_buyer.push(d.id);
+                conflicts_buyer.push(ids[k as usize]);
             }
             if d.conflict_time {
-                conflicts_time.push(d.id);
+                conflicts_time.push(ids[k as usize]);
             }
         }
         out.order_rows = vec![0; next as usize];
-        out.order_lines = vec![Line::default(); next as usize];
+        if qty_col.is_some() {
+            out.quantities = vec![1.0; next as usize];
+        }
+        for d in 0..4 {
+            if want_cols[d].is_some() {
+                out.labels[d] = vec![NO_LABEL; next as usize];
+            }
+        }
         // Entries are in row order, so each order's rows stay in file order.
         let mut fill = start_of;
-        for (k, r, line) in entries {
+        for (e, (k, r, qty)) in entries.into_iter().enumerate() {
             let at = &mut fill[k as usize];
             if *at != DROPPED {
-                out.order_rows[*at as usize] = r;
-                out.order_lines[*at as usize] = line;
+                let i = *at as usize;
+                out.order_rows[i] = r;
+                if let Some(q) = out.quantities.get_mut(i) {
+                    *q = qty;
+                }
+                for d in 0..4 {
+                    if let (Some(l), Some(&id)) = (out.labels[d].get_mut(i), entry_labels[d].get(e))
+                    {
+                        *l = id;
+                    }
+                }
                 *at += 1;
             }
         }
@@ -435,6 +620,159 @@ impl Orders {
             }
         }
         Ok(out)
+    }
+
+    /// Interns the lines' labels from `table`, the table the orders were
+    /// built from; once (later calls do nothing). Labels are numbered in
+    /// the order an eager build met them: by row, over every row that
+    /// passed the row checks, including rows of orders without a time.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "类目"], &[
+    ///     &["B", "", "茶具"], &["A", "2024-03-01", "红茶"], &["B", "", "绿茶"],
+    /// ]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let mut o = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+    /// o.label(&t);
+    /// // B has no payment time, yet its categories are numbered first.
+    /// assert_eq!(o.categories.name(0), "茶具");
+    /// assert_eq!(o.lines(&o.orders[0]).next().unwrap().category, Some(1));
+    /// ```
+    pub fn label(&mut self, table: &Table) {
+        self.label_dims(
+            table,
+            [
+                Dimension::Sku,
+                Dimension::Product,
+                Dimension::Category,
+                Dimension::Channel,
+            ],
+        );
+    }
+
+    /// Interns one dimension's labels, as [`Orders::label`] does all four:
+    /// the repurchase page breaks down by category and needs no SKUs.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{Dimension, InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间", "类目", "SKU"], &[&["A", "2024-03-01", "红茶", "s1"]]);
+    /// let m = Mapping::detect(InputKind::Orders, t.headers());
+    /// let mut o = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+    /// o.label_only(&t, Dimension::Category);
+    /// assert!(o.is_labelled_by(Dimension::Category) && !o.is_labelled_by(Dimension::Sku));
+    /// let line = o.lines(&o.orders[0]).next().unwrap();
+    /// assert_eq!((line.category, line.sku), (Some(0), None));
+    /// ```
+    pub fn label_only(&mut self, table: &Table, dim: Dimension) {
+        self.label_dims(table, [dim]);
+    }
+
+    fn label_dims<const N: usize>(&mut self, table: &Table, dims: [Dimension; N]) {
+        let mut todo = [false; 4];
+        for d in dims {
+            let d = slot(d);
+            todo[d] = !self.labelled[d] && self.label_cols[d].is_some();
+            self.labelled[d] = true;
+        }
+        if !todo.contains(&true) {
+            return;
+        }
+        // Where each row's labels go: a line, nowhere (an untimed order's
+        // row, interned only for the numbering), or not interned at all.
+        const SKIP: u32 = u32::MAX;
+        const UNTIMED: u32 = u32::MAX - 1;
+        let mut line_of = vec![SKIP; table.len()];
+        for (i, &r) in self.order_rows.iter().enumerate() {
+            if let Some(l) = line_of.get_mut(r as usize) {
+                *l = i as u32;
+            }
+        }
+        for &r in &self.untimed_rows {
+            if let Some(l) = line_of.get_mut(r as usize) {
+                *l = UNTIMED;
+            }
+        }
+        let mut names = [
+            std::mem::take(&mut self.skus),
+            std::mem::take(&mut self.products),
+            std::mem::take(&mut self.categories),
+            std::mem::take(&mut self.channels),
+        ];
+        for d in (0..4).filter(|&d| todo[d]) {
+            let Some(c) = self.label_cols[d] else {
+                continue;
+            };
+            let mut labels = vec![NO_LABEL; self.order_rows.len()];
+            let names = &mut names[d];
+            for (r, &at) in line_of.iter().enumerate() {
+                if at == SKIP {
+                    continue;
+                }
+                let s = crate::trim_cell(table.cell(r, c));
+                if s.is_empty() {
+                    continue;
+                }
+                let id = names.intern(s);
+                if let Some(l) = labels.get_mut(at as usize) {
+                    *l = id;
+                }
+            }
+            self.labels[d] = labels;
+        }
+        let [skus, products, categories, channels] = names;
+        (self.skus, self.products, self.categories, self.channels) =
+            (skus, products, categories, channels);
+    }
+
+    /// Whether all four dimensions' labels are interned (see
+    /// [`Orders::label`]).
+    pub fn is_labelled(&self) -> bool {
+        self.labelled.iter().all(|&l| l)
+    }
+
+    /// Whether one dimension's labels are interned (see
+    /// [`Orders::label_only`]).
+    pub fn is_labelled_by(&self, dim: Dimension) -> bool {
+        self.labelled[slot(dim)]
+    }
+
+    /// The row number in the file of a table row index (as in
+    /// [`Orders::rows`]), for messages and drill-downs.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间"], &[&["A", "2024-03-01"], &["B", "2024-03-02"]]);
+    /// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
+    /// assert_eq!(o.row_number(o.rows(&o.orders[1])[0]), 3);
+    /// ```
+    pub fn row_number(&self, row: u32) -> u32 {
+        self.row_numbers.get(row)
+    }
+
+    /// Approximate heap bytes held, for benchmarks.
+    pub fn heap_bytes(&self) -> usize {
+        let interner = |i: &Interner| i.heap_bytes();
+        let row_numbers = match &self.row_numbers {
+            RowNumbers::Offset(_) => 0,
+            RowNumbers::List(l) => l.capacity() * 4,
+        };
+        self.orders.capacity() * std::mem::size_of::<Order>()
+            + interner(&self.buyers)
+            + interner(&self.skus)
+            + interner(&self.products)
+            + interner(&self.categories)
+            + interner(&self.channels)
+            + row_numbers
+            + self.order_rows.capacity() * 4
+            + self.quantities.capacity() * 8
+            + self.labels.iter().map(Vec::capacity).sum::<usize>() * 4
+            + self.untimed_rows.capacity() * 4
+            + self.id_text.capacity()
+            + self.id_ends.capacity() * 4
     }
 
     /// The order id as in the file.
@@ -472,9 +810,19 @@ impl Orders {
         &self.order_rows[order.start as usize..(order.start + order.len) as usize]
     }
 
-    /// The lines of an order, one per row of [`Orders::rows`].
-    pub fn lines(&self, order: &Order) -> &[Line] {
-        &self.order_lines[order.start as usize..(order.start + order.len) as usize]
+    /// The lines of an order, one per row of [`Orders::rows`]. Their labels
+    /// are `None` until [`Orders::label`] has run.
+    pub fn lines(&self, order: &Order) -> impl ExactSizeIterator<Item = Line> + '_ {
+        (order.start as usize..(order.start + order.len) as usize).map(move |i| {
+            let id = |d: usize| self.labels[d].get(i).copied().filter(|&v| v != NO_LABEL);
+            Line {
+                sku: id(0),
+                product: id(1),
+                category: id(2),
+                channel: id(3),
+                quantity: self.quantities.get(i).copied().unwrap_or(1.0),
+            }
+        })
     }
 
     /// Total rows in the orders that were kept.
@@ -488,5 +836,101 @@ impl Orders {
             self.orders.first()?.time.date(),
             self.orders.last()?.time.date(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{read_text, InputKind};
+
+    /// An unpaid order (A), a cancelled one (B), two paid ones (C, D), a
+    /// row with a bad time (E), and a note with a line break, so row
+    /// numbers are not the index plus 2.
+    const CSV: &str = "订单编号,买家会员名,订单付款时间,买家实际支付金额,订单状态,商家编码,宝贝标题,类目,渠道,购买数量,备注\n\
+        A,amy,,10,交易成功,S9,杯子,茶具,搜索,1,\n\
+        B,bob,2024-03-02 10:00,20,交易关闭,S8,壶,礼盒,直播,1,\"two\nlines\"\n\
+        C,cat,2024-03-03 11:00,30,交易成功,S1,红茶,红茶,搜索,2,\n\
+        C,cat,2024-03-03 11:00,5,交易成功,S9,杯子,茶具,,1,\n\
+        D,amy,2024-03-01 08:00,7,交易成功,,,绿茶,直播,3,\n\
+        E,dan,bad,1,交易成功,S7,勺,勺,店铺,1,\n";
+
+    fn names(i: &Interner) -> Vec<&str> {
+        (0..i.len() as u32).map(|id| i.name(id)).collect()
+    }
+
+    #[test]
+    fn labels_added_later_are_numbered_as_an_eager_build_numbered_them() {
+        let r = read_text("o.csv", CSV, None).unwrap();
+        let m = Mapping::detect(InputKind::Orders, r.table.headers());
+        let mut o = Orders::build_unlabelled(&r.table, &m, &OrderOptions::default()).unwrap();
+        assert!(!o.is_labelled() && o.skus.is_empty() && o.channels.is_empty());
+        o.label(&r.table);
+        // Rows that passed the row checks, in row order: A's (unpaid, so
+        // no order, yet interned), C's two, D's; not B (cancelled) nor E
+        // (bad time).
+        assert_eq!(names(&o.skus), ["S9", "S1"]);
+        assert_eq!(names(&o.products), ["杯子", "红茶"]);
+        assert_eq!(names(&o.categories), ["茶具", "红茶", "绿茶"]);
+        assert_eq!(names(&o.channels), ["搜索", "直播"]);
+        let ids: Vec<&str> = o.orders.iter().map(|x| o.id(x)).collect();
+        assert_eq!(ids, ["D", "C"]);
+        let line = |sku, product, category, channel, quantity| Line {
+            sku,
+            product,
+            category,
+            channel,
+            quantity,
+        };
+        let d: Vec<Line> = o.lines(&o.orders[0]).collect();
+        assert_eq!(d, [line(None, None, Some(2), Some(1), 3.0)]);
+        let c: Vec<Line> = o.lines(&o.orders[1]).collect();
+        assert_eq!(
+            c,
+            [
+                line(Some(1), Some(1), Some(1), Some(0), 2.0),
+                line(Some(0), Some(0), Some(0), None, 1.0)
+            ]
+        );
+        // B's note spans file rows 3-4, so C starts on row 5.
+        let rows: Vec<u32> = o
+            .rows(&o.orders[1])
+            .iter()
+            .map(|&r| o.row_number(r))
+            .collect();
+        assert_eq!(rows, [5, 6]);
+        assert_eq!(o.row_number(o.rows(&o.orders[0])[0]), 7);
+        let excluded: Vec<(u32, Reason)> =
+            o.ledger.issues.iter().map(|i| (i.row, i.reason)).collect();
+        assert!(excluded.contains(&(2, Reason::Unpaid)));
+        assert!(excluded.contains(&(8, Reason::BadTime)));
+        // Labelling twice changes nothing, and the eager build is the same.
+        let once = o.clone();
+        o.label(&r.table);
+        assert_eq!(o, once);
+        assert_eq!(
+            o,
+            Orders::build(&r.table, &m, &OrderOptions::default()).unwrap()
+        );
+    }
+
+    #[test]
+    fn unlabelled_lines_keep_quantities_and_plain_files_keep_no_row_list() {
+        let t = Table::from_rows(
+            "o.csv",
+            &["订单号", "付款时间", "SKU", "数量"],
+            &[
+                &["A", "2024-03-01", "s1", "4"],
+                &["A", "2024-03-01", "s2", ""],
+            ],
+        );
+        let m = Mapping::detect(InputKind::Orders, t.headers());
+        let o = Orders::build_unlabelled(&t, &m, &OrderOptions::default()).unwrap();
+        let q: Vec<(Option<u32>, f64)> =
+            o.lines(&o.orders[0]).map(|l| (l.sku, l.quantity)).collect();
+        // A blank quantity counts 1, as before.
+        assert_eq!(q, [(None, 4.0), (None, 1.0)]);
+        assert_eq!(o.row_numbers, RowNumbers::Offset(2));
+        assert_eq!(o.row_number(1), 3);
     }
 }

@@ -442,6 +442,43 @@ pub const INTERVAL_BUCKETS: &[(&str, i32, i32)] = &[
 /// assert_eq!(r.report.value("buyback_rate"), None); // no orders before the window
 /// ```
 pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchase, String> {
+    repurchase_with(orders, opts, true)
+}
+
+/// [`repurchase`] without the buyer list ([`Repurchase::buyers`] is
+/// empty): the calculator's page asks for the list apart, and sorting
+/// every buyer by orders and id only to drop them was a third of the
+/// page's view.
+///
+/// # Example
+/// ```
+/// use opscalc_core::*;
+/// let t = Table::from_rows("o.csv", &["订单号", "买家ID", "付款时间"], &[
+///     &["1", "amy", "2024-03-01"], &["2", "amy", "2024-03-09"], &["3", "bob", "2024-03-05"],
+/// ]);
+/// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
+/// let full = repurchase(&o, &RepurchaseOptions::default()).unwrap();
+/// let r = repurchase_without_buyers(&o, &RepurchaseOptions::default()).unwrap();
+/// assert!(r.buyers.is_empty());
+/// assert_eq!(r, Repurchase { buyers: Vec::new(), ..full });
+/// ```
+pub fn repurchase_without_buyers(
+    orders: &Orders,
+    opts: &RepurchaseOptions,
+) -> Result<Repurchase, String> {
+    repurchase_with(orders, opts, false)
+}
+
+fn repurchase_with(
+    orders: &Orders,
+    opts: &RepurchaseOptions,
+    with_buyers: bool,
+) -> Result<Repurchase, String> {
+    if opts.by.is_some_and(|d| !orders.is_labelled_by(d)) {
+        // A caller's mistake, not the user's: an empty breakdown would
+        // look like an answer.
+        return Err("a breakdown needs labelled orders (Orders::label)".into());
+    }
     if !orders.has_buyer {
         return Err(format!(
             "{}: {}",
@@ -465,7 +502,7 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
             None => {
                 for &r in orders.rows(o) {
                     ledger.exclude(
-                        orders.row_numbers[r as usize],
+                        orders.row_number(r),
                         Some(buyer_col),
                         Reason::MissingBuyer,
                         orders.id(o),
@@ -477,7 +514,7 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
                 if d < from || d > to {
                     for &r in orders.rows(o) {
                         ledger.exclude(
-                            orders.row_numbers[r as usize],
+                            orders.row_number(r),
                             None,
                             Reason::OutsideWindow,
                             &o.time.to_string(),
@@ -549,7 +586,7 @@ pub fn repurchase(orders: &Orders, opts: &RepurchaseOptions) -> Result<Repurchas
     if cohorts.rows.is_empty() && !purchases.is_empty() {
         warnings.push(crate::notice::order_span(MAX_COHORT_PERIODS));
     }
-    let (intervals, buyers) = buyer_details(orders, &purchases, &hist, from, to, opts);
+    let (intervals, buyers) = buyer_details(orders, &purchases, &hist, from, to, opts, with_buyers);
 
     let report = Report {
         metrics: counts.metrics(),
@@ -578,7 +615,7 @@ fn breakdown(
     to: Date,
     opts: &RepurchaseOptions,
 ) -> Vec<RepurchaseRow> {
-    let (names, pick): (&crate::Interner, fn(&crate::Line) -> Option<u32>) = match dim {
+    let (names, pick): (&crate::Interner, fn(crate::Line) -> Option<u32>) = match dim {
         Dimension::Product => (&orders.products, |l| l.product),
         Dimension::Sku => (&orders.skus, |l| l.sku),
         Dimension::Category => (&orders.categories, |l| l.category),
@@ -696,6 +733,7 @@ fn buyer_details(
     from: Date,
     to: Date,
     opts: &RepurchaseOptions,
+    with_buyers: bool,
 ) -> (Intervals, Vec<BuyerRow>) {
     let lo = purchases.partition_point(|x| x.time.date() < from);
     let hi = purchases.partition_point(|x| x.time.date() <= to);
@@ -759,6 +797,9 @@ fn buyer_details(
         mean: (!gaps.is_empty()).then(|| gaps.iter().sum::<f64>() / gaps.len() as f64),
         histogram,
     };
+    if !with_buyers {
+        return (intervals, Vec::new());
+    }
     // Most orders first, then by id. Ids are distinct, so the order is
     // fully determined; sorting (count, first 16 bytes of the id, buyer)
     // keys compares whole ids only when those bytes tie, instead of

@@ -313,7 +313,7 @@ pub fn sell_through(
         for order in &o.orders {
             let d = order.time.date();
             for (&r, line) in o.rows(order).iter().zip(o.lines(order)) {
-                let num = o.row_numbers[r as usize];
+                let num = o.row_number(r);
                 let outside = if d < from {
                     Some(Reason::OutsideWindow)
                 } else if d > as_of {

@@ -818,7 +818,7 @@ pub fn flagship_aov(orders: &crate::Orders) -> Option<(String, f64)> {
     let mut revenue = 0.0;
     let mut buyers: Vec<u32> = Vec::new();
     for o in &orders.orders {
-        if orders.lines(o).iter().any(|l| l.product == Some(best)) {
+        if orders.lines(o).any(|l| l.product == Some(best)) {
             if let Some(b) = o.buyer {
                 revenue += o.amount;
                 buyers.push(b);
