@@ -719,3 +719,130 @@ fn count_byte(b: &[u8], byte: u8) -> usize {
     }
     n + words.remainder().iter().filter(|&&c| c == byte).count()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `bytes` cut at each offset in `cuts`, keeping nothing (so a
+    /// start-again must come from the chunk in hand or a rewind).
+    fn read_cut(bytes: &[u8], cuts: &[usize], opts: &ReadOptions) -> Result<ReadResult, ReadError> {
+        let mut r = TextReader::new("t.csv", opts).retain_at_most(0);
+        'pass: loop {
+            let mut from = 0;
+            for &to in cuts.iter().chain([bytes.len()].iter()) {
+                if r.feed(&bytes[from..to], &mut |_| {})? == Fed::Rewind {
+                    continue 'pass;
+                }
+                from = to;
+            }
+            if let Finished::Done(t) = r.finish(&mut |_| {})? {
+                return Ok(*t);
+            }
+        }
+    }
+
+    fn every_cut(bytes: &[u8], check: impl Fn(&ReadResult)) {
+        for cut in 0..=bytes.len() {
+            check(&read_cut(bytes, &[cut], &ReadOptions::default()).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_character_cut_by_the_chunk_end() {
+        every_cut("买家,金额\n张三,5\n".as_bytes(), |r| {
+            assert_eq!(r.encoding, "UTF-8");
+            assert_eq!(r.table.headers(), ["买家", "金额"]);
+            assert_eq!(r.table.cell(0, 0), "张三");
+        });
+    }
+
+    #[test]
+    fn crlf_cut_between_cr_and_lf() {
+        every_cut(b"a\r\n1\r\n\r\n2\r3\r\n", |r| {
+            let rows: Vec<u32> = (0..r.table.len()).map(|i| r.table.row_number(i)).collect();
+            assert_eq!(rows, [2, 4, 5]);
+            assert_eq!(r.table.cell(2, 0), "3");
+        });
+    }
+
+    #[test]
+    fn doubled_quote_and_quoted_newline_cut() {
+        every_cut(b"a,b\n\"x\"\"y\",\"1\n2\"\nlast,z\n", |r| {
+            assert_eq!(r.table.cell(0, 0), "x\"y");
+            assert_eq!(r.table.cell(0, 1), "1\n2");
+            assert_eq!(r.table.row_number(1), 4);
+            assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        });
+    }
+
+    #[test]
+    fn gbk_and_utf16_cut_inside_a_character() {
+        // 买家,金额 / 张三,5 in GBK.
+        let gbk = b"\xC2\xF2\xBC\xD2,\xBD\xF0\xB6\xEE\n\xD5\xC5\xC8\xFD,5\n";
+        every_cut(gbk, |r| {
+            assert_eq!(r.encoding, "GB18030");
+            assert_eq!(r.table.headers(), ["买家", "金额"]);
+            assert_eq!(r.table.cell(0, 0), "张三");
+        });
+        let mut le = vec![0xFF, 0xFE];
+        for u in "买家\t金额\n张三\t5\n".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        every_cut(&le, |r| {
+            assert_eq!(r.encoding, "UTF-16LE");
+            assert_eq!(r.delimiter, Some(b'\t'));
+            assert_eq!(r.table.cell(0, 1), "5");
+        });
+    }
+
+    #[test]
+    fn the_guards_hold_across_chunks() {
+        let wide = format!("a\n1{}\n", ",".repeat(4100));
+        let e = read_cut(wide.as_bytes(), &[3, 100, 2000], &ReadOptions::default()).unwrap_err();
+        assert_eq!(e.row, Some(2));
+        assert!(e.message.contains("4101 columns"), "{e}");
+        let long = format!("id,{}\n1,2\n", "h".repeat(2000));
+        let e = read_cut(long.as_bytes(), &[1, 500, 1500], &ReadOptions::default()).unwrap_err();
+        assert_eq!(e.row, Some(1));
+        let e = read_cut(b"a,b\n1,x\x00\n", &[6], &ReadOptions::default()).unwrap_err();
+        assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("b")));
+    }
+
+    #[test]
+    fn overflow_rows_keep_their_numbers() {
+        every_cut(b"a,b\n\n1,2,3,4\n5,6\n", |r| {
+            assert_eq!(r.table.overflow_rows(), &[(3, 2)]);
+            assert_eq!(r.warnings.len(), 1);
+        });
+    }
+
+    #[test]
+    fn a_bad_byte_in_the_first_chunk_needs_no_rewind() {
+        let mut file = b"\xC2\xF2\xBC\xD2\n".to_vec();
+        file.extend(std::iter::repeat_n(b"7\n".as_slice(), 1000).flatten());
+        let mut r = TextReader::new("t.csv", &ReadOptions::default()).retain_at_most(0);
+        assert_eq!(r.feed(&file[..1000], &mut |_| {}), Ok(Fed::More));
+        assert_eq!(r.feed(&file[1000..], &mut |_| {}), Ok(Fed::More));
+        let Ok(Finished::Done(t)) = r.finish(&mut |_| {}) else {
+            panic!("not read")
+        };
+        assert_eq!((t.encoding.as_str(), t.table.len()), ("GB18030", 1000));
+        assert_eq!(t.table.headers(), ["买家"]);
+    }
+
+    #[test]
+    fn progress_counts_rows_across_chunks() {
+        let text: String = std::iter::once("id\n".to_string())
+            .chain((0..40_000).map(|i| format!("{i}\n")))
+            .collect();
+        let mut r = TextReader::new("t.csv", &ReadOptions::default());
+        let mut seen = Vec::new();
+        for c in text.as_bytes().chunks(10_000) {
+            r.feed(c, &mut |p| seen.push(p.rows)).unwrap();
+        }
+        let done = r.finish(&mut |p| seen.push(p.rows)).unwrap();
+        assert!(matches!(done, Finished::Done(t) if t.table.len() == 40_000));
+        assert_eq!(seen, [16_384, 32_768, 40_000]);
+    }
+}
