@@ -56,10 +56,11 @@ fn main() {
         let t2 = cpu();
         assert!(whole == chunks, "the chunked read differs from read_bytes");
         println!(
-            "run {run}: whole {:.2} s, chunked {:.2} s, {} rows, same result",
+            "run {run}: whole {:.2} s, chunked {:.2} s, {} rows, table {:.1} MB, same result",
             t1 - t0,
             t2 - t1,
-            chunks.table.len()
+            chunks.table.len(),
+            chunks.table.heap_bytes() as f64 / 1e6
         );
     }
 }

@@ -619,9 +619,14 @@ impl Parse {
                     let raw: Vec<&str> = rec.iter().map(|f| f.trim()).collect();
                     let headers = header_row(name, line, &raw, &mut self.warnings)?;
                     let mut t = Table::new(name, headers);
-                    let per_row = (split.position() - start).max(8);
+                    // Rows from the line length of the text in hand (a
+                    // whole first slice), plus 5%: reserving too few
+                    // doubles the cell offsets (44 MB more at 1M orders).
+                    let lines = count_byte(text.as_bytes(), b'\n').max(1);
+                    let per_row = (text.len() / lines).max(8);
                     let size = self.size_hint.max(text.len());
-                    t.reserve(size, size / per_row + 16);
+                    let rows = size / per_row;
+                    t.reserve(size, rows + rows / 20 + 16);
                     self.table = Some(t);
                 }
                 Some(t) => {

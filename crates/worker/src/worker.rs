@@ -133,6 +133,25 @@ struct Imported {
     encode_ms: f64,
 }
 
+/// Bytes parsed between two task breaks (about 10 ms of work).
+const PIECE: usize = 1 << 20;
+
+/// A future that resolves in a new task (a message to itself: a timer
+/// would be clamped to 4 ms once nested), so the browser can run its
+/// own tasks on this thread in between.
+fn yield_now() -> JsFuture {
+    let promise = js_sys::Promise::new(&mut |resolve, _| match web_sys::MessageChannel::new() {
+        Ok(channel) => {
+            channel.port1().set_onmessage(Some(&resolve));
+            let _ = channel.port2().post_message(&JsValue::NULL);
+        }
+        Err(_) => {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    JsFuture::from(promise)
+}
+
 /// Starts reading the slice `from..to` of the file; the browser reads it
 /// off this thread while the previous slice is parsed.
 fn read_slice(file: &File, from: f64, to: f64) -> Result<JsFuture, ()> {
@@ -205,14 +224,24 @@ async fn import(
             }
             bytes.resize(chunk.length() as usize, 0);
             chunk.copy_to(&mut bytes);
-            let parsing = js_sys::Date::now();
-            let fed = reader
-                .feed(&bytes, &mut |p| {
-                    rows = p.rows as f64;
-                    report(from.max(p.bytes as f64), rows, false)
-                })
-                .map_err(|e| e.to_string())?;
-            parse_ms += js_sys::Date::now() - parsing;
+            let mut fed = Fed::More;
+            for piece in bytes.chunks(PIECE) {
+                let parsing = js_sys::Date::now();
+                fed = reader
+                    .feed(piece, &mut |p| {
+                        rows = p.rows as f64;
+                        report(from.max(p.bytes as f64), rows, false)
+                    })
+                    .map_err(|e| e.to_string())?;
+                parse_ms += js_sys::Date::now() - parsing;
+                if fed == Fed::Rewind {
+                    break;
+                }
+                // Chromium copies a blob read into its ArrayBuffer in tasks
+                // on this thread: without a task break now and then, the
+                // next slice's read stalls until this one is parsed.
+                let _ = yield_now().await;
+            }
             if fed == Fed::Rewind {
                 // Not the encoding the start suggested: read it all again.
                 continue 'file;
