@@ -135,3 +135,28 @@ test("more excluded rows than an answer lists: exact counts, and the whole list 
   await context.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test("a bad byte after the first 8 MB slice: the worker reads the file again and names its row", async () => {
+  // 250,000 UTF-8 rows (about 11 MB, more than one slice), then a row with
+  // a GBK name. The whole file is then neither UTF-8 nor GB18030 (its UTF-8
+  // header is not valid GB18030), so it reads as UTF-8 with one replaced
+  // name: the worker must start over from byte 0 after parsing a slice.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-"));
+  const late = path.join(dir, "late-gbk.csv");
+  const rows = ["订单编号,买家会员名,订单付款时间,买家实际支付金额\n"];
+  for (let i = 0; i < 250_000; i++) rows.push(`${100000000 + i},buyer_${i % 1000},2024-01-1${i % 10} 10:00:00,9.5\n`);
+  fs.writeFileSync(late, Buffer.concat([Buffer.from(rows.join("")), Buffer.from("999999999,"), Buffer.from([0xc2, 0xf2]), Buffer.from(",2024-01-15 10:00:00,9.5\n")]));
+  assert.ok(fs.statSync(late).size > 9 << 20);
+  const { page, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/repurchase");
+  await ready(page);
+  await page.setInputFiles('[data-testid="file-input"]', late);
+  await page.locator('[data-testid="data-summary"]').filter({ hasText: "late-gbk.csv" }).waitFor({ timeout: 60000 });
+  const warning = "late-gbk.csv: the file is not valid UTF-8 or GBK; undecodable bytes (first at row 250002) were replaced by \uFFFD";
+  await page.locator('[data-testid="warnings"] li', { hasText: warning }).waitFor({ timeout: 15000 });
+  // buyer_0 … buyer_999 and the one replaced name.
+  assert.equal(await metric(page, "buyers"), 1001);
+  assert.deepEqual(errors, []);
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

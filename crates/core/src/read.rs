@@ -254,7 +254,7 @@ fn decode_cow<'a>(
     Ok((text, enc_name, warnings))
 }
 
-fn first_bad_utf8_line(bytes: &[u8]) -> usize {
+pub(crate) fn first_bad_utf8_line(bytes: &[u8]) -> usize {
     let at = match std::str::from_utf8(bytes) {
         Ok(_) => return 0,
         Err(e) => e.valid_up_to(),
@@ -262,7 +262,7 @@ fn first_bad_utf8_line(bytes: &[u8]) -> usize {
     bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+pub(crate) fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() < 4 {
         return None;
@@ -316,7 +316,7 @@ pub fn detect_delimiter(text: &str) -> u8 {
     best.0
 }
 
-fn sample_lines(text: &str, n: usize) -> Vec<&str> {
+pub(crate) fn sample_lines(text: &str, n: usize) -> Vec<&str> {
     // Lines are split naively; a quoted newline only shortens the sample.
     text.lines()
         .filter(|l| !l.trim().is_empty())
@@ -353,7 +353,7 @@ pub fn read_text(name: &str, text: &str, delimiter: Option<u8>) -> Result<ReadRe
 
 /// Rows between progress calls: often enough for a 100-250 ms cadence,
 /// rare enough to cost nothing.
-const PROGRESS_EVERY: usize = 16_384;
+pub(crate) const PROGRESS_EVERY: usize = 16_384;
 
 fn read_text_with_progress(
     name: &str,
@@ -448,7 +448,7 @@ fn read_text_with_progress(
 /// never counts a lone `\r` (so every row of an old Mac file was "row 1").
 /// Counting `\n` up to each record's first byte is one pass over the text;
 /// lone CRs are rare, so they are listed once and counted in.
-struct LineNumbers<'a> {
+pub(crate) struct LineNumbers<'a> {
     text: &'a [u8],
     /// Bytes counted so far, and the `\n`s among them.
     pos: usize,
@@ -458,7 +458,7 @@ struct LineNumbers<'a> {
 }
 
 impl<'a> LineNumbers<'a> {
-    fn new(text: &'a str) -> LineNumbers<'a> {
+    pub(crate) fn new(text: &'a str) -> LineNumbers<'a> {
         let b = text.as_bytes();
         let lone_crs = text
             .match_indices('\r')
@@ -476,7 +476,7 @@ impl<'a> LineNumbers<'a> {
 
     /// The line where a record starts (the byte offset of its first
     /// character); starts come in increasing order.
-    fn line(&mut self, start: usize) -> u32 {
+    pub(crate) fn line(&mut self, start: usize) -> u32 {
         let start = start.min(self.text.len()).max(self.pos);
         self.newlines += count_newlines(&self.text[self.pos..start]);
         self.pos = start;
@@ -489,7 +489,7 @@ impl<'a> LineNumbers<'a> {
 
 /// How many `\n` bytes `b` holds, eight bytes at a time: the worker's wasm
 /// has no SIMD, so a byte-at-a-time count was a second pass over the file.
-fn count_newlines(b: &[u8]) -> usize {
+pub(crate) fn count_newlines(b: &[u8]) -> usize {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let mut words = b.chunks_exact(8);
     let mut n = 0;
@@ -504,7 +504,7 @@ fn count_newlines(b: &[u8]) -> usize {
 
 /// Checks a header row and makes its names unique, with a warning naming
 /// the duplicates (so the user knows why a column is called `金额 (2)`).
-fn header_row(
+pub(crate) fn header_row(
     name: &str,
     line: u32,
     cells: &[&str],
@@ -536,7 +536,12 @@ fn header_row(
 }
 
 /// Fails once a table would hold more than [`MAX_CELLS`] cells.
-fn check_cells(name: &str, line: u32, rows: usize, width: usize) -> Result<(), ReadError> {
+pub(crate) fn check_cells(
+    name: &str,
+    line: u32,
+    rows: usize,
+    width: usize,
+) -> Result<(), ReadError> {
     if rows.saturating_mul(width) > MAX_CELLS {
         return Err(ReadError::at(
             name,
@@ -581,7 +586,11 @@ fn dedupe_headers(names: impl Iterator<Item = String>) -> Vec<String> {
     out
 }
 
-fn read_spreadsheet(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ReadResult, ReadError> {
+pub(crate) fn read_spreadsheet(
+    name: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<ReadResult, ReadError> {
     use calamine::Reader;
     use std::io::Cursor;
     let open_err =

@@ -1,9 +1,12 @@
 //! The engine worker. It holds the page's tables in an
 //! [`opscalc_core::Engine`] and answers calculation requests; it also
-//! imports files: the page hands it a `File`, it reads the bytes in chunks,
-//! decodes and parses them with the same core as everything else, keeps
-//! the table, and hands the page the encoded table as one transferable
-//! buffer. Progress goes out every ~150 ms; the page cancels an import by
+//! imports files: the page hands it a `File`, it reads 8 MB slices with
+//! `Blob.arrayBuffer()` (the browser reads the next slice while this one is
+//! parsed) and feeds them to the core's `TextReader`, so a text file is
+//! never held whole; it keeps the table and hands the page the encoded
+//! table as one transferable buffer. `readMs` in "done" is the time spent
+//! waiting for slices (reading the parse did not hide), `parseMs` the time
+//! spent decoding and parsing. Progress goes out every ~150 ms; the page cancels an import by
 //! terminating the worker, which stops it at once and leaves the page's
 //! data untouched (a new worker gets the page's tables again).
 //!

@@ -2,21 +2,22 @@
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use opscalc_core::{
-    from_wire, read_bytes_with_progress, to_wire, Engine, EngineError, InputKind, ReadOptions,
-    ReadResult, Reply,
+    from_wire, to_wire, Engine, EngineError, Fed, Finished, InputKind, ReadOptions, ReadResult,
+    Reply, TextReader,
 };
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
-/// Bytes read per `FileReaderSync` call: big enough to be fast, small
-/// enough for a smooth progress bar.
+/// Bytes per slice read: big enough that a slice's parse hides the next
+/// slice's read, small enough for a smooth progress bar and little memory.
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 /// Milliseconds between progress messages.
 const PROGRESS_MS: f64 = 150.0;
-/// wasm32 memory stops at 4 GB and a file needs about twice its size while
-/// it is parsed.
+/// wasm32 memory stops at 4 GB; the table alone is about 1.3 times the
+/// file.
 const MAX_FILE_BYTES: f64 = 1.5e9;
 
 thread_local! {
@@ -37,11 +38,27 @@ pub fn start() {
             _ => {}
         }
         // An import: read the file, keep the table in the engine (no copy,
-        // no decode) and send the page its encoded bytes.
-        let result = get(&data, "file")
-            .dyn_into::<File>()
-            .map_err(|_| opscalc_core::notice::NO_FILE_GIVEN.en.to_string())
-            .and_then(|file| import(&out, id, &file, &data));
+        // no decode) and send the page its encoded bytes. It runs between
+        // awaits on slice reads, so "call" and "put" messages are answered
+        // meanwhile; its state lives in the future, not in ENGINE.
+        let out = out.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = match get(&data, "file").dyn_into::<File>() {
+                Ok(file) => import(&out, id, &file, &data).await,
+                Err(_) => Err(opscalc_core::notice::NO_FILE_GIVEN.en.to_string()),
+            };
+            finish_import(&out, id, result);
+        });
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    // Messages sent before the wasm has loaded would be lost: say when ready.
+    let _ = scope.post_message(&message("ready", 0.0));
+}
+
+/// Posts an import's "done" (with its table) or "error".
+fn finish_import(out: &DedicatedWorkerGlobalScope, id: f64, result: Result<Imported, String>) {
+    {
         match result {
             Ok(done) => {
                 let msg = message("done", id);
@@ -64,11 +81,7 @@ pub fn start() {
                 let _ = out.post_message(&msg);
             }
         }
-    });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    // Messages sent before the wasm has loaded would be lost: say when ready.
-    let _ = scope.post_message(&message("ready", 0.0));
+    }
 }
 
 /// Holds a table the page sent (the buffer an import returned, or a
@@ -113,14 +126,44 @@ fn call(out: &DedicatedWorkerGlobalScope, id: f64, data: &JsValue) {
 struct Imported {
     /// The table encoded for the page (saving, and a restarted engine).
     buffer: JsValue,
+    /// Time spent waiting for slices the parse had not hidden.
     read_ms: f64,
+    /// Time spent decoding and parsing.
     parse_ms: f64,
     encode_ms: f64,
 }
 
-/// Reads and parses one file, gives the table to the engine under the
-/// id and kind the page chose (`meta`), and encodes it for the page.
-fn import(
+/// Bytes parsed between two task breaks (about 10 ms of work).
+const PIECE: usize = 1 << 20;
+
+/// A future that resolves in a new task (a message to itself: a timer
+/// would be clamped to 4 ms once nested), so the browser can run its
+/// own tasks on this thread in between.
+fn yield_now() -> JsFuture {
+    let promise = js_sys::Promise::new(&mut |resolve, _| match web_sys::MessageChannel::new() {
+        Ok(channel) => {
+            channel.port1().set_onmessage(Some(&resolve));
+            let _ = channel.port2().post_message(&JsValue::NULL);
+        }
+        Err(_) => {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    JsFuture::from(promise)
+}
+
+/// Starts reading the slice `from..to` of the file; the browser reads it
+/// off this thread while the previous slice is parsed.
+fn read_slice(file: &File, from: f64, to: f64) -> Result<JsFuture, ()> {
+    let blob = file.slice_with_f64_and_f64(from, to).map_err(|_| ())?;
+    Ok(JsFuture::from(blob.array_buffer()))
+}
+
+/// Reads and parses one file slice by slice (text never held whole; a
+/// spreadsheet is gathered, it needs its end), gives the table to the
+/// engine under the id and kind the page chose (`meta`), and encodes it
+/// for the page.
+async fn import(
     out: &DedicatedWorkerGlobalScope,
     id: f64,
     file: &File,
@@ -143,14 +186,13 @@ fn import(
         delimiter: None,
         sheet: get(data, "sheet").as_string().filter(|s| !s.is_empty()),
     };
-    let started = js_sys::Date::now();
-    let mut last = started;
-    let mut report = |phase: &str, bytes: f64, rows: f64, force: bool| {
+    let mut last = js_sys::Date::now();
+    let mut report = |bytes: f64, rows: f64, force: bool| {
         let now = js_sys::Date::now();
         if force || now - last >= PROGRESS_MS {
             last = now;
             let msg = message("progress", id);
-            set(&msg, "phase", &phase.into());
+            set(&msg, "phase", &"parse".into());
             set(&msg, "bytes", &bytes.into());
             set(&msg, "total", &total.into());
             set(&msg, "rows", &rows.into());
@@ -158,32 +200,66 @@ fn import(
         }
     };
 
-    let reader = FileReaderSync::new().map_err(|_| cannot_read(&name))?;
-    let mut bytes = vec![0u8; total as usize];
-    let mut at = 0.0;
-    while at < total {
-        let end = (at + CHUNK).min(total);
-        let blob = file
-            .slice_with_f64_and_f64(at, end)
-            .map_err(|_| cannot_read(&name))?;
-        let chunk = reader
-            .read_as_array_buffer(&blob)
-            .map_err(|_| cannot_read(&name))?;
-        Uint8Array::new(&chunk).copy_to(&mut bytes[at as usize..end as usize]);
-        at = end;
-        report("read", at, 0.0, false);
-    }
-    let read_ms = js_sys::Date::now() - started;
-
-    let result = read_bytes_with_progress(&name, &bytes, &opts, &mut |p| {
-        report("parse", p.bytes as f64, p.rows as f64, false)
-    })
-    .map_err(|e| e.to_string())?;
-    // The table holds its own copy of the text: free the file's bytes
-    // before the buffer for the page is filled.
+    let mut reader = TextReader::new(&name, &opts).expect_bytes(total as usize);
+    // One buffer for every slice: the file is never in memory at once.
+    let mut bytes: Vec<u8> = Vec::new();
+    let (mut read_ms, mut parse_ms) = (0.0, 0.0);
+    let mut rows = 0.0;
+    let result = 'file: loop {
+        let mut at = 0.0;
+        let mut next =
+            Some(read_slice(file, 0.0, CHUNK.min(total)).map_err(|_| cannot_read(&name))?);
+        while let Some(pending) = next.take() {
+            let waited = js_sys::Date::now();
+            let chunk = pending.await.map_err(|_| cannot_read(&name))?;
+            read_ms += js_sys::Date::now() - waited;
+            let chunk = Uint8Array::new(&chunk);
+            let from = at;
+            at += f64::from(chunk.length());
+            if at < total {
+                next = Some(
+                    read_slice(file, at, (at + CHUNK).min(total))
+                        .map_err(|_| cannot_read(&name))?,
+                );
+            }
+            bytes.resize(chunk.length() as usize, 0);
+            chunk.copy_to(&mut bytes);
+            let mut fed = Fed::More;
+            for piece in bytes.chunks(PIECE) {
+                let parsing = js_sys::Date::now();
+                fed = reader
+                    .feed(piece, &mut |p| {
+                        rows = p.rows as f64;
+                        report(from.max(p.bytes as f64), rows, false)
+                    })
+                    .map_err(|e| e.to_string())?;
+                parse_ms += js_sys::Date::now() - parsing;
+                if fed == Fed::Rewind {
+                    break;
+                }
+                // Chromium copies a blob read into its ArrayBuffer in tasks
+                // on this thread: without a task break now and then, the
+                // next slice's read stalls until this one is parsed.
+                let _ = yield_now().await;
+            }
+            if fed == Fed::Rewind {
+                // Not the encoding the start suggested: read it all again.
+                continue 'file;
+            }
+            report(at, rows, false);
+        }
+        let parsing = js_sys::Date::now();
+        let finished = reader
+            .finish(&mut |p| report(total, p.rows as f64, false))
+            .map_err(|e| e.to_string())?;
+        parse_ms += js_sys::Date::now() - parsing;
+        match finished {
+            Finished::Done(r) => break 'file *r,
+            Finished::Rewind => continue 'file,
+        }
+    };
     drop(bytes);
-    report("parse", total, result.table.len() as f64, true);
-    let parse_ms = js_sys::Date::now() - started - read_ms;
+    report(total, result.table.len() as f64, true);
 
     let encode_started = js_sys::Date::now();
     let buffer = Uint8Array::new_with_length(result.encoded_len() as u32);
