@@ -585,9 +585,9 @@ impl Orders {
         if qty_col.is_some() {
             out.quantities = vec![1.0; next as usize];
         }
-        for d in 0..4 {
-            if want_cols[d].is_some() {
-                out.labels[d] = vec![NO_LABEL; next as usize];
+        for (labels, col) in out.labels.iter_mut().zip(want_cols) {
+            if col.is_some() {
+                *labels = vec![NO_LABEL; next as usize];
             }
         }
         // Entries are in row order, so each order's rows stay in file order.
@@ -600,9 +600,8 @@ impl Orders {
                 if let Some(q) = out.quantities.get_mut(i) {
                     *q = qty;
                 }
-                for d in 0..4 {
-                    if let (Some(l), Some(&id)) = (out.labels[d].get_mut(i), entry_labels[d].get(e))
-                    {
+                for (labels, ids) in out.labels.iter_mut().zip(&entry_labels) {
+                    if let (Some(l), Some(&id)) = (labels.get_mut(i), ids.get(e)) {
                         *l = id;
                     }
                 }
