@@ -19,7 +19,7 @@ use leptos::prelude::*;
 type Translate = fn(&str, Lang) -> String;
 
 /// Where loading the chunk stands.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy)]
 enum Load {
     NotStarted,
     Loading,
