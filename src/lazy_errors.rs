@@ -1,24 +1,28 @@
 //! The Chinese error translations (`error_text`, `failure_text` and the
 //! core's error templates they match) as a wasm chunk of their own: they
-//! were about 8 KB of the gzipped first load, and the home page shows no
-//! error (issue 11's 250 KB budget). Calculator pages are chunks already
-//! and call `error_text` directly; what the main module shows (the page
-//! error boundary, the storage banner) goes through [`error_in`] here.
+//! were 19 KB of the gzipped first load (258.2 -> 239.0 KB), and the home
+//! page shows no error (issue 11's 250 KB budget). Calculator pages are
+//! chunks already and call `error_text` directly; what the main module
+//! shows (the page error boundary, saving and workspace problems) goes
+//! through [`error_in`] here.
 //!
-//! A Chinese reader gets the chunk right after start ([`provide`]), so an
-//! error is translated when it appears, offline too (the service worker
-//! precaches every chunk). Should an error come before the chunk, its line
-//! stays empty until the chunk is in, then shows translated: never a flash
-//! of English. Only if the chunk cannot load at all is the core's English
-//! message shown, as it is to English readers.
+//! A Chinese reader gets the chunk with the first page that can show an
+//! error ([`preload`]: every page but home), so an error is translated when
+//! it appears, offline too (the service worker precaches every chunk).
+//! Should an error come before the chunk, its line stays empty until the
+//! chunk is in, then shows translated: never a flash of English. Only if
+//! the chunk cannot load at all is the core's English message shown, as it
+//! is to English readers.
 
 use crate::i18n::Lang;
 use leptos::prelude::*;
 
 /// `error_text::error_in`, called through the chunk.
+#[cfg(target_arch = "wasm32")]
 type Translate = fn(&str, Lang) -> String;
 
 /// Where loading the chunk stands.
+#[cfg(target_arch = "wasm32")]
 #[derive(Clone, Copy)]
 enum Load {
     NotStarted,
@@ -27,6 +31,7 @@ enum Load {
     Failed,
 }
 
+#[cfg(target_arch = "wasm32")]
 thread_local! {
     static LOAD: ArcRwSignal<Load> = ArcRwSignal::new(Load::NotStarted);
 }
@@ -98,12 +103,22 @@ pub fn error_in(error: &str, lang: Lang) -> String {
     }
 }
 
-/// Loads the chunk whenever the reader's language is Chinese, at start
-/// and on switching, so it is in before any error needs it.
+/// Loads the chunk for a Chinese reader. Every page but home calls it
+/// as it opens (`lazy_routes`): pages are where errors show, and the home
+/// page loads no chunk at all (tests/e2e/split.test.mjs).
+pub fn preload(lang: Lang) {
+    if lang != Lang::En {
+        start_loading();
+    }
+}
+
+/// Loads the chunk when the reader switches to Chinese after start.
 pub fn provide(app: crate::state::AppState) {
-    Effect::new(move |_| {
-        if app.lang.get() != Lang::En {
-            start_loading();
+    Effect::new(move |before: Option<Lang>| {
+        let lang = app.lang.get();
+        if before.is_some_and(|b| b != lang) {
+            preload(lang);
         }
+        lang
     });
 }

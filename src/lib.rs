@@ -50,7 +50,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::with_samples(initial_lang());
     provide_context(state);
     persist::provide(state);
-    // The error translations are a chunk: in before an error needs them.
+    // The error translations are a chunk: loaded on switching to Chinese.
     lazy_errors::provide(state);
     // The samples are files, not part of this wasm (sample_files.rs).
     leptos::task::spawn_local(sample_files::load(state));
