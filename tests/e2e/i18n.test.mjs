@@ -146,7 +146,7 @@ test("the data-quality warnings are in the reader's language", async () => {
 });
 
 // The error translations are a wasm chunk of their own (src/lazy_errors.rs),
-// loaded right after start for a Chinese reader. An error that comes before
+// loaded with a Chinese reader's first page other than home. An error that comes before
 // the chunk shows nothing until the chunk is in, then the whole sentence in
 // the reader's language: never the core's English ("周一: not found").
 test("an error shown before the error translations loaded appears in zh-TW, never in English", async () => {
@@ -167,7 +167,7 @@ test("an error shown before the error translations loaded appears in zh-TW, neve
   await page.goto(env.server.url + "/workspaces");
   await ready(page);
   const error = await openMissingWorkspace(page, "周一");
-  // A zh-TW reader's start asked for the chunk; it is still held.
+  // Opening the page asked for the chunk; it is still held.
   assert.equal(asked, 1);
   await page.waitForTimeout(500);
   assert.equal((await error.textContent()).trim(), "");
