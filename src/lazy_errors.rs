@@ -1,6 +1,6 @@
 //! The Chinese error translations (`error_text`, `failure_text` and the
 //! core's error templates they match) as a wasm chunk of their own: they
-//! were 19 KB of the gzipped first load (258.2 -> 239.0 KB), and the home
+//! were 19 KB of the gzipped first load (258.2 -> 239.1 KB), and the home
 //! page shows no error (issue 11's 250 KB budget). Calculator pages are
 //! chunks already and call `error_text` directly; what the main module
 //! shows (the page error boundary, saving and workspace problems) goes
