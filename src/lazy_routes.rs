@@ -25,6 +25,8 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
+                // Pages show errors: their translations load with them.
+                crate::lazy_errors::preload(crate::state::use_app().lang.get_untracked());
                 view! { <AfterSamples><$($page)::+ /></AfterSamples> }.into_any()
             }
         }

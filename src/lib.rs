@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod i18n_keep;
 pub mod i18n_tw;
 pub mod import_worker;
+pub mod lazy_errors;
 pub mod lazy_routes;
 pub mod learn_tw;
 pub mod metric_text;
@@ -49,6 +50,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::with_samples(initial_lang());
     provide_context(state);
     persist::provide(state);
+    // The error translations are a chunk: loaded on switching to Chinese.
+    lazy_errors::provide(state);
     // The samples are files, not part of this wasm (sample_files.rs).
     leptos::task::spawn_local(sample_files::load(state));
     Effect::new(move |_| {

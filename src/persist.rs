@@ -85,7 +85,13 @@ impl PersistError {
             PersistError::Quota => k.quota_full.to_string(),
             PersistError::Unavailable => k.storage_unavailable.to_string(),
             PersistError::Other(m) => {
-                format!("{}{}", k.save_failed, crate::error_text::error_in(m, lang))
+                // Nothing until the error translations are in (lazy_errors).
+                let said = crate::lazy_errors::error_in(m, lang);
+                if said.is_empty() && !m.is_empty() {
+                    said
+                } else {
+                    format!("{}{}", k.save_failed, said)
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
         <div class="error-view" role="alert">
             <h2>{move || app.lang.get().t().error_title}</h2>
             <ul>
-                {move || errors.get().into_iter().map(|(_, e)| view! { <li>{crate::error_text::error_in(&e.to_string(), app.lang.get())}</li> }).collect_view()}
+                {move || errors.get().into_iter().map(|(_, e)| view! { <li>{crate::lazy_errors::error_in(&e.to_string(), app.lang.get())}</li> }).collect_view()}
             </ul>
             <p>{move || app.lang.get().t().error_keep_data}</p>
         </div>

@@ -112,3 +112,35 @@ export async function fullPageShot(page, file) {
   await page.evaluate(() => document.querySelectorAll("main .panel").forEach((p) => { p.style.contentVisibility = "visible"; }));
   await page.screenshot({ path: file, fullPage: true });
 }
+
+// On /workspaces: saves the current work as workspace `name`, deletes it
+// behind the page's back (as another tab would), then opens it, so the
+// page shows the "workspace not found" error. Returns that error's element.
+export async function openMissingWorkspace(page, name) {
+  await page.locator('[data-testid="save-as-name"]').fill(name);
+  await page.locator('[data-testid="save-as"]').click();
+  const row = page.locator(`[data-testid="workspace-row"][data-name="${name}"]`);
+  await row.waitFor();
+  await page.evaluate(
+    (name) =>
+      new Promise((resolve, reject) => {
+        const req = indexedDB.open("opscalc");
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction("workspaces", "readwrite");
+          tx.objectStore("workspaces").delete(name);
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    name,
+  );
+  await row.locator('[data-testid="workspace-open"]').click();
+  const error = page.locator('[data-testid="workspace-error"]');
+  await error.waitFor({ state: "attached" });
+  return error;
+}

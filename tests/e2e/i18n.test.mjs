@@ -10,7 +10,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { openPage, ready, shots, serveAndLaunch } from "./helpers.mjs";
+import { openMissingWorkspace, openPage, ready, shots, serveAndLaunch } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 
@@ -142,5 +142,50 @@ test("the data-quality warnings are in the reader's language", async () => {
     .locator('[data-testid="warnings"] li', { hasText: "extra.csv: 1 rows have more cells than the header (first: row 2, 1 extra); the extra cells are ignored" })
     .waitFor({ timeout: 15000 });
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// The error translations are a wasm chunk of their own (src/lazy_errors.rs),
+// loaded with a Chinese reader's first page other than home. An error that comes before
+// the chunk shows nothing until the chunk is in, then the whole sentence in
+// the reader's language: never the core's English ("周一: not found").
+test("an error shown before the error translations loaded appears in zh-TW, never in English", async () => {
+  // No service worker, so the chunk comes from the network, where it is held.
+  const context = await env.browser.newContext({ locale: "zh-TW", serviceWorkers: "block" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  let release;
+  const held = new Promise((r) => (release = r));
+  let asked = 0;
+  await page.route(/\/split_opscalc_error_texts-[0-9a-f]+\.wasm$/, async (route) => {
+    asked += 1;
+    await held;
+    await route.continue();
+  });
+  await page.goto(env.server.url + "/workspaces");
+  await ready(page);
+  const error = await openMissingWorkspace(page, "周一");
+  // Opening the page asked for the chunk; it is still held.
+  assert.equal(asked, 1);
+  await page.waitForTimeout(500);
+  assert.equal((await error.textContent()).trim(), "");
+  release();
+  await page.waitForFunction(() => document.querySelector('[data-testid="workspace-error"]').textContent.trim() !== "");
+  assert.equal((await error.textContent()).trim(), "儲存到此瀏覽器失敗：找不到工作區「周一」。");
+  await page.screenshot({ path: path.join(shots, "i18n-error-zh-tw.png") });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an English reader never loads the error translations", async () => {
+  const { page, context, requests } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  await page.goto(env.server.url + "/workspaces");
+  await ready(page);
+  const error = await openMissingWorkspace(page, "monday");
+  await page.waitForFunction(() => document.querySelector('[data-testid="workspace-error"]').textContent.trim() !== "");
+  assert.equal((await error.textContent()).trim(), "Saving in this browser failed: monday: not found");
+  assert.deepEqual(requests.filter((u) => u.includes("split_opscalc_error_texts")), []);
   await context.close();
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startServer, launch, openPage, ready, shots, metric, repo } from "./helpers.mjs";
+import { startServer, launch, openPage, openMissingWorkspace, ready, shots, metric, repo } from "./helpers.mjs";
 
 let browser;
 before(async () => {
@@ -68,6 +68,26 @@ test("after one visit the app works offline: reload, other routes, an import", a
   await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
   assert.equal(await metric(page, "buyers"), 3);
   await page.screenshot({ path: path.join(shots, "offline-repurchase.png") });
+  assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  await context.close();
+  server.stop();
+});
+
+// The error translations are a chunk (src/lazy_errors.rs): the service
+// worker has it too, so an error shown offline is still in zh-TW.
+test("offline, an error is still in the reader's language (zh-TW)", async () => {
+  const server = await startServer();
+  const { page, context, errors } = await openPage(browser, server.url, { locale: "zh-TW" });
+  await page.goto(server.url + "/");
+  await ready(page);
+  await controlled(page);
+  await context.setOffline(true);
+  await page.goto(server.url + "/workspaces");
+  await ready(page);
+  const error = await openMissingWorkspace(page, "週二");
+  await page.waitForFunction(() => document.querySelector('[data-testid="workspace-error"]').textContent.trim() !== "");
+  assert.equal((await error.textContent()).trim(), "儲存到此瀏覽器失敗：找不到工作區「週二」。");
+  await page.screenshot({ path: path.join(shots, "offline-error-zh-tw.png") });
   assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
   await context.close();
   server.stop();
