@@ -13,16 +13,21 @@
 //! chunk is in, then shows translated: never a flash of English. Only if
 //! the chunk cannot load at all is the core's English message shown, as it
 //! is to English readers.
+//!
+//! Only with the `split` feature (Trunk's build, index.html): a wasm that
+//! wasm-split never cuts, such as the component tests', would be left with
+//! the chunk's placeholder imports and fail to load, so it links the
+//! translations in.
 
 use crate::i18n::Lang;
 use leptos::prelude::*;
 
 /// `error_text::error_in`, called through the chunk.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
 type Translate = fn(&str, Lang) -> String;
 
 /// Where loading the chunk stands.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
 #[derive(Clone, Copy)]
 enum Load {
     NotStarted,
@@ -31,7 +36,7 @@ enum Load {
     Failed,
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
 thread_local! {
     static LOAD: ArcRwSignal<Load> = ArcRwSignal::new(Load::NotStarted);
 }
@@ -39,7 +44,7 @@ thread_local! {
 /// The translator: its code and texts move into the chunk with it.
 /// `fallible`: a chunk that cannot load is an `Err`, not a panic (which
 /// would abort the app).
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
 #[leptos::wasm_split::wasm_split(
     opscalc_error_texts,
     wasm_split_path = ::leptos::wasm_split,
@@ -52,7 +57,7 @@ fn translator() -> Result<Translate, leptos::wasm_split::SplitLoaderError> {
 /// Starts loading the chunk unless it is loading or in; after a failure
 /// it tries again.
 fn start_loading() {
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "split"))]
     {
         let go = LOAD.with(|l| {
             let go = l.with_untracked(|s| matches!(s, Load::NotStarted | Load::Failed));
@@ -88,11 +93,11 @@ pub fn error_in(error: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return error.to_string();
     }
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
     {
         crate::error_text::error_in(error, lang)
     }
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "split"))]
     match LOAD.with(|l| l.get()) {
         Load::Ready(translate) => translate(error, lang),
         Load::Failed => error.to_string(),
