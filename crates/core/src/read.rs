@@ -371,25 +371,7 @@ fn read_text_with_progress(
     let has_nul = text.as_bytes().contains(&0);
     while let Some(start) = split.next_record(&mut rec) {
         let line = lines.line(start);
-        if has_nul {
-            if let Some(col) = rec.iter().position(|f| f.as_bytes().contains(&0)) {
-                let column = table.as_ref().and_then(|t| t.headers().get(col));
-                return Err(ReadError::at(
-                    name,
-                    Some(line),
-                    column.map(String::as_str),
-                    crate::notice::NUL_BYTES.en,
-                ));
-            }
-        }
-        if rec.len() > MAX_COLUMNS {
-            return Err(ReadError::at(
-                name,
-                Some(line),
-                None,
-                &crate::notice::too_many_columns(rec.len(), MAX_COLUMNS),
-            ));
-        }
+        check_record(name, line, &rec, table.as_ref(), has_nul)?;
         match &mut table {
             None => {
                 if rec.iter().all(|f| f.trim().is_empty()) {
@@ -485,6 +467,38 @@ impl<'a> LineNumbers<'a> {
         }
         (1 + self.newlines + self.crs_seen).min(u32::MAX as usize) as u32
     }
+}
+
+/// The guards every record passes, whole file or streamed: no NUL byte
+/// (binary junk), named by its column once the header is known, and no
+/// more than [`MAX_COLUMNS`] cells.
+pub(crate) fn check_record(
+    name: &str,
+    line: u32,
+    rec: &[std::borrow::Cow<str>],
+    table: Option<&Table>,
+    has_nul: bool,
+) -> Result<(), ReadError> {
+    if has_nul {
+        if let Some(col) = rec.iter().position(|f| f.as_bytes().contains(&0)) {
+            let column = table.and_then(|t| t.headers().get(col));
+            return Err(ReadError::at(
+                name,
+                Some(line),
+                column.map(String::as_str),
+                crate::notice::NUL_BYTES.en,
+            ));
+        }
+    }
+    if rec.len() > MAX_COLUMNS {
+        return Err(ReadError::at(
+            name,
+            Some(line),
+            None,
+            &crate::notice::too_many_columns(rec.len(), MAX_COLUMNS),
+        ));
+    }
+    Ok(())
 }
 
 /// How many `\n` bytes `b` holds, eight bytes at a time: the worker's wasm

@@ -28,13 +28,10 @@
 //! gathered and read whole.
 
 use crate::read::{
-    check_cells, header_row, read_spreadsheet, sample_lines, utf16_without_bom, LineNumbers,
-    PROGRESS_EVERY,
+    check_cells, check_record, header_row, read_spreadsheet, sample_lines, utf16_without_bom,
+    LineNumbers, PROGRESS_EVERY,
 };
-use crate::{
-    detect_delimiter, ReadError, ReadOptions, ReadProgress, ReadResult, Splitter, Table,
-    MAX_COLUMNS,
-};
+use crate::{detect_delimiter, ReadError, ReadOptions, ReadProgress, ReadResult, Splitter, Table};
 use encoding_rs::{CoderResult, Decoder, Encoding, GB18030, UTF_8};
 use std::borrow::Cow;
 
@@ -592,25 +589,7 @@ impl Parse {
             cut = split.position();
             let line = (self.lines_before + lines.line(start) as usize).min(u32::MAX as usize);
             let line = line as u32;
-            if has_nul {
-                if let Some(col) = rec.iter().position(|f| f.as_bytes().contains(&0)) {
-                    let column = self.table.as_ref().and_then(|t| t.headers().get(col));
-                    return Err(ReadError::at(
-                        name,
-                        Some(line),
-                        column.map(String::as_str),
-                        crate::notice::NUL_BYTES.en,
-                    ));
-                }
-            }
-            if rec.len() > MAX_COLUMNS {
-                return Err(ReadError::at(
-                    name,
-                    Some(line),
-                    None,
-                    &crate::notice::too_many_columns(rec.len(), MAX_COLUMNS),
-                ));
-            }
+            check_record(name, line, &rec, self.table.as_ref(), has_nul)?;
             match &mut self.table {
                 None => {
                     if rec.iter().all(|f| f.trim().is_empty()) {
