@@ -584,7 +584,8 @@ mod imp {
             (job.on_done)(Err(get("message").as_string().unwrap_or_default()));
             return;
         }
-        // For the benchmark: the worker's peak memory and timings.
+        note_worker_memory(&get("memoryBytes"));
+        // For the benchmark: the worker's memory and timings.
         if let Some(w) = web_sys::window() {
             let stats = Object::new();
             for k in ["memoryBytes", "readMs", "parseMs", "encodeMs"] {
@@ -609,6 +610,21 @@ mod imp {
         let b = Uint8Array::from(bytes);
         set(&msg, "request", &b.buffer());
         post(r, msg, Some(Array::of1(&b.buffer())));
+    }
+
+    /// For the benchmark: the largest wasm memory the engine worker has
+    /// reported (an import's table, then the orders and views built on
+    /// it), as `window.opscalcWorkerPeakBytes`.
+    fn note_worker_memory(bytes: &JsValue) {
+        let (Some(w), Some(bytes)) = (web_sys::window(), bytes.as_f64()) else {
+            return;
+        };
+        let key = JsValue::from_str("opscalcWorkerPeakBytes");
+        let before = Reflect::get(&w, &key)
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let _ = Reflect::set(&w, &key, &bytes.max(before).into());
     }
 
     fn record_timings(timings: &[(String, f64)]) {
@@ -691,6 +707,7 @@ mod imp {
                 }),
                 Some("reply") => {
                     let id = get("id").as_f64().unwrap_or(-1.0) as u32;
+                    note_worker_memory(&get("memoryBytes"));
                     let bytes = Uint8Array::new(&get("reply")).to_vec();
                     on_reply_message(id, &bytes);
                 }

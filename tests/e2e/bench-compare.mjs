@@ -134,7 +134,7 @@ await measure("opscalc", async (context) => {
     after,
     ms: r.ms,
     values: Object.fromEntries(["buyers", "repeat_buyers", "orders", "repeat_orders", "user_repurchase_rate", "order_repurchase_rate"].map((k) => [k, m[k] === undefined || m[k] === "" ? null : Number(m[k])])),
-    phases: { worker_read_ms: r.worker_read_ms, worker_parse_ms: r.worker_parse_ms, engine_orders_build_ms: r.engine_orders_build_ms, engine_repurchase_views_ms: r.engine_repurchase_views_ms, page_table_decode_ms: r.page_table_decode_ms, longest_task_ms: r.longest_task_ms, js_heap_mb: r.js_heap_mb, wasm_memory_mb: r.wasm_memory_mb, worker_memory_mb: r.worker_memory_mb },
+    phases: { worker_read_ms: r.worker_read_ms, worker_parse_ms: r.worker_parse_ms, engine_orders_build_ms: r.engine_orders_build_ms, engine_repurchase_views_ms: r.engine_repurchase_views_ms, page_table_decode_ms: r.page_table_decode_ms, longest_task_ms: r.longest_task_ms, js_heap_mb: r.js_heap_mb, wasm_memory_mb: r.wasm_memory_mb, worker_memory_mb: r.worker_memory_mb, worker_peak_memory_mb: r.worker_peak_memory_mb, worker_encode_ms: r.worker_encode_ms },
   };
 });
 

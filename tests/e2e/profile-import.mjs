@@ -41,19 +41,21 @@ try {
     const { result: { profile } } = await send(s, "Profiler.stop");
     const self = new Map();
     const dt = new Map(profile.nodes.map((n) => [n.id, n]));
+    // Milliseconds per sampled node (timeDeltas[i] precedes samples[i]).
     const counts = new Map();
-    for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+    profile.samples.forEach((id, i) => counts.set(id, (counts.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000));
     let total = 0;
+    const other = {};
     for (const [id, c] of counts) {
       const n = dt.get(id);
       const name = n.callFrame.functionName || `(anonymous ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber})`;
-      if (name === "(idle)" || name === "(program)") continue;
+      if (name === "(idle)" || name === "(program)") { other[name] = Math.round((other[name] ?? 0) + c); continue; }
       self.set(name, (self.get(name) ?? 0) + c);
       total += c;
     }
     const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 40);
-    console.log(`== ${url}: ${total} samples (${result.ms} ms import to numbers)`);
-    for (const [name, c] of top) console.log(`${(100 * c / total).toFixed(1).padStart(5)}%  ${name.slice(0, 150)}`);
+    console.log(`== ${url}: ${Math.round(total)} ms in code, ${JSON.stringify(other)} (${result.ms} ms import to numbers)`);
+    for (const [name, c] of top) console.log(`${(100 * c / total).toFixed(1).padStart(5)}% ${String(Math.round(c)).padStart(5)} ms  ${name.slice(0, 150)}`);
   }
 } finally {
   await browser.close();

@@ -7,7 +7,7 @@
 //! Prints, per run, the CPU seconds (user + system, from /proc, so Linux
 //! only) of `read_bytes`, `Orders::build` and `repurchase`, and the numbers
 //! so runs of two builds can be checked to agree. Steps: `build` (with
-//! labels), `build_unlabelled`, `build_category` and `views` (what the engine runs for the
+//! labels), `build_unlabelled`, `build_category`, `views` and `views_category` (what the engine runs for the
 //! repurchase page: orders without labels, repurchase without the buyer
 //! list), `label`, `repurchase`, `repurchase:DIMENSION`, `memory`.
 
@@ -75,6 +75,15 @@ fn main() {
                 "views" => {
                     opscalc_core::repurchase_without_buyers(&orders, &RepurchaseOptions::default())
                         .expect("repurchase");
+                }
+                "views_category" => {
+                    // The app's repurchase page: its breakdown defaults to
+                    // category.
+                    let opts = RepurchaseOptions {
+                        by: Some(opscalc_core::Dimension::Category),
+                        ..RepurchaseOptions::default()
+                    };
+                    opscalc_core::repurchase_without_buyers(&orders, &opts).expect("repurchase");
                 }
                 "memory" => {
                     let o =

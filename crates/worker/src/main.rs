@@ -12,7 +12,7 @@
 //!
 //! Messages in: `{type: "put", meta, buffer}`, `{type: "call", id, request}`,
 //! `{type: "import", id, file, meta, encoding?, sheet?}`. Out:
-//! `{type: "ready"}`, `{type: "reply", id, reply}`,
+//! `{type: "ready"}`, `{type: "reply", id, reply, memoryBytes}`,
 //! `{type: "progress", id, phase, bytes, total, rows}`,
 //! `{type: "done", id, buffer, readMs, parseMs, encodeMs, memoryBytes}`,
 //! `{type: "error", id, message}`.

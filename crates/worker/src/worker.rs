@@ -66,13 +66,7 @@ fn finish_import(out: &DedicatedWorkerGlobalScope, id: f64, result: Result<Impor
                 set(&msg, "readMs", &done.read_ms.into());
                 set(&msg, "parseMs", &done.parse_ms.into());
                 set(&msg, "encodeMs", &done.encode_ms.into());
-                // wasm memory only grows, so its size now is the peak.
-                let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-                let bytes = memory
-                    .buffer()
-                    .unchecked_into::<js_sys::ArrayBuffer>()
-                    .byte_length();
-                set(&msg, "memoryBytes", &f64::from(bytes).into());
+                set(&msg, "memoryBytes", &memory_bytes().into());
                 let _ = out.post_message_with_transfer(&msg, &Array::of1(&done.buffer));
             }
             Err(e) => {
@@ -119,6 +113,9 @@ fn call(out: &DedicatedWorkerGlobalScope, id: f64, data: &JsValue) {
     let buffer = Uint8Array::from(reply.as_slice());
     let msg = message("reply", id);
     set(&msg, "reply", &buffer.buffer());
+    // The engine's orders and views come on top of the import's table:
+    // the page keeps the largest figure (the benchmark's peak memory).
+    set(&msg, "memoryBytes", &memory_bytes().into());
     let _ = out.post_message_with_transfer(&msg, &Array::of1(&buffer.buffer()));
 }
 
@@ -280,6 +277,17 @@ async fn import(
         parse_ms,
         encode_ms,
     })
+}
+
+/// The size of this worker's wasm memory. It only grows, so its size now
+/// is the peak so far.
+fn memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let bytes = memory
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    f64::from(bytes)
 }
 
 fn cannot_read(name: &str) -> String {
