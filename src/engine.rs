@@ -588,7 +588,14 @@ mod imp {
         // For the benchmark: the worker's memory and timings.
         if let Some(w) = web_sys::window() {
             let stats = Object::new();
-            for k in ["memoryBytes", "readMs", "parseMs", "encodeMs"] {
+            for k in [
+                "memoryBytes",
+                "readMs",
+                "parseMs",
+                "copyMs",
+                "yieldMs",
+                "encodeMs",
+            ] {
                 set(&stats, k, &get(k));
             }
             set(

@@ -239,18 +239,21 @@ fn put_strs(out: &mut dyn FnMut(&[u8]), list: &[String]) {
 
 fn put_u32s(out: &mut dyn FnMut(&[u8]), list: &[u32]) {
     out(&(list.len() as u32).to_le_bytes());
-    // In blocks: one call per 64 KiB, not per number.
-    let mut block = Vec::with_capacity(BLOCK * 4);
+    // In blocks: one call per 1 MiB, not per number. Writing into a block
+    // of fixed size (not pushing four bytes at a time) compiles to a plain
+    // copy on little-endian machines: the cell offsets of a million-row
+    // table are 44 MB.
+    let mut block = vec![0u8; BLOCK * 4];
     for chunk in list.chunks(BLOCK) {
-        block.clear();
-        for v in chunk {
-            block.extend_from_slice(&v.to_le_bytes());
+        let bytes = &mut block[..chunk.len() * 4];
+        for (b, v) in bytes.chunks_exact_mut(4).zip(chunk) {
+            b.copy_from_slice(&v.to_le_bytes());
         }
-        out(&block);
+        out(bytes);
     }
 }
 
-const BLOCK: usize = 16_384;
+const BLOCK: usize = 1 << 18;
 
 struct Reader<'a> {
     len: usize,

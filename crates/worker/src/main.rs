@@ -1,8 +1,10 @@
 //! The engine worker. It holds the page's tables in an
 //! [`opscalc_core::Engine`] and answers calculation requests; it also
-//! imports files: the page hands it a `File`, it reads 8 MB slices with
-//! `Blob.arrayBuffer()` (the browser reads the next slice while this one is
-//! parsed) and feeds them to the core's `TextReader`, so a text file is
+//! imports files: the page hands it a `File`, a helper worker
+//! (`read-worker.js`, on the other core) reads it in 8 MB slices with
+//! `Blob.arrayBuffer()` and transfers them here, a few ahead of the parse
+//! (where no helper starts, this worker reads them itself), and it feeds
+//! them to the core's `TextReader`, so a text file is
 //! never held whole; it keeps the table and hands the page the encoded
 //! table as one transferable buffer. `readMs` in "done" is the time spent
 //! waiting for slices (reading the parse did not hide), `parseMs` the time
@@ -14,7 +16,7 @@
 //! `{type: "import", id, file, meta, encoding?, sheet?}`. Out:
 //! `{type: "ready"}`, `{type: "reply", id, reply, memoryBytes}`,
 //! `{type: "progress", id, phase, bytes, total, rows}`,
-//! `{type: "done", id, buffer, readMs, parseMs, encodeMs, memoryBytes}`,
+//! `{type: "done", id, buffer, readMs, parseMs, copyMs, yieldMs, encodeMs, memoryBytes}`,
 //! `{type: "error", id, message}`.
 
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,8 @@ use opscalc_core::{
     Reply, TextReader,
 };
 use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -66,6 +68,8 @@ fn finish_import(out: &DedicatedWorkerGlobalScope, id: f64, result: Result<Impor
                 set(&msg, "readMs", &done.read_ms.into());
                 set(&msg, "parseMs", &done.parse_ms.into());
                 set(&msg, "encodeMs", &done.encode_ms.into());
+                set(&msg, "copyMs", &done.copy_ms.into());
+                set(&msg, "yieldMs", &done.yield_ms.into());
                 set(&msg, "memoryBytes", &memory_bytes().into());
                 let _ = out.post_message_with_transfer(&msg, &Array::of1(&done.buffer));
             }
@@ -127,6 +131,12 @@ struct Imported {
     read_ms: f64,
     /// Time spent decoding and parsing.
     parse_ms: f64,
+    /// Time spent copying slices into wasm memory.
+    copy_ms: f64,
+    /// Time spent in task breaks (the browser's own tasks on this thread,
+    /// among them copying the next slice out of the file).
+    yield_ms: f64,
+    /// Time spent encoding the table for the page.
     encode_ms: f64,
 }
 
@@ -154,6 +164,149 @@ fn yield_now() -> JsFuture {
 fn read_slice(file: &File, from: f64, to: f64) -> Result<JsFuture, ()> {
     let blob = file.slice_with_f64_and_f64(from, to).map_err(|_| ())?;
     Ok(JsFuture::from(blob.array_buffer()))
+}
+
+/// Slices the engine has not taken yet, and the engine's wait for one.
+#[derive(Default)]
+struct Inbox {
+    arrived: VecDeque<JsValue>,
+    waiting: Option<js_sys::Function>,
+}
+
+/// A helper worker (`read-worker.js`) that reads the file in slices and
+/// transfers them here. Chromium copies a blob read into its buffer in
+/// tasks on the reading thread; on this thread that cost a quarter of a
+/// million-row import, on the helper's it runs on the other core while
+/// this one parses. Dropped, it stops.
+struct SliceReader {
+    worker: web_sys::Worker,
+    inbox: Rc<RefCell<Inbox>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(JsValue)>,
+}
+
+/// Slices read ahead of the parse: enough that one is always waiting, few
+/// enough to hold little memory (three 8 MB buffers).
+const AHEAD: f64 = 3.0;
+
+impl SliceReader {
+    /// Starts reading `file`; `None` where a worker cannot start one (the
+    /// caller then reads the slices itself).
+    fn start(file: &File) -> Option<SliceReader> {
+        let worker = web_sys::Worker::new("./read-worker.js").ok()?;
+        let inbox = Rc::new(RefCell::new(Inbox::default()));
+        let to = inbox.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let mut inbox = to.borrow_mut();
+            inbox.arrived.push_back(ev.data());
+            if let Some(resolve) = inbox.waiting.take() {
+                let next = inbox.arrived.pop_front().unwrap_or(JsValue::NULL);
+                drop(inbox);
+                let _ = resolve.call1(&JsValue::NULL, &next);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // A script that fails to load (an old service worker's cache)
+        // would leave the import waiting: treat it as a failed read.
+        let to = inbox.clone();
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            let failed = Object::new();
+            set(&failed, "notStarted", &true.into());
+            let mut inbox = to.borrow_mut();
+            inbox.arrived.push_back(failed.into());
+            if let Some(resolve) = inbox.waiting.take() {
+                let next = inbox.arrived.pop_front().unwrap_or(JsValue::NULL);
+                drop(inbox);
+                let _ = resolve.call1(&JsValue::NULL, &next);
+            }
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let msg = Object::new();
+        set(&msg, "file", file);
+        set(&msg, "chunk", &CHUNK.into());
+        set(&msg, "ahead", &AHEAD.into());
+        worker.post_message(&msg).ok()?;
+        Some(SliceReader {
+            worker,
+            inbox,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    /// The next slice, in file order; `Err` when the file could not be
+    /// read, or the reader itself did not start (`Err(true)`).
+    async fn next(&self) -> Result<Uint8Array, bool> {
+        let ready = self.inbox.borrow_mut().arrived.pop_front();
+        let msg = match ready {
+            Some(m) => m,
+            None => {
+                let inbox = self.inbox.clone();
+                let promise = js_sys::Promise::new(&mut |resolve, _| {
+                    inbox.borrow_mut().waiting = Some(resolve);
+                });
+                JsFuture::from(promise).await.map_err(|_| false)?
+            }
+        };
+        let buffer = get(&msg, "buffer");
+        if !buffer.is_object() {
+            return Err(get(&msg, "notStarted").is_truthy());
+        }
+        // Taken: the reader may read one more.
+        let next = Object::new();
+        set(&next, "type", &"next".into());
+        let _ = self.worker.post_message(&next);
+        Ok(Uint8Array::new(&buffer))
+    }
+}
+
+impl Drop for SliceReader {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// Where the slices come from: the helper reader, or this thread's own
+/// reads (one ahead) where no helper starts.
+enum Slices {
+    Helper(SliceReader),
+    Own(Option<JsFuture>),
+}
+
+impl Slices {
+    fn start(file: &File, total: f64) -> Result<Slices, ()> {
+        match SliceReader::start(file) {
+            Some(r) => Ok(Slices::Helper(r)),
+            None => Ok(Slices::Own(Some(read_slice(file, 0.0, CHUNK.min(total))?))),
+        }
+    }
+
+    /// The slice at `at` (slices are taken in order, from 0).
+    async fn next(&mut self, file: &File, at: f64, total: f64) -> Result<Uint8Array, ()> {
+        if let Slices::Helper(r) = self {
+            match r.next().await {
+                Ok(chunk) => return Ok(chunk),
+                // The helper's script did not load (an offline copy from
+                // before it existed): read on this thread from here on.
+                Err(true) => {
+                    *self = Slices::Own(Some(read_slice(file, at, (at + CHUNK).min(total))?))
+                }
+                Err(false) => return Err(()),
+            }
+        }
+        match self {
+            Slices::Helper(_) => Err(()),
+            Slices::Own(pending) => {
+                let chunk = pending.take().ok_or(())?.await.map_err(|_| ())?;
+                let chunk = Uint8Array::new(&chunk);
+                let end = at + f64::from(chunk.length());
+                if end < total {
+                    *pending = Some(read_slice(file, end, (end + CHUNK).min(total))?);
+                }
+                Ok(chunk)
+            }
+        }
+    }
 }
 
 /// Reads and parses one file slice by slice (text never held whole; a
@@ -200,27 +353,28 @@ async fn import(
     let mut reader = TextReader::new(&name, &opts).expect_bytes(total as usize);
     // One buffer for every slice: the file is never in memory at once.
     let mut bytes: Vec<u8> = Vec::new();
-    let (mut read_ms, mut parse_ms) = (0.0, 0.0);
+    let (mut read_ms, mut parse_ms, mut copy_ms, mut yield_ms) = (0.0, 0.0, 0.0, 0.0);
     let mut rows = 0.0;
     let result = 'file: loop {
         let mut at = 0.0;
-        let mut next =
-            Some(read_slice(file, 0.0, CHUNK.min(total)).map_err(|_| cannot_read(&name))?);
-        while let Some(pending) = next.take() {
+        let mut slices = Slices::start(file, total).map_err(|_| cannot_read(&name))?;
+        while at < total {
             let waited = js_sys::Date::now();
-            let chunk = pending.await.map_err(|_| cannot_read(&name))?;
+            let chunk = slices
+                .next(file, at, total)
+                .await
+                .map_err(|_| cannot_read(&name))?;
             read_ms += js_sys::Date::now() - waited;
-            let chunk = Uint8Array::new(&chunk);
             let from = at;
             at += f64::from(chunk.length());
-            if at < total {
-                next = Some(
-                    read_slice(file, at, (at + CHUNK).min(total))
-                        .map_err(|_| cannot_read(&name))?,
-                );
+            if chunk.length() == 0 {
+                // The file shrank after it was chosen.
+                return Err(cannot_read(&name));
             }
+            let copying = js_sys::Date::now();
             bytes.resize(chunk.length() as usize, 0);
             chunk.copy_to(&mut bytes);
+            copy_ms += js_sys::Date::now() - copying;
             let mut fed = Fed::More;
             for piece in bytes.chunks(PIECE) {
                 let parsing = js_sys::Date::now();
@@ -234,10 +388,13 @@ async fn import(
                 if fed == Fed::Rewind {
                     break;
                 }
-                // Chromium copies a blob read into its ArrayBuffer in tasks
-                // on this thread: without a task break now and then, the
-                // next slice's read stalls until this one is parsed.
+                // A task break now and then: calls for other tables are
+                // answered meanwhile, and where this thread reads the
+                // slices itself, Chromium copies them in tasks on this
+                // thread (without breaks the next read would stall).
+                let yielding = js_sys::Date::now();
                 let _ = yield_now().await;
+                yield_ms += js_sys::Date::now() - yielding;
             }
             if fed == Fed::Rewind {
                 // Not the encoding the start suggested: read it all again.
@@ -275,6 +432,8 @@ async fn import(
         buffer: buffer.buffer().into(),
         read_ms,
         parse_ms,
+        copy_ms,
+        yield_ms,
         encode_ms,
     })
 }
