@@ -6,7 +6,7 @@
 // bench-compare.mjs times OpsCalc through the same two functions.
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
-import { startServer, launch, openPage, ready } from "./helpers.mjs";
+import { startServer, launch, openPage, ready, importFile } from "./helpers.mjs";
 
 // Opens a calculator page of the app served at `base`, ready for a file,
 // with a CDP session for its metrics.
@@ -32,8 +32,7 @@ export async function timeImport(page, cdp, file, kind = "Orders") {
     new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__long.push(Math.round(e.duration)); } }).observe({ type: "longtask", buffered: false });
   });
   const t0 = Date.now();
-  await page.locator(`section[data-kind="${kind}"] [data-testid="file-input"]`).setInputFiles(file);
-  await page.locator(`section[data-kind="${kind}"] [data-testid="data-summary"]`).filter({ hasText: name }).waitFor({ timeout: 600000 });
+  await importFile(page, file, { kind, timeout: 600000 });
   // The numbers are final when the engine has answered for the new file.
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && document.querySelector('[data-metric]')?.dataset.value !== undefined, null, { timeout: 600000 });
   const ms = Date.now() - t0;

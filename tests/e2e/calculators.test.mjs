@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { openPage, ready, shots, offsite, metric, repo, serveAndLaunch, fullPageShot } from "./helpers.mjs";
+import { openPage, ready, shots, offsite, metric, repo, serveAndLaunch, fullPageShot, summaryNames, importFile } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 
@@ -23,8 +23,7 @@ test("repurchase: sample, GBK upload, settings in the URL, excluded rows downloa
   assert.equal(await metric(page, "orders"), 303);
 
   // Upload the GBK fixture through the real file input.
-  await page.setInputFiles('[data-testid="file-input"]', fixture("orders-small-gbk.csv"));
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small-gbk.csv" }).waitFor();
+  await importFile(page, fixture("orders-small-gbk.csv"));
   assert.match(await page.textContent('[data-testid="data-summary"]'), /GB18030/);
   assert.equal(await metric(page, "buyers"), 3);
   assert.equal(await metric(page, "repeat_buyers"), 2);
@@ -67,7 +66,7 @@ test("repurchase: paste from Excel, a bad date is a clear message, manual mode",
   await page.locator("details.paste summary").click();
   await page.fill('[data-testid="paste-area"]', "Order ID\tCustomer ID\tPaid at\nA\tamy\t2024-03-01\nB\tamy\t2024-03-05\nC\tbob\t2024-03-06\n");
   await page.click('[data-testid="paste-use"]');
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "pasted data" }).waitFor();
+  await summaryNames(page, "pasted data");
   // The window starts on 03-02 (from the URL): amy's A is history, so amy is returning.
   assert.equal(await metric(page, "buyers"), 2);
   assert.equal(await metric(page, "returning_buyers"), 1);
@@ -101,8 +100,7 @@ test("lifecycle: uploaded activity gives the hand-worked reflow rate", async () 
   await page.goto(env.server.url + "/lifecycle?from=2024-03-01&to=2024-03-31&churn=30");
   await ready(page);
   await page.locator('[data-metric="reflow_rate"]').waitFor();
-  await page.locator('section[data-kind="Activity"] [data-testid="file-input"]').setInputFiles(fixture("activity-small.csv"));
-  await page.locator('section[data-kind="Activity"] [data-testid="data-summary"]').filter({ hasText: "activity-small.csv" }).waitFor();
+  await importFile(page, fixture("activity-small.csv"), { kind: "Activity" });
   // Churned on 03-01 with 30 days: u1 (last 01-01), u2 (01-31, exactly 30
   // days before), u5 (01-15) -> 3. Only u1 came back in March -> 1/3.
   assert.equal(await metric(page, "churned_users"), 3);
@@ -218,8 +216,7 @@ test("sell-through: an unknown status is asked about, never guessed", async () =
   const { page, context } = await openPage(env.browser, env.server.url);
   await page.goto(env.server.url + "/sell-through");
   await ready(page);
-  await page.locator('section[data-kind="Products"] [data-testid="file-input"]').setInputFiles(fixture("products-unknown.csv"));
-  await page.locator('section[data-kind="Products"] [data-testid="data-summary"]').filter({ hasText: "products-unknown.csv" }).waitFor();
+  await importFile(page, fixture("products-unknown.csv"), { kind: "Products" });
   // 预售 is neither online nor warehouse: B01 waits for an answer.
   await page.locator('[data-testid="unknown-statuses"]').filter({ hasText: "预售" }).waitFor();
   assert.equal(await metric(page, "online_skus"), 10);
@@ -235,8 +232,7 @@ test("traffic: a page-view log is split into visits, and edited bands are rememb
   const { page, context } = await openPage(env.browser, env.server.url, { locale: "en-US" });
   await page.goto(env.server.url + "/traffic");
   await ready(page);
-  await page.setInputFiles('[data-testid="file-input"]', fixture("pageviews-small.csv"));
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "pageviews-small.csv" }).waitFor();
+  await importFile(page, fixture("pageviews-small.csv"));
   // v1: 10:00, 10:10, 10:40 (exactly 30 min: same visit), 11:10:01 (new,
   // one page); v2 one page; v3 two pages. 7 views, 3 visitors, 4 visits,
   // 2 bounced: depth 7/4, bounce 2/4.

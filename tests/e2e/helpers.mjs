@@ -75,6 +75,22 @@ export async function ready(page) {
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 60000 });
 }
 
+// Waits until the data summary names `name` (a file's name, or "pasted
+// data"): in section `kind` of a page with several inputs, else the only
+// one. `where` is a page or a locator around the summary.
+export async function summaryNames(where, name, { kind, timeout = 30000 } = {}) {
+  const scope = kind ? `section[data-kind="${kind}"] ` : "";
+  await where.locator(`${scope}[data-testid="data-summary"]`).filter({ hasText: name }).waitFor({ timeout });
+}
+
+// Chooses `file` in the file input (of section `kind`), as a person does,
+// and waits until the data summary names it.
+export async function importFile(page, file, { kind, timeout = 30000 } = {}) {
+  const scope = kind ? `section[data-kind="${kind}"] ` : "";
+  await page.locator(`${scope}[data-testid="file-input"]`).setInputFiles(file);
+  await summaryNames(page, path.basename(file), { kind, timeout });
+}
+
 export async function metric(page, key) {
   const el = page.locator(`[data-metric="${key}"]`).first();
   await el.waitFor({ timeout: 15000 });

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { startServer, launch, openPage, ready, shots, offsite, metric, repo } from "./helpers.mjs";
+import { startServer, launch, openPage, ready, shots, offsite, metric, repo, summaryNames } from "./helpers.mjs";
 
 let server, browser, tmp;
 before(async () => {
@@ -74,7 +74,7 @@ test("unreadable files give their message, keep the data, and the page still wor
 
   // A good file imports next, and the message goes away.
   await upload(page, path.join(repo, "tests/fixtures/orders-small.csv"));
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+  await summaryNames(page, "orders-small.csv");
   assert.equal(await page.locator('[data-testid="import-error"]').count(), 0);
   assert.equal(await metric(page, "buyers"), 3);
   assert.equal(await metric(page, "repeat_buyers"), 2);
@@ -173,7 +173,7 @@ test("readable hostile files compute and name the problem in the data-quality pa
   ];
   for (const [name, warning, buyers] of cases) {
     await upload(page, hostile(name));
-    await page.locator('[data-testid="data-summary"]').filter({ hasText: name }).waitFor({ timeout: 30000 });
+    await summaryNames(page, name);
     await page.locator('[data-testid="warnings"] li', { hasText: warning }).waitFor({ timeout: 15000 });
     assert.equal(await metric(page, "buyers"), buyers, name);
   }
@@ -186,7 +186,7 @@ test("markup and script in cells are shown as text and never run", async () => {
   await page.goto(server.url + "/repurchase");
   await ready(page);
   await upload(page, hostile("html-script.csv"));
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "html-script.csv" }).waitFor();
+  await summaryNames(page, "html-script.csv");
   // Open every panel so the preview and the drill-down render the cells.
   await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
   const preview = page.locator("table.preview");

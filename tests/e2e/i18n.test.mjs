@@ -10,7 +10,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { openMissingWorkspace, openPage, ready, shots, serveAndLaunch } from "./helpers.mjs";
+import { openMissingWorkspace, openPage, ready, shots, serveAndLaunch, summaryNames } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 
@@ -119,7 +119,7 @@ test("the data-quality warnings are in the reader's language", async () => {
   // Row 2 has an extra cell: the reader warns about it.
   const csv = "订单号,买家ID,付款时间\n1,amy,2024-03-01,x\n2,amy,2024-03-09\n3,bob,2024-03-05\n";
   await page.setInputFiles('[data-testid="file-input"]', { name: "extra.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "extra.csv" }).waitFor({ timeout: 30000 });
+  await summaryNames(page, "extra.csv");
   const items = () => page.$$eval('[data-testid="warnings"] li', (els) => els.map((e) => e.textContent.trim()));
   const cases = [
     ["zh-CN", "extra.csv：1 行的单元格比表头多（第一处：第 2 行，多 1 个）；多出的单元格已忽略。"],

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startServer, launch, openPage, ready, shots, metric, repo } from "./helpers.mjs";
+import { startServer, launch, openPage, ready, shots, metric, repo, summaryNames, importFile } from "./helpers.mjs";
 
 let server, browser, big;
 before(async () => {
@@ -105,7 +105,7 @@ test("more excluded rows than an answer lists: exact counts, and the whole list 
   await page.goto(server.url + "/repurchase");
   await ready(page);
   await page.setInputFiles('section[data-kind="Orders"] [data-testid="file-input"]', file);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "many-excluded.csv" }).waitFor();
+  await summaryNames(page, "many-excluded.csv");
   await ready(page);
   assert.equal(await metric(page, "buyers"), 1);
   const quality = page.locator("section.quality");
@@ -150,8 +150,7 @@ test("a bad byte after the first 8 MB slice: the worker reads the file again and
   const { page, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
   await page.goto(server.url + "/repurchase");
   await ready(page);
-  await page.setInputFiles('[data-testid="file-input"]', late);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "late-gbk.csv" }).waitFor({ timeout: 60000 });
+  await importFile(page, late, { timeout: 60000 });
   const warning = "late-gbk.csv: the file is not valid UTF-8 or GBK; undecodable bytes (first at row 250002) were replaced by \uFFFD";
   await page.locator('[data-testid="warnings"] li', { hasText: warning }).waitFor({ timeout: 15000 });
   // buyer_0 … buyer_999 and the one replaced name.
@@ -180,8 +179,7 @@ test("a helper worker reads the file; where it cannot load, the engine reads the
     if (!helper) await context.route("**/read-worker.js", (route) => route.abort());
     await page.goto(server.url + "/repurchase");
     await ready(page);
-    await page.setInputFiles('[data-testid="file-input"]', file);
-    await page.locator('[data-testid="data-summary"]').filter({ hasText: "two-slices.csv" }).waitFor({ timeout: 60000 });
+    await importFile(page, file, { timeout: 60000 });
     // buyer_0 … buyer_999; every row a paid order of its own.
     assert.equal(await metric(page, "buyers"), 1000);
     assert.equal(await metric(page, "orders"), 250000);

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { openPage, ready, metric, repo, shots, serveAndLaunch, fullPageShot } from "./helpers.mjs";
+import { openPage, ready, metric, repo, shots, serveAndLaunch, fullPageShot, summaryNames, importFile } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 const fixture = (name) => path.join(repo, "tests/fixtures", name);
@@ -95,17 +95,12 @@ async function waitSaved(page, check, what) {
 
 const hasFile = (file) => (list) => list.some((w) => w.meta.datasets.some((d) => d.file === file));
 
-async function importOrders(page, file) {
-  await page.setInputFiles('[data-testid="file-input"]', file);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: path.basename(file) }).waitFor({ timeout: 30000 });
-}
-
 test("a reload and a closed tab restore data, mapping and settings", async () => {
   const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "en-US" });
   await page.goto(env.server.url + "/repurchase");
   await ready(page);
   assert.equal(await metric(page, "buyers"), 155);
-  await importOrders(page, fixture("orders-small.csv"));
+  await importFile(page, fixture("orders-small.csv"));
   assert.equal(await metric(page, "buyers"), 3);
   const first = await waitSaved(page, hasFile("orders-small.csv"), "the imported file");
   // A setting and a mapping change: lookback 30 days, amount unmapped.
@@ -124,7 +119,7 @@ test("a reload and a closed tab restore data, mapping and settings", async () =>
 
   await page.reload();
   await ready(page);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+  await summaryNames(page, "orders-small.csv");
   assert.equal(await metric(page, "buyers"), 3);
   assert.equal(await page.locator('[data-testid="lookback"]').inputValue(), "30");
   await page.locator("details.mapping summary").click();
@@ -136,7 +131,7 @@ test("a reload and a closed tab restore data, mapping and settings", async () =>
   const again = await context.newPage();
   await again.goto(env.server.url + "/repurchase");
   await ready(again);
-  await again.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+  await summaryNames(again, "orders-small.csv");
   assert.equal(await metric(again, "buyers"), 3);
   assert.equal(await again.locator('[data-testid="lookback"]').inputValue(), "30");
   assert.deepEqual(errors, []);
@@ -147,7 +142,7 @@ test("workspaces: save as, list with name, date and size, open, rename, delete, 
   const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "en-US" });
   await page.goto(env.server.url + "/repurchase");
   await ready(page);
-  await importOrders(page, fixture("orders-small.csv"));
+  await importFile(page, fixture("orders-small.csv"));
   await waitSaved(page, hasFile("orders-small.csv"), "first import");
 
   await page.getByRole("link", { name: "Workspaces" }).click();
@@ -181,7 +176,7 @@ test("workspaces: save as, list with name, date and size, open, rename, delete, 
   await page.locator('[data-testid="workspace-row"][data-name="Workspace 1"] [data-testid="workspace-open"]').click();
   await page.locator('[data-testid="workspace-message"]').filter({ hasText: "Workspace 1" }).waitFor();
   await page.getByRole("link", { name: "Repurchase" }).click();
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+  await summaryNames(page, "orders-small.csv");
   assert.equal(await metric(page, "buyers"), 3);
 
   // Rename March to April, then delete it.
@@ -216,13 +211,13 @@ test("a reload in the middle of an import brings back the previous data", async 
   const { page, context } = await openPage(env.browser, env.server.url);
   await page.goto(env.server.url + "/repurchase");
   await ready(page);
-  await importOrders(page, fixture("orders-small.csv"));
+  await importFile(page, fixture("orders-small.csv"));
   await waitSaved(page, hasFile("orders-small.csv"), "small file");
   await page.setInputFiles('[data-testid="file-input"]', big);
   await page.waitForFunction(() => /[1-9][\d,]* 行/.test(document.querySelector('[data-testid="import-progress"]')?.textContent ?? ""), null, { timeout: 30000 });
   await page.reload();
   await ready(page);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+  await summaryNames(page, "orders-small.csv");
   assert.equal(await metric(page, "buyers"), 3);
   assert.ok(!hasFile("big-orders.csv")(await stored(page)));
   await context.close();
@@ -234,7 +229,7 @@ test("a worker crashing during an import shows a message and keeps the data", as
   const page = await context.newPage();
   await page.goto(env.server.url + "/repurchase");
   await ready(page);
-  await importOrders(page, fixture("orders-small.csv"));
+  await importFile(page, fixture("orders-small.csv"));
   await waitSaved(page, hasFile("orders-small.csv"), "small file");
   // The import runs in the engine worker, which is running (it computed
   // the numbers above): make it die on the next import, as an out-of-memory
@@ -259,7 +254,7 @@ test("a worker crashing during an import shows a message and keeps the data", as
   // The stored copy is the good one, and a reload shows it.
   await page.reload();
   await ready(page);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+  await summaryNames(page, "orders-small.csv");
   await context.close();
 });
 
@@ -267,7 +262,7 @@ test("a full storage quota is a clear message; the screen and the saved copy kee
   const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "en-US" });
   await page.goto(env.server.url + "/repurchase");
   await ready(page);
-  await importOrders(page, fixture("orders-small.csv"));
+  await importFile(page, fixture("orders-small.csv"));
   await waitSaved(page, hasFile("orders-small.csv"), "small file");
   // Storage is full: every write fails as the browser fails it. (The CDP
   // quota override does not make Chromium's IndexedDB refuse small writes.)
@@ -281,7 +276,7 @@ test("a full storage quota is a clear message; the screen and the saved copy kee
   // The second file cannot be saved: the message says so, the page shows it.
   const second = path.join(path.dirname(big), "orders-april.csv");
   fs.writeFileSync(second, "订单编号,买家会员名,订单付款时间\nA1,zoe,2024-04-01\nA2,zoe,2024-04-09\nA3,yan,2024-04-03\nA4,xia,2024-04-05\nA5,wu,2024-04-06\n");
-  await importOrders(page, second);
+  await importFile(page, second);
   const banner = page.locator('[data-testid="storage-problem"]');
   await banner.waitFor({ timeout: 10000 });
   assert.match(await banner.textContent(), /storage is full.*data on screen is kept/);
@@ -330,7 +325,7 @@ test("a table in several chunks is saved chunk by chunk, written once, and reloa
   await context.addInitScript((n) => { window.__opscalcChunkBytes = n; }, CHUNK);
   await page.goto(env.server.url + "/repurchase");
   await ready(page);
-  await importOrders(page, mid);
+  await importFile(page, mid);
   const file = path.basename(mid);
   const first = await waitSaved(page, hasFile(file), "the chunked table");
   const [w] = first;
@@ -364,7 +359,7 @@ test("a table in several chunks is saved chunk by chunk, written once, and reloa
   // The reload reads the chunks back into one table: the same numbers.
   await page.reload();
   await ready(page);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor();
+  await summaryNames(page, file);
   assert.equal(await page.locator('[data-testid="lookback"]').inputValue(), "30");
   assert.deepEqual(await metrics(page), shown);
   await page.screenshot({ path: path.join(shots, "chunked-reload.png") });
@@ -403,7 +398,7 @@ test("workspaces saved by earlier versions (a whole table per key; tables inside
   const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "en-US" });
   await page.goto(env.server.url + "/repurchase");
   await ready(page);
-  await importOrders(page, fixture("orders-small.csv"));
+  await importFile(page, fixture("orders-small.csv"));
   const [w] = await waitSaved(page, hasFile("orders-small.csv"), "small file");
   assert.equal(w.heads[0].chunks, 1);
   // The record and the table's bytes as this version stored them.
@@ -451,7 +446,7 @@ test("workspaces saved by earlier versions (a whole table per key; tables inside
     }), { rec: saved, version });
     await page.reload();
     await ready(page);
-    await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+    await summaryNames(page, "orders-small.csv");
     assert.equal(await metric(page, "buyers"), 3, `version ${version}`);
     // The next save keeps the table: a version-2 table stays where it is
     // (written once), a version-1 table is written in chunks.
@@ -464,7 +459,7 @@ test("workspaces saved by earlier versions (a whole table per key; tables inside
     else assert.deepEqual(after.heads[0], { chunks: 1, length: saved.table.length });
     await page.reload();
     await ready(page);
-    await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+    await summaryNames(page, "orders-small.csv");
     assert.equal(await metric(page, "buyers"), 3, `version ${version} saved again`);
   }
   assert.deepEqual(errors, []);
@@ -492,7 +487,7 @@ test("saving and reloading a 30 MB table makes no long task on the page's thread
   await ready(page);
   await page.setInputFiles('[data-testid="file-input"]', large);
   const file = path.basename(large);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor({ timeout: 180000 });
+  await summaryNames(page, file, { timeout: 180000 });
   for (let i = 0; i < 600 && !hasFile(file)(await records(page)); i++) await page.waitForTimeout(200);
   assert.ok(hasFile(file)(await records(page)), "the 30 MB table is saved");
   const save = await page.evaluate(() => window.__idb);
@@ -512,7 +507,7 @@ test("saving and reloading a 30 MB table makes no long task on the page's thread
 
   await page.reload();
   await ready(page);
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor({ timeout: 60000 });
+  await summaryNames(page, file, { timeout: 60000 });
   assert.deepEqual(await metrics(page), shown);
   const load = await page.evaluate(() => window.__idb);
   const chunkGets = load.gets.filter((g) => g.key.includes("#"));

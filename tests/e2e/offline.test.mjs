@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startServer, launch, openPage, openMissingWorkspace, ready, shots, metric, repo } from "./helpers.mjs";
+import { startServer, launch, openPage, openMissingWorkspace, ready, shots, metric, repo, importFile } from "./helpers.mjs";
 
 let browser;
 before(async () => {
@@ -64,8 +64,7 @@ test("after one visit the app works offline: reload, other routes, an import", a
   }
   await page.goto(server.url + "/repurchase");
   await ready(page);
-  await page.setInputFiles('[data-testid="file-input"]', fixture("orders-small.csv"));
-  await page.locator('[data-testid="data-summary"]').filter({ hasText: "orders-small.csv" }).waitFor();
+  await importFile(page, fixture("orders-small.csv"));
   assert.equal(await metric(page, "buyers"), 3);
   await page.screenshot({ path: path.join(shots, "offline-repurchase.png") });
   assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);

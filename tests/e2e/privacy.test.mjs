@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { openPage, ready, metric, repo, serveAndLaunch } from "./helpers.mjs";
+import { openPage, ready, metric, repo, serveAndLaunch, summaryNames } from "./helpers.mjs";
 
 const env = serveAndLaunch();
 
@@ -53,7 +53,7 @@ test("a full session sends nothing beyond the local server", async () => {
     await ready(page);
     const panel = page.locator(`section[data-kind="${kind}"]`);
     await panel.locator('[data-testid="file-input"]').setInputFiles(fixture(file));
-    await panel.locator('[data-testid="data-summary"]').filter({ hasText: file }).waitFor({ timeout: 30000 });
+    await summaryNames(panel, file);
     // The calculator ran on the imported file.
     const v = await metric(page, key);
     if (value === null) assert.equal(typeof v, "number", route);
