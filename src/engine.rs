@@ -308,6 +308,25 @@ pub fn computed<T: Send + Sync + 'static>(
     }
 }
 
+/// Computes `pick(response)` for `request()` only while `open()` is true:
+/// the rows behind a drill-down, asked of the engine when the reader opens
+/// it (at a million buyers they would be most of every answer's bytes).
+/// Closed, the result is an empty error, as before the first answer.
+pub fn computed_when<T: Send + Sync + 'static>(
+    open: impl Fn() -> bool + Send + Sync + 'static,
+    request: impl Fn() -> Result<Request, String> + Send + Sync + 'static,
+    pick: fn(Response) -> Option<T>,
+) -> Computed<T> {
+    let asked = Memo::new(move |_| {
+        if open() {
+            request()
+        } else {
+            Err(String::new())
+        }
+    });
+    computed(asked, pick)
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod imp {
     use super::*;

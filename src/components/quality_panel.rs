@@ -4,7 +4,7 @@
 use crate::browser::download;
 use crate::components::data_table::{Cell, DataTable};
 use crate::components::drill::Drill;
-use crate::engine::computed;
+use crate::engine::computed_when;
 use crate::state::use_app;
 use leptos::prelude::*;
 use opscalc_core::{Ledger, Reason, Request, Response};
@@ -156,22 +156,22 @@ pub fn QualityPanel(
     let t = move || app.lang.get().t();
     let open = RwSignal::new(false);
     let want_download = RwSignal::new(false);
-    let whole_request = Memo::new(move |_| {
-        let Some((request, which)) = source else {
-            return Err(String::new());
-        };
-        if ledger.with(Ledger::is_complete) || !(open.get() || want_download.get()) {
-            return Err(String::new());
-        }
-        request.get().map(|r| Request::Excluded {
-            of: Box::new(r),
-            which,
-        })
-    });
-    let whole = computed(whole_request, |r| match r {
-        Response::Excluded(l) => Some(l),
-        _ => None,
-    });
+    // Asked when opened or downloaded, and only when the answer listed
+    // part of the ledger.
+    let whole = computed_when(
+        move || !ledger.with(Ledger::is_complete) && (open.get() || want_download.get()),
+        move || {
+            let (request, which) = source.ok_or_else(String::new)?;
+            request.get().map(|r| Request::Excluded {
+                of: Box::new(r),
+                which,
+            })
+        },
+        |r| match r {
+            Response::Excluded(l) => Some(l),
+            _ => None,
+        },
+    );
     // Whether the whole ledger has come for the ledger shown now.
     let has_whole = move || {
         !whole.busy.get() && !ledger.with(Ledger::is_complete) && whole.result.with(|r| r.is_ok())

@@ -10,7 +10,7 @@ use crate::components::quality_panel::QualityPanel;
 use crate::components::report_bar::ReportBar;
 use crate::components::share_link::ShareLink;
 use crate::components::sql_panel::SqlPanel;
-use crate::engine::{computed, Computed};
+use crate::engine::{computed, computed_when, Computed};
 use crate::export::png_download;
 use crate::metric_text::metric_text;
 use crate::pages::common::{metric_cards, opt_date, svg_download, whole, with_read_warnings};
@@ -390,34 +390,38 @@ pub fn LifecyclePage() -> impl IntoView {
     // while their drill-downs are open: at a million users they would be
     // most of every answer's bytes.
     let churned_open = RwSignal::new(false);
-    let churned_request = Memo::new(move |_| match reflow_request.get() {
-        Ok(Request::Reflow { activity, options }) if churned_open.get() => {
-            Ok(Request::ReflowUsers { activity, options })
-        }
-        _ => Err(String::new()),
-    });
-    let churned = computed(churned_request, |r| match r {
-        Response::ReflowUsers(u) => Some(u),
-        _ => None,
-    });
+    let churned = computed_when(
+        move || churned_open.get(),
+        move || match reflow_request.get()? {
+            Request::Reflow { activity, options } => Ok(Request::ReflowUsers { activity, options }),
+            _ => Err(String::new()),
+        },
+        |r| match r {
+            Response::ReflowUsers(u) => Some(u),
+            _ => None,
+        },
+    );
     let stages_open = RwSignal::new(false);
-    let stages_request = Memo::new(move |_| match life_request.get() {
-        Ok(Request::Lifecycle {
-            orders,
-            activity,
-            options,
-            ..
-        }) if stages_open.get() => Ok(Request::LifecycleUsers {
-            orders,
-            activity,
-            options,
-        }),
-        _ => Err(String::new()),
-    });
-    let stage_users = computed(stages_request, |r| match r {
-        Response::LifecycleUsers(u) => Some(u),
-        _ => None,
-    });
+    let stage_users = computed_when(
+        move || stages_open.get(),
+        move || match life_request.get()? {
+            Request::Lifecycle {
+                orders,
+                activity,
+                options,
+                ..
+            } => Ok(Request::LifecycleUsers {
+                orders,
+                activity,
+                options,
+            }),
+            _ => Err(String::new()),
+        },
+        |r| match r {
+            Response::LifecycleUsers(u) => Some(u),
+            _ => None,
+        },
+    );
     let reflow_users = Signal::derive(move || {
         let (y, n) = (t().yes, t().no);
         churned.result.with(|r| {

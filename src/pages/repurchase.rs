@@ -10,7 +10,7 @@ use crate::components::quality_panel::QualityPanel;
 use crate::components::report_bar::ReportBar;
 use crate::components::share_link::ShareLink;
 use crate::components::sql_panel::SqlPanel;
-use crate::engine::{computed, Computed};
+use crate::engine::{computed, computed_when, Computed};
 use crate::export::png_download;
 use crate::pages::common::{metric_cards, ok_or_default, svg_download, with_read_warnings};
 use crate::state::{lines, use_app, Shared};
@@ -332,27 +332,26 @@ fn RepurchaseViews(
     // Drill-down of the buyers behind the cards, asked of the engine only
     // while open (at a million orders they are most of an answer's bytes).
     let drill_open = RwSignal::new(false);
-    let buyers_request = Memo::new(move |_| {
-        if !drill_open.get() {
-            return Err(String::new());
-        }
-        match request.get()? {
-            Request::Repurchase {
-                orders,
-                order_options,
-                options,
-            } => Ok(Request::RepurchaseBuyers {
-                orders,
-                order_options,
-                options,
-            }),
-            _ => Err(String::new()),
-        }
-    });
-    let buyers = computed(buyers_request, |r| match r {
-        Response::RepurchaseBuyers(b) => Some(b),
-        _ => None,
-    });
+    let buyers_request = move || match request.get()? {
+        Request::Repurchase {
+            orders,
+            order_options,
+            options,
+        } => Ok(Request::RepurchaseBuyers {
+            orders,
+            order_options,
+            options,
+        }),
+        _ => Err(String::new()),
+    };
+    let buyers = computed_when(
+        move || drill_open.get(),
+        buyers_request,
+        |r| match r {
+            Response::RepurchaseBuyers(b) => Some(b),
+            _ => None,
+        },
+    );
     let who = RwSignal::new("all".to_string());
     let buyer_rows = Signal::derive(move || {
         let filter = who.get();

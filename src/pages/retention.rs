@@ -3,7 +3,7 @@
 
 use crate::components::charts::Heatmap;
 use crate::components::data_table::{Cell, DataTable};
-use crate::engine::computed;
+use crate::engine::computed_when;
 use crate::format::number;
 use crate::i18n::Lang;
 use crate::metric_text::metric_text;
@@ -59,22 +59,20 @@ pub fn RetentionPanel(
     let retained_only = RwSignal::new(false);
     let open = RwSignal::new(false);
 
-    // Asked of the engine only while open: an empty error stands for
-    // "nothing asked".
-    let request = Memo::new(move |_| {
-        if !open.get() {
-            return Err(String::new());
-        }
-        Ok(Request::RetentionUsers {
-            activity: activity.get(),
-            period: period.get(),
-            figure: figure.get(),
-        })
-    });
-    let listed = computed(request, |r| match r {
-        Response::RetentionUsers(u) => Some(u),
-        _ => None,
-    });
+    let listed = computed_when(
+        move || open.get(),
+        move || {
+            Ok(Request::RetentionUsers {
+                activity: activity.get(),
+                period: period.get(),
+                figure: figure.get(),
+            })
+        },
+        |r| match r {
+            Response::RetentionUsers(u) => Some(u),
+            _ => None,
+        },
+    );
     let users = Memo::new(move |_| listed.result.get().ok());
     let counts = move || {
         users.with(|u| {
