@@ -7,7 +7,8 @@
 //! browser's own failures (workers, engine) are in `failure_text`.
 
 use crate::components::import_panel::role_label;
-use crate::format::{date_in, number_in};
+use crate::failure_text::Values;
+use crate::format::date_in;
 use crate::i18n::Lang;
 use opscalc_core::notice::recognise_error;
 use opscalc_core::{Date, Role};
@@ -143,28 +144,16 @@ fn message_in(message: &str, lang: Lang) -> Option<String> {
     if !values.iter().all(numeric) {
         return None;
     }
-    let v = |name: &str| {
-        values
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
+    let x = Values {
+        values: &values,
+        lang,
     };
-    let n = |name: &str| match v(name).parse::<u64>() {
-        Ok(x) => number_in(x as f64, lang),
-        Err(_) => v(name).to_string(),
-    };
+    let v = |name: &str| x.v(name);
+    let n = |name: &str| x.n(name);
+    let q = |s: &str| x.q(s);
+    let zh = |cn: String, tw: String| x.zh(cn, tw);
     let d =
         |name: &str| Date::parse(v(name)).map_or_else(|| v(name).to_string(), |x| date_in(x, lang));
-    let tw = lang == Lang::ZhTw;
-    let q = |s: &str| {
-        if tw {
-            format!("「{s}」")
-        } else {
-            format!("“{s}”")
-        }
-    };
-    let zh = |cn: String, t: String| if tw { t } else { cn };
     Some(match notice.key {
         "missing_column" => {
             let role = match Role::from_key(v("role")) {

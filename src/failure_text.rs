@@ -8,6 +8,52 @@
 use crate::format::number_in;
 use crate::i18n::Lang;
 
+/// A recognised message's values by name, written for a Chinese reader:
+/// shared by the failure texts here and the reader's errors
+/// (`error_text`).
+pub(crate) struct Values<'a> {
+    pub values: &'a [(&'static str, String)],
+    pub lang: Lang,
+}
+
+impl Values<'_> {
+    /// The value called `name` as it came ("" when absent).
+    pub fn v(&self, name: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    }
+
+    /// A count, with the reader's digit grouping (as it came if it is not
+    /// a whole number).
+    pub fn n(&self, name: &str) -> String {
+        match self.v(name).parse::<u64>() {
+            Ok(x) => number_in(x as f64, self.lang),
+            Err(_) => self.v(name).to_string(),
+        }
+    }
+
+    /// Quoted the way the reader's script quotes.
+    pub fn q(&self, s: &str) -> String {
+        if self.lang == Lang::ZhTw {
+            format!("「{s}」")
+        } else {
+            format!("“{s}”")
+        }
+    }
+
+    /// The Simplified or the Traditional sentence.
+    pub fn zh(&self, cn: String, tw: String) -> String {
+        if self.lang == Lang::ZhTw {
+            tw
+        } else {
+            cn
+        }
+    }
+}
+
 /// A failure message in Chinese from its template key and values, without
 /// the final stop; `None` for a key this does not know (or English).
 ///
@@ -25,26 +71,11 @@ pub fn message_in(key: &str, values: &[(&'static str, String)], lang: Lang) -> O
     if lang == Lang::En {
         return None;
     }
-    let v = |name: &str| {
-        values
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
-    let n = |name: &str| match v(name).parse::<u64>() {
-        Ok(x) => number_in(x as f64, lang),
-        Err(_) => v(name).to_string(),
-    };
-    let tw = lang == Lang::ZhTw;
-    let q = |s: &str| {
-        if tw {
-            format!("「{s}」")
-        } else {
-            format!("“{s}”")
-        }
-    };
-    let zh = |cn: String, t: String| if tw { t } else { cn };
+    let x = Values { values, lang };
+    let v = |name: &str| x.v(name);
+    let n = |name: &str| x.n(name);
+    let q = |s: &str| x.q(s);
+    let zh = |cn: String, tw: String| x.zh(cn, tw);
     let (file, detail) = (v("file"), v("detail"));
     Some(match key {
         "spreadsheet_unreadable" => zh(
