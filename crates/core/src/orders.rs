@@ -458,10 +458,15 @@ impl Orders {
             (!s.is_empty()).then(|| i.intern(s))
         };
 
+        // The last status seen and what it means: nearly every row has the
+        // status of the row before, and comparing a few bytes is cheaper
+        // than hashing them.
+        let mut last_status: Option<(&str, (bool, bool))> = None;
         for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
             let num = table.row_number(r);
-            let id = crate::trim_cell(table.cell(r, order_col));
-            if id.is_empty() {
+            // A usable row is in no group exactly when its id is empty:
+            // no second read of the id cell.
+            if groups.of_row[r] == crate::group::Groups::NONE {
                 out.ledger.exclude(
                     num,
                     Some(header_of(table, order_col)),
@@ -504,10 +509,17 @@ impl Orders {
             if let Some(sc) = status_col {
                 // Few distinct statuses: normalise each once, not per row.
                 let raw = table.cell(r, sc);
-                let (is_cancelled, is_refunded) = *status_kind.get_or_insert_with(raw, || {
-                    let s = norm_status(raw);
-                    (cancelled.contains(&s), refunded.contains(&s))
-                });
+                let (is_cancelled, is_refunded) = match last_status {
+                    Some((last, kind)) if last == raw => kind,
+                    _ => {
+                        let kind = *status_kind.get_or_insert_with(raw, || {
+                            let s = norm_status(raw);
+                            (cancelled.contains(&s), refunded.contains(&s))
+                        });
+                        last_status = Some((raw, kind));
+                        kind
+                    }
+                };
                 if is_cancelled {
                     out.ledger.exclude(
                         num,
