@@ -212,7 +212,7 @@ fn sort_by_time(keyed: &mut [(i64, u32)]) {
 }
 
 /// A label id slot with no label (an unmapped column or an empty cell).
-const NO_LABEL: u32 = u32::MAX;
+pub(crate) const NO_LABEL: u32 = u32::MAX;
 
 /// The slot of a dimension in [`Orders`]' label arrays.
 fn slot(dim: Dimension) -> usize {
@@ -893,6 +893,15 @@ impl Orders {
                 quantity: self.quantities.get(i).copied().unwrap_or(1.0),
             }
         })
+    }
+
+    /// The label ids of dimension `dim` of an order's lines, [`NO_LABEL`]
+    /// for none; empty when the dimension has no labels. What
+    /// [`Orders::lines`] gives for one dimension, without making a
+    /// [`Line`] of all four per line.
+    pub(crate) fn labels_of(&self, order: &Order, dim: Dimension) -> &[u32] {
+        let range = order.start as usize..(order.start + order.len) as usize;
+        self.labels[slot(dim)].get(range).unwrap_or(&[])
     }
 
     /// Total rows in the orders that were kept.

@@ -645,23 +645,24 @@ fn breakdown(
     to: Date,
     opts: &RepurchaseOptions,
 ) -> Vec<RepurchaseRow> {
-    let (names, pick): (&crate::Interner, fn(crate::Line) -> Option<u32>) = match dim {
-        Dimension::Product => (&orders.products, |l| l.product),
-        Dimension::Sku => (&orders.skus, |l| l.sku),
-        Dimension::Category => (&orders.categories, |l| l.category),
-        Dimension::Channel => (&orders.channels, |l| l.channel),
+    let names = match dim {
+        Dimension::Product => &orders.products,
+        Dimension::Sku => &orders.skus,
+        Dimension::Category => &orders.categories,
+        Dimension::Channel => &orders.channels,
     };
-    // An order belongs to every value on its lines.
+    // An order belongs to every value on its lines. The label ids are read
+    // straight from their list: making a `Line` (all four labels and the
+    // quantity) per line and picking one through a function pointer was
+    // most of the breakdown.
     let mut per_value: Vec<Vec<Purchase>> = vec![Vec::new(); names.len()];
     let mut seen: Vec<u32> = Vec::new();
     for p in purchases {
         seen.clear();
-        for l in orders.lines(&orders.orders[p.order as usize]) {
-            if let Some(v) = pick(l) {
-                if !seen.contains(&v) {
-                    seen.push(v);
-                    per_value[v as usize].push(*p);
-                }
+        for &v in orders.labels_of(&orders.orders[p.order as usize], dim) {
+            if v != crate::orders::NO_LABEL && !seen.contains(&v) {
+                seen.push(v);
+                per_value[v as usize].push(*p);
             }
         }
     }
