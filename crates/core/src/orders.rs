@@ -211,6 +211,21 @@ fn sort_by_time(keyed: &mut [(i64, u32)]) {
     }
 }
 
+/// A direct-mapped cache of (short key, label id) pairs in front of an
+/// [`Interner`]: interning a known label again returns its id and changes
+/// nothing, so a hit gives what the interner would.
+struct LabelCache;
+
+impl LabelCache {
+    /// No short key has 0xFF in its last byte (it holds a length of at
+    /// most 19), so an empty slot never matches.
+    const EMPTY: [((u64, u64), u32); 16] = [((u64::MAX, u64::MAX), 0); 16];
+
+    fn slot(key: (u64, u64)) -> usize {
+        ((key.0 ^ key.1.rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize
+    }
+}
+
 /// A label id slot with no label (an unmapped column or an empty cell).
 pub(crate) const NO_LABEL: u32 = u32::MAX;
 
@@ -453,6 +468,10 @@ impl Orders {
             .collect();
         let mut entries: Vec<(u32, u32, f64)> = Vec::with_capacity(table.len());
         let mut status_kind: crate::StrMap<(bool, bool)> = crate::StrMap::with_capacity(16);
+        // Labels seen lately, by short key, per dimension: categories and
+        // channels are a handful of values, and a hit skips hashing the
+        // key into the interner's map (interning was a tenth of the build).
+        let mut label_cache = [LabelCache::EMPTY; 4];
         let intern = |i: &mut Interner, s: &str| {
             let s = crate::trim_cell(s);
             (!s.is_empty()).then(|| i.intern(s))
@@ -568,8 +587,19 @@ impl Orders {
                     2 => &mut out.categories,
                     _ => &mut out.channels,
                 };
-                let id = intern(names, table.cell(r, c));
-                entry_labels[d].push(id.unwrap_or(NO_LABEL));
+                let label = crate::trim_cell(table.cell(r, c));
+                let id = match crate::short_key(label) {
+                    _ if label.is_empty() => NO_LABEL,
+                    Some(key) => {
+                        let slot = &mut label_cache[d][LabelCache::slot(key)];
+                        if slot.0 != key {
+                            *slot = (key, names.intern(label));
+                        }
+                        slot.1
+                    }
+                    None => names.intern(label),
+                };
+                entry_labels[d].push(id);
             }
             entries.push((k, r as u32, qty));
         }
