@@ -353,7 +353,7 @@ mod tests {
             };
             let v = ((x >> 40) % 3).to_string();
             // Some rows split their text differently: "ab","c" / "a","bc".
-            let (a, b) = if (x >> 45) % 2 == 0 {
+            let (a, b) = if (x >> 45).is_multiple_of(2) {
                 ("ab", "c")
             } else {
                 ("a", "bc")

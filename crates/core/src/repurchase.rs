@@ -937,7 +937,7 @@ mod tests {
                 format!("{date} 10:00:00"),
                 cat.into(),
             ]);
-            if (x >> 50) % 5 == 0 {
+            if (x >> 50).is_multiple_of(5) {
                 rows.push([
                     format!("o{i}"),
                     buyer,
