@@ -149,50 +149,127 @@ pub fn number_cell(table: &Table, row: usize, col: usize) -> Result<Option<f64>,
 /// assert_eq!(l.counts()["duplicate_row"], 1);
 /// ```
 pub fn screen_rows(table: &Table, ledger: &mut Ledger) -> Vec<bool> {
-    use std::hash::Hasher;
     let mut ok = vec![true; table.len()];
     // (row, the earlier row it repeats; None for a blank row)
     let mut out: Vec<(u32, Option<u32>)> = Vec::new();
+    let mut filled = Vec::with_capacity(table.len());
+    for r in 0..table.len() {
+        if is_blank(table, r) {
+            out.push((r as u32, None));
+        } else {
+            filled.push(r as u32);
+        }
+    }
+    repeats(table, &filled, &mut out);
+    drop(filled);
+    record_screened(table, ledger, &mut ok, out);
+    ok
+}
+
+/// [`screen_rows`] and [`crate::group::Groups::by_column_with`] on column
+/// `col` at once: two equal rows have equal ids, so repeats are looked for
+/// among the rows of each order (mostly one to three) instead of by
+/// hashing every row's text and sorting the hashes, which was a sixth of
+/// building orders in the worker. Same ledger, same usable rows, same
+/// groups.
+pub(crate) fn screen_and_group<'t>(
+    table: &'t Table,
+    ledger: &mut Ledger,
+    col: usize,
+) -> (Vec<bool>, crate::group::Groups<'t>) {
+    let mut ok = vec![true; table.len()];
+    let mut out: Vec<(u32, Option<u32>)> = Vec::new();
+    for (r, ok) in ok.iter_mut().enumerate() {
+        if is_blank(table, r) {
+            out.push((r as u32, None));
+            *ok = false;
+        }
+    }
+    let mut rows = Vec::new();
+    let groups = crate::group::Groups::by_column_with(table, col, &ok, |run| {
+        rows.clear();
+        rows.extend(run);
+        repeats(table, &rows, &mut out);
+    });
+    // Rows without an id are in no group: they repeat among themselves.
+    rows.clear();
+    rows.extend(
+        (0..table.len() as u32)
+            .filter(|&r| ok[r as usize] && groups.of_row[r as usize] == crate::group::Groups::NONE),
+    );
+    repeats(table, &rows, &mut out);
+    record_screened(table, ledger, &mut ok, out);
+    (ok, groups)
+}
+
+/// A row with nothing but whitespace.
+fn is_blank(table: &Table, r: usize) -> bool {
+    crate::trim_cell(table.row_raw(r).0).is_empty()
+}
+
+/// Two rows with the same cells ("ab","c" is not "a","bc").
+fn same_row(table: &Table, a: u32, b: u32) -> bool {
+    let ((ta, sa, ea), (tb, sb, eb)) = (table.row_raw(a as usize), table.row_raw(b as usize));
+    ta == tb
+        && ea
+            .iter()
+            .zip(eb)
+            .all(|(&x, &y)| x as usize - sa == y as usize - sb)
+}
+
+/// Pushes `(row, first)` for each of `rows` (non-blank, in file order)
+/// that repeats an earlier one of them, `first` the earliest it repeats.
+fn repeats(table: &Table, rows: &[u32], out: &mut Vec<(u32, Option<u32>)>) {
+    // Distinct rows so far, in row order (the first of each kind).
+    let mut firsts: Vec<u32> = Vec::new();
+    if rows.len() <= 8 {
+        // An order's few lines: compared with each other directly.
+        for &r in rows {
+            match firsts.iter().copied().find(|&e| same_row(table, e, r)) {
+                Some(e) => out.push((r, Some(e))),
+                None => firsts.push(r),
+            }
+        }
+        return;
+    }
+    use std::hash::Hasher;
     // Rows are grouped by sorting (hash, row) pairs rather than through a
     // hash map: at millions of rows the map's random probes were cache
     // misses that cost a fifth of an import, and the pairs take less memory.
-    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(table.len());
-    for r in 0..table.len() {
-        let (text, start, ends) = table.row_raw(r);
-        if text.trim().is_empty() {
-            out.push((r as u32, None));
-            continue;
-        }
-        // A row is its text plus where its cells end ("ab","c" is not "a","bc").
-        let mut h = crate::FxHasher::default();
-        h.write(text.as_bytes());
-        for &e in ends {
-            h.write_u32(e - start as u32);
-        }
-        keys.push((h.finish(), r as u32));
-    }
+    let mut keys: Vec<(u64, u32)> = rows
+        .iter()
+        .map(|&r| {
+            let (text, start, ends) = table.row_raw(r as usize);
+            let mut h = crate::FxHasher::default();
+            h.write(text.as_bytes());
+            for &e in ends {
+                h.write_u32(e - start as u32);
+            }
+            (h.finish(), r)
+        })
+        .collect();
     keys.sort_unstable();
-    let same = |a: u32, b: u32| {
-        let ((ta, sa, ea), (tb, sb, eb)) = (table.row_raw(a as usize), table.row_raw(b as usize));
-        ta == tb
-            && ea
-                .iter()
-                .zip(eb)
-                .all(|(&x, &y)| x as usize - sa == y as usize - sb)
-    };
-    // Distinct rows of one hash, in row order (more than one only when two
-    // different rows share a hash).
-    let mut firsts: Vec<u32> = Vec::new();
+    // Distinct rows of one hash (more than one only when two different
+    // rows share a hash).
     for group in keys.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
         firsts.clear();
         for &(_, r) in group {
-            match firsts.iter().copied().find(|&e| same(e, r)) {
+            match firsts.iter().copied().find(|&e| same_row(table, e, r)) {
                 Some(e) => out.push((r, Some(e))),
                 None => firsts.push(r),
             }
         }
     }
-    drop(keys);
+}
+
+/// Marks the blank and repeated rows unusable and ledgers them, in row
+/// order.
+fn record_screened(
+    table: &Table,
+    ledger: &mut Ledger,
+    ok: &mut [bool],
+    mut out: Vec<(u32, Option<u32>)>,
+) {
     out.sort_unstable();
     for (r, first) in out {
         ok[r as usize] = false;
@@ -207,7 +284,6 @@ pub fn screen_rows(table: &Table, ledger: &mut Ledger) -> Vec<bool> {
             ),
         }
     }
-    ok
 }
 
 /// The header of a mapped role, for messages.
@@ -250,4 +326,71 @@ pub fn norm_status(s: &str) -> String {
 /// A set of normalised status values.
 pub fn status_set(list: &[String]) -> HashSet<String> {
     list.iter().map(|s| norm_status(s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::Groups;
+
+    /// `screen_and_group` against `screen_rows` then grouping the usable
+    /// rows: the same ledger, usable rows and groups.
+    #[test]
+    fn screen_and_group_is_screen_then_group() {
+        let long = "an order id longer than nineteen bytes";
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut x: u64 = 3;
+        for i in 0..400u64 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let id = match (x >> 30) % 9 {
+                0 => String::new(),
+                1 => " ".into(),
+                2 => long.into(),
+                3 => "BIG".into(), // an order of many lines (hashed)
+                n => format!("A{}", n * 7 + (i % 5)),
+            };
+            let v = ((x >> 40) % 3).to_string();
+            // Some rows split their text differently: "ab","c" / "a","bc".
+            let (a, b) = if (x >> 45).is_multiple_of(2) {
+                ("ab", "c")
+            } else {
+                ("a", "bc")
+            };
+            rows.push(match (x >> 50) % 7 {
+                0 => vec!["".into(), " ".into(), "".into(), "".into()],
+                1 => rows.last().cloned().unwrap_or_default(),
+                _ => vec![id, v, a.into(), b.into()],
+            });
+        }
+        let refs: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+        let t = Table::from_rows("s.csv", &["id", "v", "a", "b"], &slices);
+        let mut want_ledger = Ledger::new("s.csv", t.len());
+        let want_ok = screen_rows(&t, &mut want_ledger);
+        let want = Groups::by_column_with(&t, 0, &want_ok, |_| {});
+        let mut got_ledger = Ledger::new("s.csv", t.len());
+        let (got_ok, got) = screen_and_group(&t, &mut got_ledger, 0);
+        assert_eq!(got_ok, want_ok);
+        assert_eq!(got_ledger, want_ledger);
+        assert_eq!(got.ids, want.ids);
+        for r in (0..t.len()).filter(|&r| want_ok[r]) {
+            assert_eq!(got.of_row[r], want.of_row[r], "row {r}");
+        }
+        // The test covers what it means to: blanks, repeats with and
+        // without ids, in small orders and in a large one.
+        let c = want_ledger.counts();
+        assert!(c["blank_row"] > 20 && c["duplicate_row"] > 60, "{c:?}");
+        let repeated = |id: &str| {
+            (0..t.len())
+                .filter(|&r| !want_ok[r] && t.cell(r, 0).trim() == id && !t.cell(r, 2).is_empty())
+                .count()
+        };
+        assert!(repeated("") > 5 && repeated("BIG") > 5 && repeated(long) > 5);
+        assert!(repeated("A35") + repeated("A42") > 5);
+    }
 }

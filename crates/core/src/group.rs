@@ -25,8 +25,15 @@ impl<'t> Groups<'t> {
 
     /// Groups the rows where `usable` is true by the trimmed text of
     /// column `col`; rows whose text is empty are left out. Groups are
-    /// numbered in the order of their keys, not of the rows.
-    pub(crate) fn by_column(table: &'t Table, col: usize, usable: &[bool]) -> Groups<'t> {
+    /// numbered in the order of their keys, not of the rows. Hands `shared`
+    /// the rows of each group of two or more rows, in file order, as the
+    /// groups are numbered.
+    pub(crate) fn by_column_with(
+        table: &'t Table,
+        col: usize,
+        usable: &[bool],
+        mut shared: impl FnMut(&mut dyn Iterator<Item = u32>),
+    ) -> Groups<'t> {
         let mut keyed: Vec<((u64, u64), u32)> = Vec::with_capacity(table.len());
         // Ids without a short key (over 15 bytes and not 16-19 digits) get
         // a stand-in key through a map; they are rare. The stand-in's last
@@ -54,6 +61,9 @@ impl<'t> Groups<'t> {
             ids.push(crate::trim_cell(table.cell(run[0].1 as usize, col)));
             for &(_, r) in run {
                 of_row[r as usize] = g;
+            }
+            if run.len() > 1 {
+                shared(&mut run.iter().map(|&(_, r)| r));
             }
         }
         Groups { of_row, ids }
@@ -83,7 +93,11 @@ mod tests {
             ],
         );
         let usable = [true, true, true, true, true, true, false, true, true];
-        let g = Groups::by_column(&t, 0, &usable);
+        let mut shared = Vec::new();
+        let g = Groups::by_column_with(&t, 0, &usable, |rows| {
+            shared.push(rows.collect::<Vec<u32>>())
+        });
+        assert_eq!(shared, [vec![4, 7], vec![1, 5], vec![0, 3]]);
         let id_of = |r: usize| match g.of_row[r] {
             Groups::NONE => None,
             k => Some(g.ids[k as usize]),

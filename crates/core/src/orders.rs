@@ -2,7 +2,7 @@
 //! cancelled rows excluded, every excluded row recorded.
 
 use crate::columns::{
-    header_of, missing_role, norm_status, number_cell, screen_rows, status_set, TimeColumn,
+    header_of, missing_role, norm_status, number_cell, screen_and_group, status_set, TimeColumn,
 };
 use crate::{
     DateOrder, DateTime, Dimension, Interner, Ledger, Mapping, ReadError, Reason, Role, Table,
@@ -151,8 +151,83 @@ pub struct Orders {
     id_ends: Vec<u32>,
 }
 
+/// Sorts (seconds, draft) pairs, which come in draft order, as
+/// `sort_unstable` would. Times span far less than 2^32 seconds (136
+/// years), so they sort as 32-bit offsets from the earliest by a stable
+/// radix sort on those bits alone, which keeps equal times in draft order:
+/// a comparison sort of a million orders in time order was a tenth of
+/// building them in the worker.
+fn sort_by_time(keyed: &mut [(i64, u32)]) {
+    let (Some(min), Some(max)) = (
+        keyed.iter().map(|x| x.0).min(),
+        keyed.iter().map(|x| x.0).max(),
+    ) else {
+        return;
+    };
+    let span = max.abs_diff(min);
+    let in_draft_order = keyed.windows(2).all(|w| w[0].1 < w[1].1);
+    if keyed.len() < 1024 || span >= 1 << 32 || !in_draft_order {
+        keyed.sort_unstable();
+        return;
+    }
+    if span == 0 {
+        // One time: draft order is the order.
+        return;
+    }
+    let bits = 64 - span.leading_zeros();
+    // Offset above, draft below: as integers they order like the pairs.
+    let mut v: Vec<u64> = keyed
+        .iter()
+        .map(|&(t, k)| (t.abs_diff(min) << 32) | u64::from(k))
+        .collect();
+    let mut out = vec![0u64; v.len()];
+    // At most 2,048 buckets a pass: their counts and write heads stay in
+    // the cache.
+    let passes = bits.div_ceil(11);
+    let width = bits.div_ceil(passes);
+    let mut counts = vec![0usize; 1 << width];
+    for pass in 0..passes {
+        let shift = 32 + pass * width;
+        let digit = |x: u64| ((x >> shift) & ((1 << width) - 1)) as usize;
+        counts.fill(0);
+        for &x in &v {
+            counts[digit(x)] += 1;
+        }
+        let mut at = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = at;
+            at += n;
+        }
+        for &x in &v {
+            let d = digit(x);
+            out[counts[d]] = x;
+            counts[d] += 1;
+        }
+        std::mem::swap(&mut v, &mut out);
+    }
+    for (slot, x) in keyed.iter_mut().zip(v) {
+        *slot = (min.wrapping_add((x >> 32) as i64), x as u32);
+    }
+}
+
+/// A direct-mapped cache of (short key, label id) pairs in front of an
+/// [`Interner`]: interning a known label again returns its id and changes
+/// nothing, so a hit gives what the interner would.
+struct LabelCache;
+
+impl LabelCache {
+    /// No short key has 0xFF in its last byte (it holds a length of at
+    /// most 19), so an empty slot never matches.
+    const EMPTY: [((u64, u64), u32); 16] = [((u64::MAX, u64::MAX), 0); 16];
+
+    fn slot(key: (u64, u64)) -> usize {
+        ((key.0 ^ key.1.rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize
+    }
+}
+
 /// A label id slot with no label (an unmapped column or an empty cell).
-const NO_LABEL: u32 = u32::MAX;
+pub(crate) const NO_LABEL: u32 = u32::MAX;
 
 /// The slot of a dimension in [`Orders`]' label arrays.
 fn slot(dim: Dimension) -> usize {
@@ -347,7 +422,11 @@ impl Orders {
             labelled: want,
             ..Orders::default()
         };
-        let usable = screen_rows(table, &mut out.ledger);
+        // Blank and repeated rows out, the rest grouped by order id (see
+        // group.rs); ids borrow from the table: no allocation per row. An
+        // order whose rows all fail below keeps an empty draft, which has
+        // no time and so is never an order.
+        let (usable, groups) = screen_and_group(table, &mut out.ledger, order_col);
         // The wanted label columns, and each entry's label ids in them.
         let want_cols: [Option<usize>; 4] =
             std::array::from_fn(|d| out.label_cols[d].filter(|_| want[d]));
@@ -375,11 +454,6 @@ impl Orders {
         }
         const NO_TIME: i64 = i64::MIN;
         const NO_BUYER: u32 = u32::MAX;
-        // Rows grouped by order id up front, by sorting (see group.rs); ids
-        // borrow from the table: no allocation per row. An order whose rows
-        // all fail below keeps an empty draft, which has no time and so is
-        // never an order.
-        let groups = crate::group::Groups::by_column(table, order_col, &usable);
         let mut drafts: Vec<Draft> = groups
             .ids
             .iter()
@@ -394,15 +468,24 @@ impl Orders {
             .collect();
         let mut entries: Vec<(u32, u32, f64)> = Vec::with_capacity(table.len());
         let mut status_kind: crate::StrMap<(bool, bool)> = crate::StrMap::with_capacity(16);
+        // Labels seen lately, by short key, per dimension: categories and
+        // channels are a handful of values, and a hit skips hashing the
+        // key into the interner's map (interning was a tenth of the build).
+        let mut label_cache = [LabelCache::EMPTY; 4];
         let intern = |i: &mut Interner, s: &str| {
             let s = crate::trim_cell(s);
             (!s.is_empty()).then(|| i.intern(s))
         };
 
+        // The last status seen and what it means: nearly every row has the
+        // status of the row before, and comparing a few bytes is cheaper
+        // than hashing them.
+        let mut last_status: Option<(&str, (bool, bool))> = None;
         for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
             let num = table.row_number(r);
-            let id = crate::trim_cell(table.cell(r, order_col));
-            if id.is_empty() {
+            // A usable row is in no group exactly when its id is empty:
+            // no second read of the id cell.
+            if groups.of_row[r] == crate::group::Groups::NONE {
                 out.ledger.exclude(
                     num,
                     Some(header_of(table, order_col)),
@@ -445,10 +528,17 @@ impl Orders {
             if let Some(sc) = status_col {
                 // Few distinct statuses: normalise each once, not per row.
                 let raw = table.cell(r, sc);
-                let (is_cancelled, is_refunded) = *status_kind.get_or_insert_with(raw, || {
-                    let s = norm_status(raw);
-                    (cancelled.contains(&s), refunded.contains(&s))
-                });
+                let (is_cancelled, is_refunded) = match last_status {
+                    Some((last, kind)) if last == raw => kind,
+                    _ => {
+                        let kind = *status_kind.get_or_insert_with(raw, || {
+                            let s = norm_status(raw);
+                            (cancelled.contains(&s), refunded.contains(&s))
+                        });
+                        last_status = Some((raw, kind));
+                        kind
+                    }
+                };
                 if is_cancelled {
                     out.ledger.exclude(
                         num,
@@ -497,8 +587,19 @@ impl Orders {
                     2 => &mut out.categories,
                     _ => &mut out.channels,
                 };
-                let id = intern(names, table.cell(r, c));
-                entry_labels[d].push(id.unwrap_or(NO_LABEL));
+                let label = crate::trim_cell(table.cell(r, c));
+                let id = match crate::short_key(label) {
+                    _ if label.is_empty() => NO_LABEL,
+                    Some(key) => {
+                        let slot = &mut label_cache[d][LabelCache::slot(key)];
+                        if slot.0 != key {
+                            *slot = (key, names.intern(label));
+                        }
+                        slot.1
+                    }
+                    None => names.intern(label),
+                };
+                entry_labels[d].push(id);
             }
             entries.push((k, r as u32, qty));
         }
@@ -533,7 +634,7 @@ impl Orders {
             .enumerate()
             .filter_map(|(k, d)| Some((time_of(d)?.0, k as u32)))
             .collect();
-        keyed.sort_unstable();
+        sort_by_time(&mut keyed);
         for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
             if run.len() > 1 {
                 run.sort_unstable_by(|a, b| ids[a.1 as usize].cmp(ids[b.1 as usize]));
@@ -824,6 +925,15 @@ impl Orders {
         })
     }
 
+    /// The label ids of dimension `dim` of an order's lines, [`NO_LABEL`]
+    /// for none; empty when the dimension has no labels. What
+    /// [`Orders::lines`] gives for one dimension, without making a
+    /// [`Line`] of all four per line.
+    pub(crate) fn labels_of(&self, order: &Order, dim: Dimension) -> &[u32] {
+        let range = order.start as usize..(order.start + order.len) as usize;
+        self.labels[slot(dim)].get(range).unwrap_or(&[])
+    }
+
     /// Total rows in the orders that were kept.
     pub fn rows_in_orders(&self) -> usize {
         self.order_rows.len()
@@ -840,6 +950,31 @@ impl Orders {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sort_by_time_is_sort_unstable() {
+        let mut x: u64 = 1;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 16
+        };
+        // Spans of one second (all ties), a day, two years, just under
+        // and over 2^32 seconds; times before 1970 too.
+        for span in [1u64, 86_400, 63_000_000, (1 << 32) - 1, 1 << 40] {
+            for len in [0, 5, 1023, 1024, 5000] {
+                let keyed: Vec<(i64, u32)> = (0..len)
+                    .map(|k| (-1_000_000_000 + (next() % span) as i64, k as u32))
+                    .collect();
+                let mut got = keyed.clone();
+                sort_by_time(&mut got);
+                let mut want = keyed;
+                want.sort_unstable();
+                assert_eq!(got, want, "span {span}, {len} pairs");
+            }
+        }
+    }
+
     use super::*;
     use crate::{read_text, InputKind};
 

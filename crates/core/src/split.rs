@@ -36,6 +36,11 @@ pub struct Splitter<'a> {
     pos: usize,
     /// The delimiter byte, or 256 (matches no byte) for a non-ASCII one.
     delimiter: u16,
+    /// Line ends passed so far, as a text editor counts them (`\n`,
+    /// `\r\n` and a lone `\r` each one), for row numbers.
+    line_ends: usize,
+    /// `line_ends` where the last record started.
+    record_line_ends: usize,
 }
 
 impl<'a> Splitter<'a> {
@@ -50,12 +55,40 @@ impl<'a> Splitter<'a> {
             } else {
                 256
             },
+            line_ends: 0,
+            record_line_ends: 0,
         }
     }
 
     /// Bytes consumed so far.
     pub fn position(&self) -> usize {
         self.pos
+    }
+
+    /// Line ends (`\n`, `\r\n` or a lone `\r`, inside quotes too) in the
+    /// text consumed so far. Counted as records are split: counting
+    /// newlines before each record was a second pass over the text.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::Splitter;
+    /// let mut s = Splitter::new("a\r\n\n\"x\ry\"\r\nb", b',');
+    /// let mut f = Vec::new();
+    /// s.next_record(&mut f);
+    /// assert_eq!((s.line(), s.line_ends()), (1, 1));
+    /// s.next_record(&mut f); // after a blank line, and holds a lone CR
+    /// assert_eq!((s.line(), s.line_ends()), (3, 4));
+    /// s.next_record(&mut f);
+    /// assert_eq!((s.line(), s.line_ends()), (5, 4));
+    /// ```
+    pub fn line_ends(&self) -> usize {
+        self.line_ends
+    }
+
+    /// The line where the last record returned starts, as a text editor
+    /// numbers lines (the first is 1).
+    pub fn line(&self) -> usize {
+        self.record_line_ends + 1
     }
 
     /// Reads the next record into `fields` (cleared first) and returns the
@@ -65,15 +98,25 @@ impl<'a> Splitter<'a> {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
         while self.pos < len && matches!(bytes[self.pos], b'\r' | b'\n') {
+            // A `\r` counts unless a `\n` follows (then that one counts).
+            if bytes[self.pos] == b'\n' || bytes.get(self.pos + 1) != Some(&b'\n') {
+                self.line_ends += 1;
+            }
             self.pos += 1;
         }
         if self.pos == len {
             return None;
         }
+        self.record_line_ends = self.line_ends;
         let start = self.pos;
         loop {
             let field = if bytes.get(self.pos) == Some(&b'"') {
-                self.quoted()
+                let from = self.pos;
+                let field = self.quoted();
+                // Line ends inside the quotes (the field ends before any
+                // outside them).
+                self.line_ends += line_ends_in(&bytes[from..self.pos], bytes.get(self.pos));
+                field
             } else {
                 let from = self.pos;
                 self.pos = self.field_end(from);
@@ -88,11 +131,13 @@ impl<'a> Splitter<'a> {
                     if bytes.get(self.pos) == Some(&b'\n') {
                         self.pos += 1;
                     }
+                    self.line_ends += 1;
                     return Some(start);
                 }
                 Some(_) => {
                     // A '\n' (field_end and quoted stop only at these).
                     self.pos += 1;
+                    self.line_ends += 1;
                     return Some(start);
                 }
                 None => return Some(start),
@@ -187,6 +232,19 @@ const fn splat(b: u8) -> u64 {
 #[inline]
 const fn zero_bytes(w: u64) -> u64 {
     w.wrapping_sub(splat(1)) & !w & splat(0x80)
+}
+
+/// Line ends in `b`, followed in the text by `next`: each `\n`, and each
+/// `\r` not followed by a `\n`.
+fn line_ends_in(b: &[u8], next: Option<&u8>) -> usize {
+    let mut n = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let after = b.get(i + 1).or(if i + 1 == b.len() { next } else { None });
+        if c == b'\n' || (c == b'\r' && after != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
 }
 
 fn join<'a>(owned: Option<String>, tail: &'a str) -> Cow<'a, str> {

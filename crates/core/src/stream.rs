@@ -29,7 +29,7 @@
 
 use crate::read::{
     check_cells, check_record, header_row, read_spreadsheet, sample_lines, utf16_without_bom,
-    LineNumbers, PROGRESS_EVERY,
+    PROGRESS_EVERY,
 };
 use crate::{detect_delimiter, ReadError, ReadOptions, ReadProgress, ReadResult, Splitter, Table};
 use encoding_rs::{CoderResult, Decoder, Encoding, GB18030, UTF_8};
@@ -577,17 +577,19 @@ impl Parse {
         };
         let text = self.pending.as_str();
         let mut split = Splitter::new(text, d);
-        let mut lines = LineNumbers::new(text);
         let has_nul = text.as_bytes().contains(&0);
         let mut rec: Vec<Cow<str>> = Vec::new();
         let mut cut = 0;
+        // Line ends before `cut`.
+        let mut cut_lines = 0;
         while let Some(start) = split.next_record(&mut rec) {
             if !last && split.position() >= text.len() {
                 // Its end may be in the next chunk.
                 break;
             }
             cut = split.position();
-            let line = (self.lines_before + lines.line(start) as usize).min(u32::MAX as usize);
+            cut_lines = split.line_ends();
+            let line = (self.lines_before + split.line()).min(u32::MAX as usize);
             let line = line as u32;
             check_record(name, line, &rec, self.table.as_ref(), has_nul)?;
             match &mut self.table {
@@ -621,7 +623,7 @@ impl Parse {
             }
         }
         if !last {
-            self.lines_before += lines.line(cut) as usize - 1;
+            self.lines_before += cut_lines;
             drop(rec);
             self.pending.drain(..cut);
             self.offset += cut;

@@ -371,7 +371,10 @@ impl DateTime {
     /// assert_eq!(t.to_string(), "2024-05-03 08:00:00");
     /// ```
     pub fn parse_with(s: &str, order: Option<DateOrder>) -> Option<DateTime> {
-        let s = s.trim();
+        // `trim_cell`, not `trim`: a call through the Unicode whitespace
+        // table per time cell, where nearly every cell starts and ends with
+        // a digit.
+        let s = crate::trim_cell(s);
         if s.is_empty() || s.len() > 64 {
             return None;
         }
