@@ -6,8 +6,8 @@
 // from parsing. Read here, it runs on the machine's other core while the
 // engine parses, and each slice is handed over without a copy (transferred).
 //
-// In:  {file, chunk, ahead}: read `file` in slices of `chunk` bytes, from
-//      the start, at most `ahead` slices ahead of the engine;
+// In:  {file, from, chunk, ahead}: read `file` in slices of `chunk` bytes,
+//      from byte `from`, at most `ahead` slices ahead of the engine;
 //      {type: "next"}: the engine has taken one slice.
 // Out: {at, buffer} per slice, in file order; {error} if the file cannot
 //      be read (it was moved, or deleted, after it was chosen).
@@ -48,7 +48,7 @@ self.onmessage = (ev) => {
     file = data.file;
     chunk = data.chunk;
     ahead = data.ahead;
-    at = 0;
+    at = data.from || 0;
     inFlight = 0;
   }
   readMore();
