@@ -217,6 +217,20 @@ struct Inbox {
     waiting: Option<js_sys::Function>,
 }
 
+impl Inbox {
+    /// Queues a message from the helper, and hands the oldest to the
+    /// engine if it is waiting for one.
+    fn deliver(inbox: &RefCell<Inbox>, msg: JsValue) {
+        let mut inbox = inbox.borrow_mut();
+        inbox.arrived.push_back(msg);
+        if let Some(resolve) = inbox.waiting.take() {
+            let next = inbox.arrived.pop_front().unwrap_or(JsValue::NULL);
+            drop(inbox);
+            let _ = resolve.call1(&JsValue::NULL, &next);
+        }
+    }
+}
+
 /// A helper worker (`read-worker.js`) that reads the file in slices and
 /// transfers them here. Chromium copies a blob read into its buffer in
 /// tasks on the reading thread; on this thread that cost a quarter of a
@@ -244,28 +258,17 @@ impl SliceReader {
         let inbox = Rc::new(RefCell::new(Inbox::default()));
         let to = inbox.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let mut inbox = to.borrow_mut();
-            inbox.arrived.push_back(ev.data());
-            if let Some(resolve) = inbox.waiting.take() {
-                let next = inbox.arrived.pop_front().unwrap_or(JsValue::NULL);
-                drop(inbox);
-                let _ = resolve.call1(&JsValue::NULL, &next);
-            }
+            Inbox::deliver(&to, ev.data())
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        // A script that fails to load (an old service worker's cache)
-        // would leave the import waiting: treat it as a failed read.
+        // A script that fails to load (an offline copy from before the
+        // helper existed) would leave the import waiting: say so, and the
+        // engine reads the rest itself.
         let to = inbox.clone();
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             let failed = Object::new();
             set(&failed, "notStarted", &true.into());
-            let mut inbox = to.borrow_mut();
-            inbox.arrived.push_back(failed.into());
-            if let Some(resolve) = inbox.waiting.take() {
-                let next = inbox.arrived.pop_front().unwrap_or(JsValue::NULL);
-                drop(inbox);
-                let _ = resolve.call1(&JsValue::NULL, &next);
-            }
+            Inbox::deliver(&to, failed.into())
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let msg = Object::new();
