@@ -392,8 +392,10 @@ pub fn LifecyclePage() -> impl IntoView {
     let churned_open = RwSignal::new(false);
     let churned = computed_when(
         move || churned_open.get(),
-        move || match reflow_request.get()? {
-            Request::Reflow { activity, options } => Ok(Request::ReflowUsers { activity, options }),
+        move || match reflow_request.get() {
+            Ok(Request::Reflow { activity, options }) => {
+                Ok(Request::ReflowUsers { activity, options })
+            }
             _ => Err(String::new()),
         },
         |r| match r {
@@ -404,13 +406,13 @@ pub fn LifecyclePage() -> impl IntoView {
     let stages_open = RwSignal::new(false);
     let stage_users = computed_when(
         move || stages_open.get(),
-        move || match life_request.get()? {
-            Request::Lifecycle {
+        move || match life_request.get() {
+            Ok(Request::Lifecycle {
                 orders,
                 activity,
                 options,
                 ..
-            } => Ok(Request::LifecycleUsers {
+            }) => Ok(Request::LifecycleUsers {
                 orders,
                 activity,
                 options,

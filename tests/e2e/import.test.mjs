@@ -160,7 +160,7 @@ test("a bad byte after the first 8 MB slice: the worker reads the file again and
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("a helper worker reads the file; where it cannot load, the engine reads the file itself", async () => {
+test("a helper worker reads the file; where it cannot load, or its script hangs, the engine reads the file itself", async () => {
   // 250,000 rows, about 11 MB: two 8 MB slices, so slices are handed over
   // (and, without the helper, read) more than once.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-"));
@@ -169,21 +169,25 @@ test("a helper worker reads the file; where it cannot load, the engine reads the
   for (let i = 0; i < 250_000; i++) rows.push(`${100000000 + i},buyer_${i % 1000},2024-01-1${i % 10} 10:00:00,9.5\n`);
   fs.writeFileSync(file, rows.join(""));
   assert.ok(fs.statSync(file).size > 8 << 20);
-  for (const helper of [true, false]) {
+  // "stalled": the request for the helper's script never ends; the engine
+  // gives up on the helper after 5 s and reads the file itself.
+  for (const mode of ["helper", "blocked", "stalled"]) {
+    const helper = mode === "helper";
     const { page, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
     // Requests of the workers (the engine, then its helper) as the browser made them.
     const asked = [];
     const served = [];
     context.on("request", (r) => asked.push(r.url()));
     context.on("requestfinished", async (r) => served.push([r.url(), (await r.response())?.status()]));
-    if (!helper) await context.route("**/read-worker.js", (route) => route.abort());
+    if (mode === "blocked") await context.route("**/read-worker.js", (route) => route.abort());
+    if (mode === "stalled") await context.route("**/read-worker.js", () => {});
     await page.goto(server.url + "/repurchase");
     await ready(page);
     await importFile(page, file, { timeout: 60000 });
     // buyer_0 … buyer_999; every row a paid order of its own.
     assert.equal(await metric(page, "buyers"), 1000);
     assert.equal(await metric(page, "orders"), 250000);
-    assert.ok(asked.some((u) => u.endsWith("/read-worker.js")), `the helper was asked for (${helper})`);
+    assert.ok(asked.some((u) => u.endsWith("/read-worker.js")), `the helper was asked for (${mode})`);
     assert.equal(served.some(([u, status]) => u.endsWith("/read-worker.js") && status === 200), helper);
     assert.equal(await page.locator('[data-testid="import-notice"]').count(), 0);
     if (helper) assert.deepEqual(errors, []);

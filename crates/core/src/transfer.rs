@@ -243,7 +243,7 @@ fn put_u32s(out: &mut dyn FnMut(&[u8]), list: &[u32]) {
     // of fixed size (not pushing four bytes at a time) compiles to a plain
     // copy on little-endian machines: the cell offsets of a million-row
     // table are 44 MB.
-    let mut block = vec![0u8; BLOCK * 4];
+    let mut block = vec![0u8; list.len().min(BLOCK) * 4];
     for chunk in list.chunks(BLOCK) {
         let bytes = &mut block[..chunk.len() * 4];
         for (b, v) in bytes.chunks_exact_mut(4).zip(chunk) {
@@ -343,7 +343,7 @@ impl Reader<'_> {
     fn u32s(&mut self) -> Result<Vec<u32>, String> {
         let n = self.count(4)?;
         let mut out = Vec::with_capacity(n);
-        let mut block = vec![0u8; BLOCK * 4];
+        let mut block = vec![0u8; n.min(BLOCK) * 4];
         while out.len() < n {
             let k = (n - out.len()).min(BLOCK);
             self.fill(&mut block[..k * 4])?;

@@ -240,14 +240,24 @@ struct SliceReader {
     worker: web_sys::Worker,
     inbox: Rc<RefCell<Inbox>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(JsValue)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    /// Whether a slice has come: until then a silent helper (its script
+    /// still loading after [`HELPER_WAIT_MS`]) is given up on.
+    started: std::cell::Cell<bool>,
 }
+
+/// How long the first slice from the helper may take (its script loads,
+/// it starts, it reads 8 MB: tens of milliseconds) before the engine
+/// reads the file itself: a script request that hangs must not hang the
+/// import.
+const HELPER_WAIT_MS: i32 = 5000;
 
 /// The first slice's size, read by the engine while the helper starts.
 const FIRST: f64 = 1024.0 * 1024.0;
 
 /// Slices read ahead of the parse: enough that one is always waiting, few
-/// enough to hold little memory (three 8 MB buffers).
+/// enough to hold little memory (with the one being parsed, at most four
+/// 8 MB buffers outside wasm memory).
 const AHEAD: f64 = 3.0;
 
 impl SliceReader {
@@ -262,27 +272,35 @@ impl SliceReader {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // A script that fails to load (an offline copy from before the
-        // helper existed) would leave the import waiting: say so, and the
-        // engine reads the rest itself.
+        // helper existed), an error in it, or a slice that cannot be
+        // received would leave the import waiting: say so, and the engine
+        // reads the rest itself from the slice it waits for. The error is
+        // handled here, not passed on to the page (which would restart
+        // the engine).
         let to = inbox.clone();
-        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            ev.prevent_default();
             let failed = Object::new();
             set(&failed, "notStarted", &true.into());
             Inbox::deliver(&to, failed.into())
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        worker.set_onmessageerror(Some(on_error.as_ref().unchecked_ref()));
+        let reader = SliceReader {
+            worker,
+            inbox,
+            _on_message: on_message,
+            _on_error: on_error,
+            started: std::cell::Cell::new(false),
+        };
         let msg = Object::new();
         set(&msg, "file", file);
         set(&msg, "from", &from.into());
         set(&msg, "chunk", &CHUNK.into());
         set(&msg, "ahead", &AHEAD.into());
-        worker.post_message(&msg).ok()?;
-        Some(SliceReader {
-            worker,
-            inbox,
-            _on_message: on_message,
-            _on_error: on_error,
-        })
+        // Dropped on failure: the helper stops.
+        reader.worker.post_message(&msg).ok()?;
+        Some(reader)
     }
 
     /// The next slice, in file order; `Err` when the file could not be
@@ -296,13 +314,33 @@ impl SliceReader {
                 let promise = js_sys::Promise::new(&mut |resolve, _| {
                     inbox.borrow_mut().waiting = Some(resolve);
                 });
-                JsFuture::from(promise).await.map_err(|_| false)?
+                let promise = if self.started.get() {
+                    promise
+                } else {
+                    // Until the helper has sent a slice, a timer may
+                    // answer first, as if it had not started.
+                    let timer = js_sys::Promise::new(&mut |resolve, _| {
+                        let gave_up = Object::new();
+                        set(&gave_up, "notStarted", &true.into());
+                        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+                        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_1(
+                            &resolve,
+                            HELPER_WAIT_MS,
+                            &gave_up,
+                        );
+                    });
+                    js_sys::Promise::race(&Array::of2(&promise, &timer))
+                };
+                let msg = JsFuture::from(promise).await.map_err(|_| false)?;
+                self.inbox.borrow_mut().waiting = None;
+                msg
             }
         };
         let buffer = get(&msg, "buffer");
         if !buffer.is_object() {
             return Err(get(&msg, "notStarted").is_truthy());
         }
+        self.started.set(true);
         // Taken: the reader may read one more.
         let next = Object::new();
         set(&next, "type", &"next".into());
@@ -313,6 +351,11 @@ impl SliceReader {
 
 impl Drop for SliceReader {
     fn drop(&mut self) {
+        // Detached first: a message already queued must not call a
+        // dropped closure.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.set_onmessageerror(None);
         self.worker.terminate();
     }
 }
