@@ -178,7 +178,8 @@ test("a helper worker reads the file; where it cannot load, or its script hangs,
     const asked = [];
     const served = [];
     context.on("request", (r) => asked.push(r.url()));
-    context.on("requestfinished", async (r) => served.push([r.url(), (await r.response())?.status()]));
+    // Synchronous: nothing may be awaited after the context closes.
+    context.on("response", (r) => served.push([r.url(), r.status()]));
     if (mode === "blocked") await context.route("**/read-worker.js", (route) => route.abort());
     if (mode === "stalled") await context.route("**/read-worker.js", () => {});
     await page.goto(server.url + "/repurchase");
