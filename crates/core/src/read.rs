@@ -422,74 +422,32 @@ fn read_text_with_progress(
     })
 }
 
-/// Row numbers as a text editor counts lines: `\n`, `\r\n` and a lone `\r`
-/// each end one. The csv crate's own line count is wrong for two of the
-/// three: after `\r\n` it records the next record's start before counting
-/// the `\n` (so every row of a Windows file came out one too low), and it
-/// never counts a lone `\r` (so every row of an old Mac file was "row 1").
-/// Counting `\n` up to each record's first byte is one pass over the text;
-/// lone CRs are rare, so they are listed once and counted in.
+/// The tests' reference for row numbers, as a text editor counts lines:
+/// `\n`, `\r\n` and a lone `\r` each end one (the csv crate's own count
+/// is wrong for two of the three). The readers count line ends as they
+/// split ([`crate::Splitter::line`]); this counts them the plain way.
 #[cfg(test)]
 pub(crate) struct LineNumbers<'a> {
     text: &'a [u8],
-    /// Bytes counted so far, and the `\n`s among them.
-    pos: usize,
-    newlines: usize,
-    lone_crs: Vec<usize>,
-    crs_seen: usize,
+    /// Where each line ends.
+    ends: Vec<usize>,
 }
 
 #[cfg(test)]
 impl<'a> LineNumbers<'a> {
     pub(crate) fn new(text: &'a str) -> LineNumbers<'a> {
         let b = text.as_bytes();
-        let mut lone_crs = Vec::new();
-        // Eight bytes at a time: `match_indices('\r')` searched a byte at a
-        // time in the worker's wasm, a pass over every chunk that cost a
-        // sixth of parsing it, to find (nearly always) nothing.
-        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-        let mut words = b.chunks_exact(8);
-        let mut at = 0;
-        let mut lone = |i: usize| {
-            if b.get(i + 1) != Some(&b'\n') {
-                lone_crs.push(i);
-            }
-        };
-        for word in &mut words {
-            let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8])) ^ 0x0D0D_0D0D_0D0D_0D0D;
-            // High bit set exactly in the bytes that were '\r' (see
-            // `count_newlines`), lowest byte first.
-            let mut hits = !(((w & LOW7) + LOW7) | w | LOW7);
-            while hits != 0 {
-                lone(at + (hits.trailing_zeros() / 8) as usize);
-                hits &= hits - 1;
-            }
-            at += 8;
-        }
-        for (i, &c) in words.remainder().iter().enumerate() {
-            if c == b'\r' {
-                lone(at + i);
-            }
-        }
-        LineNumbers {
-            text: b,
-            pos: 0,
-            newlines: 0,
-            lone_crs,
-            crs_seen: 0,
-        }
+        let ends = (0..b.len())
+            .filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')))
+            .collect();
+        LineNumbers { text: b, ends }
     }
 
     /// The line where a record starts (the byte offset of its first
-    /// character); starts come in increasing order.
+    /// character).
     pub(crate) fn line(&mut self, start: usize) -> u32 {
-        let start = start.min(self.text.len()).max(self.pos);
-        self.newlines += count_newlines(&self.text[self.pos..start]);
-        self.pos = start;
-        while self.crs_seen < self.lone_crs.len() && self.lone_crs[self.crs_seen] < start {
-            self.crs_seen += 1;
-        }
-        (1 + self.newlines + self.crs_seen).min(u32::MAX as usize) as u32
+        let start = start.min(self.text.len());
+        (1 + self.ends.partition_point(|&e| e < start)).min(u32::MAX as usize) as u32
     }
 }
 
@@ -523,22 +481,6 @@ pub(crate) fn check_record(
         ));
     }
     Ok(())
-}
-
-/// How many `\n` bytes `b` holds, eight bytes at a time: the worker's wasm
-/// has no SIMD, so a byte-at-a-time count was a second pass over the file.
-#[cfg(test)]
-pub(crate) fn count_newlines(b: &[u8]) -> usize {
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let mut words = b.chunks_exact(8);
-    let mut n = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8])) ^ 0x0A0A_0A0A_0A0A_0A0A;
-        // High bit set exactly in the bytes that were '\n' (now zero): no
-        // borrow crosses bytes, so every flag is exact and can be counted.
-        n += (!(((w & LOW7) + LOW7) | w | LOW7)).count_ones() as usize;
-    }
-    n + words.remainder().iter().filter(|&&c| c == b'\n').count()
 }
 
 /// Checks a header row and makes its names unique, with a warning naming
@@ -945,27 +887,6 @@ mod tests {
     }
 
     #[test]
-    fn lone_crs_are_found_in_every_byte_of_a_word() {
-        // A '\r' at every offset of the 8-byte words and the remainder,
-        // alone, before '\n', doubled, and at the very end.
-        for len in 0..20 {
-            for at in 0..len {
-                for next in ["", "\n", "\r", "x", "\r\n", "买"] {
-                    let mut text = "a".repeat(at);
-                    text.push('\r');
-                    text.push_str(next);
-                    text.push_str(&"b".repeat(len - at));
-                    let b = text.as_bytes();
-                    let want: Vec<usize> = (0..b.len())
-                        .filter(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
-                        .collect();
-                    assert_eq!(LineNumbers::new(&text).lone_crs, want, "{text:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
     fn utf16_and_boms() {
         let mut le = vec![0xFF, 0xFE];
         for u in "a,b\n1,买\n".encode_utf16() {
@@ -1026,7 +947,7 @@ mod tests {
             for to in from..=text.len() {
                 let b = &text.as_bytes()[from..to];
                 let want = b.iter().filter(|&&c| c == b'\n').count();
-                assert_eq!(count_newlines(b), want, "{from}..{to}");
+                assert_eq!(crate::stream::count_byte(b, b'\n'), want, "{from}..{to}");
             }
         }
     }

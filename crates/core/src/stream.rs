@@ -691,9 +691,10 @@ fn enough_lines(text: &str) -> bool {
     sample_lines(&text[..end], SAMPLE_LINES).len() >= SAMPLE_LINES
 }
 
-/// How many times `byte` occurs in `b`, eight bytes at a time (the
-/// worker's wasm has no SIMD; see `count_newlines`).
-fn count_byte(b: &[u8], byte: u8) -> usize {
+/// How many times `byte` occurs in `b`, eight bytes at a time: the
+/// worker's wasm has no SIMD, so a byte-at-a-time count was a second pass
+/// over the file.
+pub(crate) fn count_byte(b: &[u8], byte: u8) -> usize {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let splat = 0x0101_0101_0101_0101 * u64::from(byte);
     let mut words = b.chunks_exact(8);
