@@ -213,16 +213,35 @@ fn sort_by_time(keyed: &mut [(i64, u32)]) {
 
 /// A direct-mapped cache of (short key, label id) pairs in front of an
 /// [`Interner`]: interning a known label again returns its id and changes
-/// nothing, so a hit gives what the interner would.
-struct LabelCache;
+/// nothing, so a hit gives what the interner would. Categories and
+/// channels are a handful of values, and a hit skips hashing the label
+/// into the interner's map (interning was a tenth of the build).
+struct LabelCache([((u64, u64), u32); 16]);
 
 impl LabelCache {
     /// No short key has 0xFF in its last byte (it holds a length of at
     /// most 19), so an empty slot never matches.
-    const EMPTY: [((u64, u64), u32); 16] = [((u64::MAX, u64::MAX), 0); 16];
+    fn new() -> LabelCache {
+        LabelCache([((u64::MAX, u64::MAX), 0); 16])
+    }
 
-    fn slot(key: (u64, u64)) -> usize {
-        ((key.0 ^ key.1.rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize
+    /// The id of the label in `cell` (trimmed); [`NO_LABEL`] for an empty
+    /// cell.
+    fn intern(&mut self, names: &mut Interner, cell: &str) -> u32 {
+        let label = crate::trim_cell(cell);
+        if label.is_empty() {
+            return NO_LABEL;
+        }
+        let Some(key) = crate::short_key(label) else {
+            return names.intern(label);
+        };
+        let at =
+            ((key.0 ^ key.1.rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize;
+        let slot = &mut self.0[at];
+        if slot.0 != key {
+            *slot = (key, names.intern(label));
+        }
+        slot.1
     }
 }
 
@@ -468,10 +487,8 @@ impl Orders {
             .collect();
         let mut entries: Vec<(u32, u32, f64)> = Vec::with_capacity(table.len());
         let mut status_kind: crate::StrMap<(bool, bool)> = crate::StrMap::with_capacity(16);
-        // Labels seen lately, by short key, per dimension: categories and
-        // channels are a handful of values, and a hit skips hashing the
-        // key into the interner's map (interning was a tenth of the build).
-        let mut label_cache = [LabelCache::EMPTY; 4];
+        // Labels seen lately, per dimension.
+        let mut label_cache: [LabelCache; 4] = std::array::from_fn(|_| LabelCache::new());
         let intern = |i: &mut Interner, s: &str| {
             let s = crate::trim_cell(s);
             (!s.is_empty()).then(|| i.intern(s))
@@ -587,19 +604,7 @@ impl Orders {
                     2 => &mut out.categories,
                     _ => &mut out.channels,
                 };
-                let label = crate::trim_cell(table.cell(r, c));
-                let id = match crate::short_key(label) {
-                    _ if label.is_empty() => NO_LABEL,
-                    Some(key) => {
-                        let slot = &mut label_cache[d][LabelCache::slot(key)];
-                        if slot.0 != key {
-                            *slot = (key, names.intern(label));
-                        }
-                        slot.1
-                    }
-                    None => names.intern(label),
-                };
-                entry_labels[d].push(id);
+                entry_labels[d].push(label_cache[d].intern(names, table.cell(r, c)));
             }
             entries.push((k, r as u32, qty));
         }
@@ -807,15 +812,15 @@ impl Orders {
             };
             let mut labels = vec![NO_LABEL; self.order_rows.len()];
             let names = &mut names[d];
+            let mut cache = LabelCache::new();
             for (r, &at) in line_of.iter().enumerate() {
                 if at == SKIP {
                     continue;
                 }
-                let s = crate::trim_cell(table.cell(r, c));
-                if s.is_empty() {
+                let id = cache.intern(names, table.cell(r, c));
+                if id == NO_LABEL {
                     continue;
                 }
-                let id = names.intern(s);
                 if let Some(l) = labels.get_mut(at as usize) {
                     *l = id;
                 }
