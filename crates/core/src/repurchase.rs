@@ -802,56 +802,25 @@ fn buyer_details(
         last_day: Date,
         amount: f64,
     }
-    let mut per: Vec<Option<Seen>> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
-    let mut gaps: Vec<i32> = Vec::new();
     let window = &purchases[lo..hi.max(lo)];
-    if with_buyers {
-        per.resize_with(orders.buyers.len(), || None);
-    } else {
-        // The intervals need only each buyer's last day: 4 bytes a buyer
-        // stay in the cache where the 48 of a `Seen` missed it on nearly
-        // every purchase (a third of the page's repurchase view).
-        const NONE: i32 = i32::MIN;
-        let mut last_day = vec![NONE; orders.buyers.len()];
-        for p in window {
-            let d = p.time.date().0;
-            let last = &mut last_day[p.buyer as usize];
-            if *last != NONE {
-                if opts.merge_same_day && *last == d {
-                    continue;
-                }
-                gaps.push(d - *last);
+    // The intervals need only each buyer's last day: 4 bytes a buyer stay
+    // in the cache where the 48 of a `Seen` missed it on nearly every
+    // purchase (a third of the page's repurchase view).
+    let mut gaps: Vec<i32> = Vec::new();
+    const NONE: i32 = i32::MIN;
+    let mut last_day = vec![NONE; orders.buyers.len()];
+    for p in window {
+        let d = p.time.date().0;
+        let last = &mut last_day[p.buyer as usize];
+        if *last != NONE {
+            if opts.merge_same_day && *last == d {
+                continue;
             }
-            *last = d;
+            gaps.push(d - *last);
         }
+        *last = d;
     }
-    for p in if with_buyers { window } else { &[] } {
-        let d = p.time.date();
-        let amount = orders.orders[p.order as usize].amount;
-        match &mut per[p.buyer as usize] {
-            slot @ None => {
-                *slot = Some(Seen {
-                    orders: 1,
-                    first: p.time,
-                    last: p.time,
-                    last_day: d,
-                    amount,
-                });
-                touched.push(p.buyer);
-            }
-            Some(row) => {
-                row.amount += amount;
-                row.last = p.time;
-                if opts.merge_same_day && row.last_day == d {
-                    continue;
-                }
-                row.orders += 1;
-                gaps.push(d.0 - row.last_day.0);
-                row.last_day = d;
-            }
-        }
-    }
+    drop(last_day);
     // Whole days, so sorting them as integers gives the order the f64s
     // would have.
     sort_days(&mut gaps);
@@ -875,6 +844,34 @@ fn buyer_details(
     };
     if !with_buyers {
         return (intervals, Vec::new());
+    }
+    let mut per: Vec<Option<Seen>> = Vec::new();
+    per.resize_with(orders.buyers.len(), || None);
+    let mut touched: Vec<u32> = Vec::new();
+    for p in window {
+        let d = p.time.date();
+        let amount = orders.orders[p.order as usize].amount;
+        match &mut per[p.buyer as usize] {
+            slot @ None => {
+                *slot = Some(Seen {
+                    orders: 1,
+                    first: p.time,
+                    last: p.time,
+                    last_day: d,
+                    amount,
+                });
+                touched.push(p.buyer);
+            }
+            Some(row) => {
+                row.amount += amount;
+                row.last = p.time;
+                if opts.merge_same_day && row.last_day == d {
+                    continue;
+                }
+                row.orders += 1;
+                row.last_day = d;
+            }
+        }
     }
     // Most orders first, then by id. Ids are distinct, so the order is
     // fully determined; sorting (count, first 16 bytes of the id, buyer)
