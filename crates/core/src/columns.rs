@@ -364,12 +364,7 @@ mod tests {
                 _ => vec![id, v, a.into(), b.into()],
             });
         }
-        let refs: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.iter().map(String::as_str).collect())
-            .collect();
-        let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
-        let t = Table::from_rows("s.csv", &["id", "v", "a", "b"], &slices);
+        let t = Table::from_owned_rows("s.csv", &["id", "v", "a", "b"], &rows);
         let mut want_ledger = Ledger::new("s.csv", t.len());
         let want_ok = screen_rows(&t, &mut want_ledger);
         let want = Groups::by_column_with(&t, 0, &want_ok, |_| {});

@@ -257,12 +257,7 @@ pub fn exercise(family: Family, seed: u64) -> Exercise {
 }
 
 fn table(headers: &[&str], rows: &[Vec<String>]) -> Table {
-    let refs: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
-    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
-    Table::from_rows("practice.csv", headers, &slices)
+    Table::from_owned_rows("practice.csv", headers, rows)
 }
 
 const BUYERS: [&str; 12] = [

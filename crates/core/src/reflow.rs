@@ -276,12 +276,7 @@ mod tests {
                 ]
             })
             .collect();
-        let refs: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.iter().map(String::as_str).collect())
-            .collect();
-        let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
-        let t = Table::from_rows("v.csv", &["user", "time"], &slices);
+        let t = Table::from_owned_rows("v.csv", &["user", "time"], &rows);
         let a =
             Activity::build(&t, &Mapping::detect(InputKind::Activity, t.headers()), None).unwrap();
         let days = UserDays::new(&a);

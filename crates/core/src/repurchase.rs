@@ -943,12 +943,7 @@ mod tests {
                 ]);
             }
         }
-        let refs: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.iter().map(String::as_str).collect())
-            .collect();
-        let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
-        let t = Table::from_rows("o.csv", &["订单号", "买家ID", "付款时间", "类目"], &slices);
+        let t = Table::from_owned_rows("o.csv", &["订单号", "买家ID", "付款时间", "类目"], &rows);
         let m = Mapping::detect(InputKind::Orders, t.headers());
         Orders::build(&t, &m, &OrderOptions::default()).unwrap()
     }

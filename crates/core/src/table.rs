@@ -62,6 +62,20 @@ impl Table {
         t
     }
 
+    /// [`Table::from_rows`] from rows of owned strings (generated tables:
+    /// practice exercises, tests).
+    pub(crate) fn from_owned_rows<R: AsRef<[String]>>(
+        name: &str,
+        headers: &[&str],
+        rows: &[R],
+    ) -> Table {
+        let mut t = Table::new(name, headers.iter().map(|h| h.to_string()).collect());
+        for (i, r) in rows.iter().enumerate() {
+            t.push_row(r.as_ref().iter().map(String::as_str), i as u32 + 2);
+        }
+        t
+    }
+
     /// Reserves room for about `bytes` of cell text and `rows` rows.
     pub(crate) fn reserve(&mut self, bytes: usize, rows: usize) {
         self.text.reserve(bytes);
