@@ -22,14 +22,18 @@ thread_local! {
     static TABLES: RefCell<Vec<(u32, InputKind, Weak<TableBytes>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// How many rows of a table the page decodes to show (the import preview).
-pub const PREVIEW_ROWS: usize = 20;
+pub use opscalc_core::PREVIEW_ROWS;
 
 /// A dataset's whole table in the encoded form the engine reads
 /// ([`ReadResult::write_to`]). In the browser the bytes stay in a JS buffer
 /// outside wasm memory: the page never decodes a million-row table, it
 /// shows a preview ([`TableBytes::preview`]) and hands the bytes on to the
 /// engine and to saving. Natively (unit tests) it is the table itself.
+///
+/// An import's table comes in two steps: the engine worker keeps the table
+/// and first sends only its preview, so the page can ask for numbers at
+/// once; the whole table follows after the first answer
+/// ([`TableBytes::whole`] waits for it).
 ///
 /// # Example
 /// ```
@@ -41,6 +45,8 @@ pub const PREVIEW_ROWS: usize = 20;
 /// ```
 pub struct TableBytes {
     len: usize,
+    /// The row count, when the bytes so far are only the first rows.
+    rows: Option<usize>,
     #[cfg(target_arch = "wasm32")]
     key: u32,
     #[cfg(not(target_arch = "wasm32"))]
@@ -51,7 +57,7 @@ pub struct TableBytes {
 thread_local! {
     // The buffers behind live `TableBytes`, by key (JS objects cannot live
     // in the Send + Sync state the signals need).
-    static BUFFERS: RefCell<std::collections::HashMap<u32, js_sys::Uint8Array>> = RefCell::new(Default::default());
+    static BUFFERS: RefCell<std::collections::HashMap<u32, Held>> = RefCell::new(Default::default());
     static NEXT_KEY: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -66,6 +72,7 @@ impl TableBytes {
         {
             TableBytes {
                 len: read.encoded_len(),
+                rows: None,
                 read: read.clone(),
             }
         }
@@ -74,25 +81,65 @@ impl TableBytes {
     /// Keeps bytes a worker or storage produced, without copying them.
     #[cfg(target_arch = "wasm32")]
     pub fn from_buffer(buffer: js_sys::Uint8Array) -> TableBytes {
+        let len = buffer.length() as usize;
+        TableBytes::held(Held::Whole(buffer), len, None)
+    }
+
+    /// An imported table of which only the preview (its first rows, encoded)
+    /// has come: `rows` rows and `len` bytes in all, which
+    /// [`TableBytes::arrived`] brings.
+    #[cfg(target_arch = "wasm32")]
+    pub fn from_preview(preview: js_sys::Uint8Array, rows: usize, len: usize) -> TableBytes {
+        TableBytes::held(Held::Preview(preview), len, Some(rows))
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn held(held: Held, len: usize, rows: Option<usize>) -> TableBytes {
         let key = NEXT_KEY.with(|k| {
             let key = k.get();
             k.set(key + 1);
             key
         });
-        let len = buffer.length() as usize;
-        BUFFERS.with(|b| b.borrow_mut().insert(key, buffer));
-        TableBytes { len, key }
+        BUFFERS.with(|b| b.borrow_mut().insert(key, held));
+        TableBytes { len, rows, key }
     }
 
-    /// The bytes (a view, not a copy).
+    /// The whole table has come for the table under `key` (`None`: it is
+    /// lost, its worker stopped first).
     #[cfg(target_arch = "wasm32")]
-    pub fn buffer(&self) -> js_sys::Uint8Array {
+    fn arrived(key: u32, whole: Option<js_sys::Uint8Array>) {
         BUFFERS.with(|b| {
-            b.borrow()
-                .get(&self.key)
-                .cloned()
-                .unwrap_or_else(|| js_sys::Uint8Array::new_with_length(0))
+            if let Some(held) = b.borrow_mut().get_mut(&key) {
+                *held = match whole {
+                    Some(w) => Held::Whole(w),
+                    None => Held::Lost,
+                };
+            }
         })
+    }
+
+    /// The whole table's bytes (a view, not a copy); `None` while only
+    /// the preview has come, or when the table was lost.
+    #[cfg(target_arch = "wasm32")]
+    pub fn buffer(&self) -> Option<js_sys::Uint8Array> {
+        BUFFERS.with(|b| match b.borrow().get(&self.key) {
+            Some(Held::Whole(w)) => Some(w.clone()),
+            _ => None,
+        })
+    }
+
+    /// The whole table's bytes, once they have come; `None` when they
+    /// never will (the worker stopped before sending them).
+    #[cfg(target_arch = "wasm32")]
+    pub async fn whole(&self) -> Option<js_sys::Uint8Array> {
+        loop {
+            let held = BUFFERS.with(|b| b.borrow().get(&self.key).cloned());
+            match held {
+                Some(Held::Whole(w)) => return Some(w),
+                Some(Held::Preview(_)) => gloo::timers::future::TimeoutFuture::new(50).await,
+                Some(Held::Lost) | None => return None,
+            }
+        }
     }
 
     /// The table itself (native only: in the browser it is never decoded
@@ -117,7 +164,11 @@ impl TableBytes {
     pub fn preview(&self, rows: usize) -> Result<(ReadResult, usize), String> {
         #[cfg(target_arch = "wasm32")]
         {
-            let bytes = self.buffer();
+            let bytes = BUFFERS.with(|b| match b.borrow().get(&self.key) {
+                Some(Held::Whole(w) | Held::Preview(w)) => Ok(w.clone()),
+                _ => Err(opscalc_core::notice::DATA_NOT_LOADED.en.to_string()),
+            })?;
+            let total = self.rows;
             ReadResult::preview_from(
                 bytes.length() as usize,
                 &mut |at, out| {
@@ -127,12 +178,25 @@ impl TableBytes {
                 },
                 rows,
             )
+            .map(|(p, n)| (p, total.unwrap_or(n)))
         }
         #[cfg(not(target_arch = "wasm32"))]
         {
             Ok((self.read.preview(rows), self.read.table.len()))
         }
     }
+}
+
+/// What the page holds of a table's bytes.
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone)]
+enum Held {
+    /// All of them.
+    Whole(js_sys::Uint8Array),
+    /// Only the preview's, the whole table still to come.
+    Preview(js_sys::Uint8Array),
+    /// None: the worker stopped before sending the whole table.
+    Lost,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -395,6 +459,9 @@ mod imp {
         queue: Vec<(Object, Option<Array>)>,
         pending: HashMap<u32, Pending>,
         importing: Option<Importing>,
+        /// Imports whose whole table is still to come: the table's key
+        /// in `BUFFERS` by import call.
+        unsent: HashMap<u32, u32>,
         next_call: u32,
         _on_message: Closure<dyn FnMut(MessageEvent)>,
         _on_error: Closure<dyn FnMut(ErrorEvent)>,
@@ -437,9 +504,14 @@ mod imp {
     /// The message that puts a table: a copy of the page's buffer
     /// (structured clone: no decode, no wasm memory, but a copy on the
     /// page's thread). Imported tables are already in the engine; only a
-    /// new worker is given them this way.
-    fn table_message(id: u32, kind: InputKind, bytes: &TableBytes) -> (Object, Option<Array>) {
-        (put_message(id, kind, &bytes.buffer().buffer()), None)
+    /// new worker is given them this way. None for a table whose bytes
+    /// have not all come (the old worker stopped first: it is lost).
+    fn table_message(
+        id: u32,
+        kind: InputKind,
+        bytes: &TableBytes,
+    ) -> Option<(Object, Option<Array>)> {
+        Some((put_message(id, kind, &bytes.buffer()?.buffer()), None))
     }
 
     /// Runs `f` on the worker, starting it (and giving it every live
@@ -453,8 +525,9 @@ mod imp {
                 let mut guard = cell.borrow_mut();
                 let r = guard.as_mut().expect("just started");
                 for (id, kind, bytes) in tables {
-                    let (msg, transfer) = table_message(id, kind, &bytes);
-                    post(r, msg, transfer);
+                    if let Some((msg, transfer)) = table_message(id, kind, &bytes) {
+                        post(r, msg, transfer);
+                    }
                 }
             }
             if let Some(r) = cell.borrow_mut().as_mut() {
@@ -474,8 +547,9 @@ mod imp {
         // benchmark).
         crate::browser::timed("engine_put", || {
             with_running(|r| {
-                let (msg, transfer) = table_message(id, kind, bytes);
-                post(r, msg, transfer)
+                if let Some((msg, transfer)) = table_message(id, kind, bytes) {
+                    post(r, msg, transfer)
+                }
             })
         });
     }
@@ -552,6 +626,7 @@ mod imp {
             return false;
         };
         old.worker.terminate();
+        lose_unsent(&old);
         let mut waiting: Vec<(u32, Pending)> = old.pending.into_iter().collect();
         waiting.sort_by_key(|(id, _)| *id);
         if !waiting.is_empty() {
@@ -624,9 +699,42 @@ mod imp {
             );
             let _ = Reflect::set(&w, &"opscalcLastImport".into(), &stats);
         }
-        // Kept as it is: the page decodes only a preview.
-        let bytes = TableBytes::from_buffer(Uint8Array::new(&get("buffer")));
+        // The preview; the whole table comes in a "table" message.
+        let preview = Uint8Array::new(&get("buffer"));
+        let bytes = match (get("rows").as_f64(), get("tableBytes").as_f64()) {
+            (Some(rows), Some(len)) => {
+                let bytes = TableBytes::from_preview(preview, rows as usize, len as usize);
+                RUNNING.with(|c| {
+                    if let Some(r) = c.borrow_mut().as_mut() {
+                        r.unsent.insert(call, bytes.key);
+                    }
+                });
+                bytes
+            }
+            _ => TableBytes::from_buffer(preview),
+        };
         crate::browser::timed("import_apply", || (job.on_done)(Ok(bytes)));
+    }
+
+    /// An import's whole table has come (or is lost).
+    fn on_table_message(call: u32, get: &dyn Fn(&str) -> JsValue) {
+        let key = RUNNING.with(|c| c.borrow_mut().as_mut().and_then(|r| r.unsent.remove(&call)));
+        let Some(key) = key else { return };
+        let buffer = get("buffer");
+        let whole = (!buffer.is_undefined()).then(|| Uint8Array::new(&buffer));
+        if let Some(w) = web_sys::window() {
+            let stats = Object::new();
+            set(&stats, "encodeMs", &get("encodeMs"));
+            let _ = Reflect::set(&w, &"opscalcLastTable".into(), &stats);
+        }
+        TableBytes::arrived(key, whole);
+    }
+
+    /// A stopped worker never sends the tables it still owed the page.
+    fn lose_unsent(r: &Running) {
+        for &key in r.unsent.values() {
+            TableBytes::arrived(key, None);
+        }
     }
 
     fn send_call(r: &mut Running, id: u32, bytes: &[u8]) {
@@ -686,8 +794,9 @@ mod imp {
                 let tables = live_tables();
                 with_running(|r| {
                     for (tid, kind, bytes) in tables {
-                        let (msg, transfer) = table_message(tid, kind, &bytes);
-                        post(r, msg, transfer);
+                        if let Some((msg, transfer)) = table_message(tid, kind, &bytes) {
+                            post(r, msg, transfer);
+                        }
                     }
                     if let Some(p) = r.pending.get_mut(&id) {
                         p.retried = true;
@@ -737,6 +846,10 @@ mod imp {
                     let bytes = Uint8Array::new(&get("reply")).to_vec();
                     on_reply_message(id, &bytes);
                 }
+                Some("table") => {
+                    let id = get("id").as_f64().unwrap_or(-1.0) as u32;
+                    on_table_message(id, &get);
+                }
                 Some(kind @ ("progress" | "done" | "error")) => {
                     let id = get("id").as_f64().unwrap_or(-1.0) as u32;
                     on_import_message(kind, id, &get);
@@ -753,6 +866,7 @@ mod imp {
             let running = RUNNING.with(|c| c.borrow_mut().take());
             if let Some(r) = running {
                 r.worker.terminate();
+                lose_unsent(&r);
                 if let Some(job) = r.importing {
                     (job.on_done)(Err(opscalc_core::notice::import_stopped(
                         &job.name, &detail,
@@ -771,6 +885,7 @@ mod imp {
             queue: Vec::new(),
             pending: HashMap::new(),
             importing: None,
+            unsent: HashMap::new(),
             next_call: 1,
             _on_message: on_message,
             _on_error: on_error,

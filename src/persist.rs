@@ -494,12 +494,19 @@ mod imp {
         let mut size = meta.len() as f64;
         for t in tables {
             match t {
-                Some(r) => {
+                Some(r) => match r.whole().await {
                     // The bytes as the page keeps them: nothing to encode.
-                    let b = r.buffer();
-                    size += f64::from(b.length());
-                    list.push(&b);
-                }
+                    // An import's come a moment after its first numbers.
+                    Some(b) => {
+                        size += f64::from(b.length());
+                        list.push(&b);
+                    }
+                    // Lost (the worker stopped before sending it): the
+                    // workspace is saved without it.
+                    None => {
+                        list.push(&JsValue::NULL);
+                    }
+                },
                 None => {
                     list.push(&JsValue::NULL);
                 }

@@ -354,6 +354,21 @@ impl Engine {
         self.tables.iter().map(|(i, _, _)| *i).collect()
     }
 
+    /// The table held under `id`, if any (the worker encodes an import's
+    /// table for the page from it, after the first calculation).
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{read_text, Engine, InputKind};
+    /// let mut e = Engine::new(|| 0.0);
+    /// e.put(3, InputKind::Orders, read_text("o.csv", "id\n1\n", None).unwrap());
+    /// assert_eq!(e.held(3).unwrap().table.len(), 1);
+    /// assert!(e.held(4).is_none());
+    /// ```
+    pub fn held(&self, id: u32) -> Option<Arc<ReadResult>> {
+        self.table(id).ok()
+    }
+
     fn table(&self, id: u32) -> Result<Arc<ReadResult>, EngineError> {
         self.tables
             .iter()

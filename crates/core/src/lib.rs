@@ -78,4 +78,5 @@ pub use stream::*;
 pub use table::*;
 pub use time::*;
 pub use traffic::*;
+pub use transfer::PREVIEW_ROWS;
 pub use xlsx_write::*;

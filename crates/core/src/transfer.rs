@@ -6,6 +6,17 @@ use crate::{ReadResult, Table};
 
 const MAGIC: &[u8; 8] = b"OPSCALC1";
 
+/// How many rows of a table the page decodes to show (the import preview);
+/// an import's first answer carries only these, the whole table follows.
+///
+/// # Example
+/// ```
+/// use opscalc_core::{read_text, PREVIEW_ROWS};
+/// let r = read_text("o.csv", &"id\n7\n".repeat(30), None).unwrap();
+/// assert_eq!(r.preview(PREVIEW_ROWS).table.len(), PREVIEW_ROWS);
+/// ```
+pub const PREVIEW_ROWS: usize = 20;
+
 impl ReadResult {
     /// Encodes the result (table, encoding, delimiter, sheets, warnings).
     ///

@@ -3,9 +3,9 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use opscalc_core::{
     from_wire, to_wire, Engine, EngineError, Fed, Finished, InputKind, ReadOptions, ReadResult,
-    Reply, TextReader,
+    Reply, TextReader, PREVIEW_ROWS,
 };
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -21,11 +21,17 @@ const PROGRESS_MS: f64 = 150.0;
 /// wasm32 memory stops at 4 GB; the table alone is about 1.3 times the
 /// file.
 const MAX_FILE_BYTES: f64 = 1.5e9;
+/// How long after an import's first answer the whole table is encoded
+/// for the page if no calculation has been asked for meanwhile.
+const TABLE_AFTER_MS: i32 = 200;
 
 thread_local! {
     // The compute engine, when this worker is the page's engine worker
     // (the same bundle also runs one-off imports).
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::new(js_sys::Date::now));
+    // The import whose whole table the page has not been sent yet (its
+    // id, the table's id): see `send_table`.
+    static UNSENT: Cell<Option<(f64, u32)>> = const { Cell::new(None) };
 }
 
 pub fn start() {
@@ -58,20 +64,31 @@ pub fn start() {
     let _ = scope.post_message(&message("ready", 0.0));
 }
 
-/// Posts an import's "done" (with its table) or "error".
+/// Posts an import's "done" (with its table's preview) or "error". The
+/// whole table follows in a "table" message (`send_table`).
 fn finish_import(out: &DedicatedWorkerGlobalScope, id: f64, result: Result<Imported, String>) {
     {
         match result {
             Ok(done) => {
                 let msg = message("done", id);
-                set(&msg, "buffer", &done.buffer);
+                set(&msg, "buffer", &done.preview);
+                set(&msg, "rows", &(done.rows as f64).into());
+                set(&msg, "tableBytes", &(done.table_bytes as f64).into());
                 set(&msg, "readMs", &done.read_ms.into());
                 set(&msg, "parseMs", &done.parse_ms.into());
-                set(&msg, "encodeMs", &done.encode_ms.into());
                 set(&msg, "copyMs", &done.copy_ms.into());
                 set(&msg, "yieldMs", &done.yield_ms.into());
                 set(&msg, "memoryBytes", &memory_bytes().into());
-                let _ = out.post_message_with_transfer(&msg, &Array::of1(&done.buffer));
+                let _ = out.post_message_with_transfer(&msg, &Array::of1(&done.preview));
+                UNSENT.set(Some((id, done.table_id)));
+                // The page's first request comes a few milliseconds after
+                // "done": it is answered first, the table encoded after it.
+                // Should no request come, the table goes out soon anyway.
+                let later = out.clone();
+                let _ = out.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    Closure::once_into_js(move || send_table(&later)).unchecked_ref(),
+                    TABLE_AFTER_MS,
+                );
             }
             Err(e) => {
                 let msg = message("error", id);
@@ -121,12 +138,64 @@ fn call(out: &DedicatedWorkerGlobalScope, id: f64, data: &JsValue) {
     // the page keeps the largest figure (the benchmark's peak memory).
     set(&msg, "memoryBytes", &memory_bytes().into());
     let _ = out.post_message_with_transfer(&msg, &Array::of1(&buffer.buffer()));
+    send_table(out);
+}
+
+/// Sends the page the whole table of the last import, if it has not been
+/// sent ("table", or "table" with `lost` when the engine no longer holds
+/// it). Encoding a million rows takes about a tenth of a second, so it
+/// waits until the import's first calculation has been answered: the
+/// page needs only the preview to ask for it, and the table for saving
+/// and for a restarted engine.
+fn send_table(out: &DedicatedWorkerGlobalScope) {
+    let Some((id, table_id)) = UNSENT.take() else {
+        return;
+    };
+    let Ok(held) = ENGINE.with(|e| e.try_borrow().map(|e| e.held(table_id))) else {
+        // In a calculation (not reached: calls are synchronous); later.
+        UNSENT.set(Some((id, table_id)));
+        return;
+    };
+    let msg = message("table", id);
+    match held {
+        Some(read) => {
+            let started = js_sys::Date::now();
+            let buffer = encode(&read);
+            set(&msg, "encodeMs", &(js_sys::Date::now() - started).into());
+            set(&msg, "buffer", &buffer.buffer());
+            let _ = out.post_message_with_transfer(&msg, &Array::of1(&buffer.buffer()));
+        }
+        None => {
+            set(&msg, "lost", &true.into());
+            let _ = out.post_message(&msg);
+        }
+    }
+}
+
+/// A table encoded for the page ([`ReadResult::write_to`]) straight into a
+/// JS buffer, piece by piece.
+fn encode(read: &ReadResult) -> Uint8Array {
+    let buffer = Uint8Array::new_with_length(read.encoded_len() as u32);
+    let mut offset = 0u32;
+    read.write_to(&mut |piece| {
+        buffer
+            .subarray(offset, offset + piece.len() as u32)
+            .copy_from(piece);
+        offset += piece.len() as u32;
+    });
+    buffer
 }
 
 /// What an import hands the page.
 struct Imported {
-    /// The table encoded for the page (saving, and a restarted engine).
-    buffer: JsValue,
+    /// The table's first rows encoded for the page (its import preview).
+    preview: JsValue,
+    /// The table's row count.
+    rows: usize,
+    /// The size of the whole table encoded.
+    table_bytes: usize,
+    /// The engine's id for the table.
+    table_id: u32,
     /// Time spent waiting for slices the parse had not hidden.
     read_ms: f64,
     /// Time spent decoding and parsing.
@@ -136,8 +205,6 @@ struct Imported {
     /// Time spent in task breaks (the browser's own tasks on this thread,
     /// among them copying the next slice out of the file).
     yield_ms: f64,
-    /// Time spent encoding the table for the page.
-    encode_ms: f64,
 }
 
 /// Bytes copied into wasm memory and parsed at a time: small enough to
@@ -424,6 +491,8 @@ async fn import(
     let meta = Uint8Array::new(&get(data, "meta")).to_vec();
     let (table_id, kind) = from_wire::<(u32, InputKind)>(&meta)
         .map_err(|_| "the import request is damaged".to_string())?;
+    // An earlier import's table goes out before this one is read.
+    send_table(out);
     let name = file.name();
     let total = file.size();
     if total > MAX_FILE_BYTES {
@@ -532,26 +601,20 @@ async fn import(
     drop(bytes);
     report(total, result.table.len() as f64, true);
 
-    let encode_started = js_sys::Date::now();
-    let buffer = Uint8Array::new_with_length(result.encoded_len() as u32);
-    let mut offset = 0u32;
-    result.write_to(&mut |piece| {
-        buffer
-            .subarray(offset, offset + piece.len() as u32)
-            .copy_from(piece);
-        offset += piece.len() as u32;
-    });
-    let encode_ms = js_sys::Date::now() - encode_started;
+    let preview = encode(&result.preview(PREVIEW_ROWS));
+    let (rows, table_bytes) = (result.table.len(), result.encoded_len());
     // The engine keeps the table itself: the page's request for numbers
     // needs no second copy or decode.
     ENGINE.with(|e| e.borrow_mut().put(table_id, kind, result));
     Ok(Imported {
-        buffer: buffer.buffer().into(),
+        preview: preview.buffer().into(),
+        rows,
+        table_bytes,
+        table_id,
         read_ms,
         parse_ms,
         copy_ms,
         yield_ms,
-        encode_ms,
     })
 }
 
