@@ -196,3 +196,57 @@ test("a helper worker reads the file; where it cannot load, or its script hangs,
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test("a big file is read by two workers at once: the same numbers, rows and row numbers as by one", async () => {
+  // 1,500,000 orders (about 90 MB) with a note column: every 997th note is
+  // quoted and holds a line break and a comma, so lines and rows part ways
+  // and a row number is right only if both halves are counted alike.
+  // One row near the end has a bad time; its row number is worked out here.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-"));
+  const file = path.join(dir, "two-readers.csv");
+  const out = fs.createWriteStream(file);
+  out.write("订单编号,买家会员名,订单付款时间,买家实际支付金额,备注\n");
+  let line = 2;
+  let badLine = 0;
+  let chunk = "";
+  for (let i = 0; i < 1_500_000; i++) {
+    const time = i === 1_400_000 ? "2024-13-45 10:00:00" : `2024-0${1 + (i % 9)}-1${i % 10} 10:00:00`;
+    if (i === 1_400_000) badLine = line;
+    const note = i % 997 === 0 ? `"first line\nsecond, with a comma"` : "ok";
+    chunk += `${100000000 + i},buyer_${i % 90000},${time},${(i % 500) + 0.5},${note}\n`;
+    line += i % 997 === 0 ? 2 : 1;
+    if (chunk.length > 1 << 20) {
+      out.write(chunk);
+      chunk = "";
+    }
+  }
+  out.end(chunk);
+  await new Promise((r) => out.on("finish", r));
+  const seen = {};
+  for (const readers of [2, 1]) {
+    const { page, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
+    await page.goto(server.url + "/repurchase");
+    await ready(page);
+    if (readers === 1) await page.evaluate(() => { window.opscalcTwoReadersFrom = 1e15; });
+    await importFile(page, file, { timeout: 120000 });
+    await ready(page);
+    assert.equal(await page.evaluate(() => window.opscalcLastImport.twoReaders), readers === 2, `${readers} reader(s)`);
+    const quality = page.locator("section.quality");
+    assert.equal(await quality.locator('[data-testid="rows-read"]').textContent(), "1500000");
+    assert.equal(await quality.locator('li[data-reason="bad_time"] strong').getAttribute("data-count"), "1");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      quality.getByRole("button", { name: "Download excluded rows (CSV)" }).click(),
+    ]);
+    const lines = fs.readFileSync(await download.path(), "utf8").trim().split(/\r?\n/);
+    assert.equal(lines.length, 2);
+    assert.match(lines[1], new RegExp(`^two-readers\\.csv,${badLine},.*,bad_time,.*2024-13-45`));
+    seen[readers] = { buyers: await metric(page, "buyers"), orders: await metric(page, "orders"), rate: await metric(page, "user_repurchase_rate") };
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  assert.equal(seen[2].buyers, 90000);
+  assert.equal(seen[2].orders, 1_499_999);
+  assert.deepEqual(seen[2], seen[1]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
