@@ -599,14 +599,6 @@ mod imp {
             );
             set(&msg, "encoding", &request.encoding.into());
             set(&msg, "sheet", &request.sheet.into());
-            // Tests read smaller files with two workers
-            // (`window.opscalcTwoReadersFrom`, in bytes).
-            if let Some(w) = web_sys::window() {
-                let from = Reflect::get(&w, &"opscalcTwoReadersFrom".into());
-                if let Some(from) = from.ok().and_then(|v| v.as_f64()) {
-                    set(&msg, "twoReadersFrom", &from.into());
-                }
-            }
             post(r, msg, None);
             r.importing = Some(Importing {
                 call,
@@ -696,9 +688,7 @@ mod imp {
                 "parseMs",
                 "copyMs",
                 "yieldMs",
-                "waitMs",
-                "joinMs",
-                "twoReaders",
+                "encodeMs",
             ] {
                 set(&stats, k, &get(k));
             }

@@ -41,10 +41,6 @@ pub struct Splitter<'a> {
     line_ends: usize,
     /// `line_ends` where the last record started.
     record_line_ends: usize,
-    /// The last record ended with a line end outside quotes (or none was
-    /// read yet): what follows starts a record, so a second reader can
-    /// start there.
-    terminated: bool,
 }
 
 impl<'a> Splitter<'a> {
@@ -61,7 +57,6 @@ impl<'a> Splitter<'a> {
             },
             line_ends: 0,
             record_line_ends: 0,
-            terminated: true,
         }
     }
 
@@ -88,13 +83,6 @@ impl<'a> Splitter<'a> {
     /// ```
     pub fn line_ends(&self) -> usize {
         self.line_ends
-    }
-
-    /// True unless the last record returned ran to the end of the text
-    /// without a line end outside quotes (an open quote, or a last line
-    /// without a line end).
-    pub(crate) fn terminated(&self) -> bool {
-        self.terminated
     }
 
     /// The line where the last record returned starts, as a text editor
@@ -144,20 +132,15 @@ impl<'a> Splitter<'a> {
                         self.pos += 1;
                     }
                     self.line_ends += 1;
-                    self.terminated = true;
                     return Some(start);
                 }
                 Some(_) => {
                     // A '\n' (field_end and quoted stop only at these).
                     self.pos += 1;
                     self.line_ends += 1;
-                    self.terminated = true;
                     return Some(start);
                 }
-                None => {
-                    self.terminated = false;
-                    return Some(start);
-                }
+                None => return Some(start),
             }
         }
     }

@@ -31,10 +31,7 @@ use crate::read::{
     check_cells, check_record, header_row, read_spreadsheet, sample_lines, utf16_without_bom,
     PROGRESS_EVERY,
 };
-use crate::{
-    detect_delimiter, Part, PartSpec, ReadError, ReadOptions, ReadProgress, ReadResult, Splitter,
-    Table, MAX_CELLS,
-};
+use crate::{detect_delimiter, ReadError, ReadOptions, ReadProgress, ReadResult, Splitter, Table};
 use encoding_rs::{CoderResult, Decoder, Encoding, GB18030, UTF_8};
 use std::borrow::Cow;
 
@@ -96,9 +93,6 @@ pub struct TextReader {
     not_gb18030: bool,
     mode: Mode,
     parse: Parse,
-    /// The last byte fed: a part is joined only after a `\n`, where no
-    /// character, `\r\n` or decoder state is cut.
-    last_byte: Option<u8>,
 }
 
 enum Mode {
@@ -155,7 +149,6 @@ impl TextReader {
             not_gb18030: false,
             mode: Mode::Sniffing(Vec::new()),
             parse: Parse::new(opts.delimiter, 0),
-            last_byte: None,
         }
     }
 
@@ -179,9 +172,6 @@ impl TextReader {
         chunk: &[u8],
         progress: &mut dyn FnMut(ReadProgress),
     ) -> Result<Fed, ReadError> {
-        if let Some(&b) = chunk.last() {
-            self.last_byte = Some(b);
-        }
         let before = self.retained.take();
         match self.process(chunk, progress) {
             Ok(()) => {
@@ -223,112 +213,6 @@ impl TextReader {
                 }
             }
         }
-    }
-
-    /// What a [`crate::PartReader`] needs to read a later part of this
-    /// file: the delimiter and the header. `Some` once the file is read as
-    /// strict UTF-8 (no BOM, or a UTF-8 BOM and no bad byte so far; no
-    /// encoding chosen), the delimiter is chosen, the header row is read
-    /// and no error is held back; `None` for anything else (spreadsheets,
-    /// GB18030, UTF-16, still sniffing), which one reader reads alone.
-    ///
-    /// # Example
-    /// ```
-    /// use opscalc_core::{PartSpec, ReadOptions, TextReader};
-    /// let opts = ReadOptions { delimiter: Some(b','), ..ReadOptions::default() };
-    /// let mut r = TextReader::new("o.csv", &opts);
-    /// assert_eq!(r.part_spec(), None);
-    /// r.feed("单号,金额\n1,5\n".as_bytes(), &mut |_| {}).unwrap();
-    /// let spec = PartSpec { delimiter: b',', headers: vec!["单号".into(), "金额".into()] };
-    /// assert_eq!(r.part_spec(), Some(spec));
-    /// ```
-    pub fn part_spec(&self) -> Option<PartSpec> {
-        let strict = match &self.mode {
-            Mode::Utf8 { .. } => true,
-            Mode::Decoding {
-                encoding,
-                on_error,
-                had_errors,
-                ..
-            } => *encoding == UTF_8 && *on_error == OnError::Warn && !*had_errors,
-            Mode::Sniffing(_) | Mode::Spreadsheet(_) => false,
-        };
-        // A chosen encoding reads as its label says, even "utf-8": one
-        // reader, as the user asked.
-        if !strict || self.opts.encoding.is_some() || self.parse.failed.is_some() {
-            return None;
-        }
-        Some(PartSpec {
-            delimiter: self.parse.delimiter?,
-            headers: self.parse.table.as_ref()?.headers().to_vec(),
-        })
-    }
-
-    /// Ends the file with `part`, the rest of it read by a
-    /// [`crate::PartReader`]: the caller fed bytes `0..split` here, and
-    /// `part` was read from `split..end`. The result is exactly what
-    /// [`TextReader::finish`] gives after feeding the whole file.
-    ///
-    /// `Ok(None)` when the halves cannot be joined: the bytes fed do not
-    /// end at a record boundary (the last record runs on inside quotes, or
-    /// has no line end yet), the part's delimiter or header is not this
-    /// file's, [`TextReader::part_spec`] no longer holds (an error is held
-    /// back, the encoding changed), or the joined table would pass
-    /// [`MAX_CELLS`]. Nothing is consumed then: feed the rest of the file
-    /// from `split` and [`TextReader::finish`] as usual. An error that one
-    /// reader would report in the first half is returned as `finish`
-    /// would return it.
-    ///
-    /// # Example
-    /// ```
-    /// use opscalc_core::{read_bytes, Finished, PartReader, ReadOptions, TextReader};
-    /// let file = "单号,金额\n1,5\n\n2,\"7,5\"\n3,9\n".as_bytes();
-    /// let split = file.len() - "2,\"7,5\"\n3,9\n".len(); // after the blank line
-    /// let opts = ReadOptions { delimiter: Some(b','), ..ReadOptions::default() };
-    /// let mut first = TextReader::new("o.csv", &opts);
-    /// first.feed(&file[..split], &mut |_| {}).unwrap();
-    /// let spec = first.part_spec().unwrap();
-    /// // In the browser, another worker does this at the same time.
-    /// let mut second = PartReader::new("o.csv", &spec, file.len() - split);
-    /// second.feed(&file[split..]).unwrap();
-    /// let part = second.finish().unwrap();
-    /// let Some(Finished::Done(joined)) = first.finish_with(part, &mut |_| {}).unwrap() else {
-    ///     panic!("not joined")
-    /// };
-    /// assert_eq!(joined.table.row_number(1), 4);
-    /// assert_eq!(*joined, read_bytes("o.csv", file, &opts).unwrap());
-    /// ```
-    pub fn finish_with(
-        &mut self,
-        part: Part,
-        progress: &mut dyn FnMut(ReadProgress),
-    ) -> Result<Option<Finished>, ReadError> {
-        let Some(spec) = self.part_spec() else {
-            return Ok(None);
-        };
-        if part.delimiter != spec.delimiter
-            || part.table.headers() != spec.headers.as_slice()
-            || self.last_byte != Some(b'\n')
-        {
-            return Ok(None);
-        }
-        let Some((records, line_ends)) = self.parse.boundary(spec.delimiter) else {
-            return Ok(None);
-        };
-        let width = spec.headers.len();
-        let rows = self.parse.table.as_ref().map_or(0, Table::len);
-        let first = rows.saturating_add(records);
-        let joined = first.saturating_add(part.rows());
-        // Past the limit in the first half, the parse below reports it as
-        // one reader would; past it only joined, one reader reports it on
-        // a row of the second half, which only reading on can number.
-        if first.saturating_mul(width) <= MAX_CELLS && joined.saturating_mul(width) > MAX_CELLS {
-            return Ok(None);
-        }
-        self.parse.parse(&self.name, true, progress)?;
-        let offset = self.parse.lines_before.saturating_add(line_ends);
-        let r = self.parse.join(&self.name, part, offset, progress)?;
-        Ok(Some(Finished::Done(Box::new(r))))
     }
 
     fn keep(&self, mut r: Vec<u8>, chunk: &[u8]) -> Option<Vec<u8>> {
@@ -575,7 +459,7 @@ impl TextReader {
 
 /// Bytes in the UTF-8 character that starts with `lead` (a valid lead:
 /// the validator kept it as the start of an unfinished character).
-pub(crate) fn utf8_width(lead: u8) -> usize {
+fn utf8_width(lead: u8) -> usize {
     match lead {
         0xF0..=0xFF => 4,
         0xE0..=0xEF => 3,
@@ -584,23 +468,21 @@ pub(crate) fn utf8_width(lead: u8) -> usize {
 }
 
 /// Decoded text on its way into the table.
-pub(crate) struct Parse {
-    pub(crate) delimiter: Option<u8>,
+struct Parse {
+    delimiter: Option<u8>,
     /// Text not yet parsed: at most an unfinished record, after a parse.
     pending: String,
     /// The first character was looked at (a BOM left in the text is
     /// dropped, as `read_text` drops it).
     started: bool,
-    pub(crate) table: Option<Table>,
+    table: Option<Table>,
     warnings: Vec<String>,
     /// Lines (`\n`, `\r\n`, lone `\r`) in the text before `pending`.
     lines_before: usize,
-    /// Lines in all the text, once the last parse has run.
-    pub(crate) lines_after: usize,
     /// Bytes of text before `pending`.
     offset: usize,
     /// `"` characters in all the text, for the unbalanced-quote warning.
-    pub(crate) quotes: usize,
+    quotes: usize,
     /// `pending` is not parsed again before it is this long.
     parse_at: usize,
     /// An error held back until the encoding is certain.
@@ -610,16 +492,6 @@ pub(crate) struct Parse {
 }
 
 impl Parse {
-    /// Text parsing for a later part of a file ([`crate::PartReader`]):
-    /// the delimiter and the header are the file's.
-    pub(crate) fn for_part(name: &str, spec: &PartSpec) -> Parse {
-        let mut p = Parse::new(Some(spec.delimiter), 0);
-        // Mid-file, a U+FEFF is text, not a BOM.
-        p.started = true;
-        p.table = Some(Table::new(name, spec.headers.clone()));
-        p
-    }
-
     fn new(delimiter: Option<u8>, size_hint: usize) -> Parse {
         Parse {
             delimiter,
@@ -628,7 +500,6 @@ impl Parse {
             table: None,
             warnings: Vec::new(),
             lines_before: 0,
-            lines_after: 0,
             offset: 0,
             quotes: 0,
             parse_at: 0,
@@ -638,7 +509,7 @@ impl Parse {
     }
 
     /// Adds decoded text.
-    pub(crate) fn push(&mut self, text: &str) {
+    fn push(&mut self, text: &str) {
         let from = self.pending.len();
         self.pending.push_str(text);
         self.arrived(from);
@@ -683,7 +554,7 @@ impl Parse {
     }
 
     /// Parses the complete records in `pending` (all of it when `last`).
-    pub(crate) fn parse(
+    fn parse(
         &mut self,
         name: &str,
         last: bool,
@@ -757,48 +628,8 @@ impl Parse {
             self.pending.drain(..cut);
             self.offset += cut;
             self.wait_if_long();
-        } else {
-            self.lines_after = self.lines_before + split.line_ends();
         }
         Ok(())
-    }
-
-    /// When `pending` (the text after the last record parsed) ends at a
-    /// record boundary, so that a part read from there on reads as one
-    /// reader would: the records in it and its line ends. Parses nothing.
-    fn boundary(&self, delimiter: u8) -> Option<(usize, usize)> {
-        if !(self.pending.is_empty() || self.pending.ends_with('\n')) {
-            return None;
-        }
-        let mut split = Splitter::new(&self.pending, delimiter);
-        let mut rec = Vec::new();
-        let mut records = 0usize;
-        while split.next_record(&mut rec).is_some() {
-            records += 1;
-        }
-        split.terminated().then_some((records, split.line_ends()))
-    }
-
-    /// After the last parse: the table with `part` appended (its lines
-    /// after `lines` line ends), and the result as [`Parse::finish`] builds
-    /// it, its warnings counted on the joined table.
-    fn join(
-        &mut self,
-        name: &str,
-        part: Part,
-        lines: usize,
-        progress: &mut dyn FnMut(ReadProgress),
-    ) -> Result<ReadResult, ReadError> {
-        let mut table = self
-            .table
-            .take()
-            .ok_or_else(|| ReadError::file(name, crate::notice::EMPTY_FILE.en))?;
-        // The part's counts came through a buffer: no overflow on damage.
-        let bytes = (self.offset + self.pending.len()).saturating_add(part.bytes);
-        table.append(part.table, u32::try_from(lines).unwrap_or(u32::MAX));
-        // Only the parity matters, and wrapping keeps it.
-        self.quotes = self.quotes.wrapping_add(part.quotes);
-        Ok(self.result(name, table, bytes, progress))
     }
 
     /// Puts off parsing a long unfinished record until the text doubles.
@@ -824,20 +655,8 @@ impl Parse {
             .table
             .take()
             .ok_or_else(|| ReadError::file(name, crate::notice::EMPTY_FILE.en))?;
-        let bytes = self.offset + self.pending.len();
-        Ok(self.result(name, table, bytes, progress))
-    }
-
-    /// The result for the whole table, with the warnings about it.
-    fn result(
-        &mut self,
-        name: &str,
-        table: Table,
-        bytes: usize,
-        progress: &mut dyn FnMut(ReadProgress),
-    ) -> ReadResult {
         progress(ReadProgress {
-            bytes,
+            bytes: self.offset + self.pending.len(),
             rows: table.len(),
         });
         let mut warnings = std::mem::take(&mut self.warnings);
@@ -853,13 +672,13 @@ impl Parse {
         if self.quotes % 2 == 1 && !table.is_empty() {
             warnings.push(crate::notice::unbalanced_quote(name));
         }
-        ReadResult {
+        Ok(ReadResult {
             table,
             encoding: "UTF-8".into(),
             delimiter: self.delimiter,
             sheets: Vec::new(),
             warnings,
-        }
+        })
     }
 }
 

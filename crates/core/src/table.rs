@@ -106,28 +106,6 @@ impl Table {
         self.row_numbers.push(number);
     }
 
-    /// Appends the rows of `other` (a later part of the same file, with
-    /// the same headers: the caller checked), whose row numbers count
-    /// lines from the part's start: `line_offset` is the count of lines
-    /// before it. Cell ends wrap as `push_row`'s do, so the joined table
-    /// is the one that one reader would have built.
-    pub(crate) fn append(&mut self, other: Table, line_offset: u32) {
-        // Exactly what is missing (usually nothing: the first reader
-        // reserved for the whole file); doubling would waste up to half.
-        self.text.reserve_exact(other.text.len());
-        self.ends.reserve_exact(other.ends.len());
-        self.row_numbers.reserve_exact(other.row_numbers.len());
-        let base = self.text.len() as u32;
-        self.text.push_str(&other.text);
-        self.ends
-            .extend(other.ends.iter().map(|&e| base.wrapping_add(e)));
-        let line = |n: u32| n.saturating_add(line_offset);
-        self.row_numbers
-            .extend(other.row_numbers.iter().map(|&n| line(n)));
-        let overflow = other.overflow_rows.iter().map(|&(n, k)| (line(n), k));
-        self.overflow_rows.extend(overflow);
-    }
-
     /// The file name, used in every message about this table.
     pub fn name(&self) -> &str {
         &self.name

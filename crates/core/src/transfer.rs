@@ -2,10 +2,9 @@
 //! parsed table to the page as one transferable buffer (no per-cell
 //! messages, no JSON of a 100 MB table).
 
-use crate::{Part, ReadResult, Table};
+use crate::{ReadResult, Table};
 
 const MAGIC: &[u8; 8] = b"OPSCALC1";
-const PART_MAGIC: &[u8; 8] = b"OPSPART1";
 
 /// How many rows of a table the page decodes to show (the import preview);
 /// an import's first answer carries only these, the whole table follows.
@@ -71,7 +70,11 @@ impl ReadResult {
         put_str(out, text);
         put_u32s(out, ends);
         put_u32s(out, row_numbers);
-        put_overflow(out, overflow);
+        out(&(overflow.len() as u32).to_le_bytes());
+        for &(row, n) in overflow {
+            out(&row.to_le_bytes());
+            out(&(n as u32).to_le_bytes());
+        }
         put_str(out, &self.encoding);
         out(&self.delimiter.map_or(u32::MAX, u32::from).to_le_bytes());
         put_strs(out, &self.sheets);
@@ -233,156 +236,6 @@ impl ReadResult {
     }
 }
 
-impl Part {
-    /// The length of [`Part::to_bytes`], to size a buffer first.
-    ///
-    /// # Example
-    /// ```
-    /// use opscalc_core::{PartReader, PartSpec};
-    /// let spec = PartSpec { delimiter: b',', headers: vec!["id".into()] };
-    /// let mut p = PartReader::new("o.csv", &spec, 0);
-    /// p.feed(b"7\n").unwrap();
-    /// let part = p.finish().unwrap();
-    /// assert_eq!(part.encoded_len(), part.to_bytes().len());
-    /// ```
-    pub fn encoded_len(&self) -> usize {
-        let (name, headers, text, ends, row_numbers, overflow) = self.table.parts();
-        PART_MAGIC.len()
-            + 4
-            + name.len()
-            + 4
-            + headers.iter().map(|s| 4 + s.len()).sum::<usize>()
-            + 4
-            + text.len()
-            + 4
-            + 4 * ends.len()
-            + 4
-            + 4 * row_numbers.len()
-            + 4
-            + 8 * overflow.len()
-            + 4
-            + 3 * 8
-    }
-
-    /// Writes the part piece by piece (as [`ReadResult::write_to`]), so a
-    /// worker copies it straight into a transferable buffer.
-    ///
-    /// # Example
-    /// ```
-    /// use opscalc_core::{PartReader, PartSpec};
-    /// let spec = PartSpec { delimiter: b',', headers: vec!["id".into()] };
-    /// let mut p = PartReader::new("o.csv", &spec, 0);
-    /// p.feed(b"7\n").unwrap();
-    /// let part = p.finish().unwrap();
-    /// let mut buffer = Vec::new();
-    /// part.write_to(&mut |piece| buffer.extend_from_slice(piece));
-    /// assert_eq!(buffer, part.to_bytes());
-    /// ```
-    pub fn write_to(&self, out: &mut dyn FnMut(&[u8])) {
-        let (name, headers, text, ends, row_numbers, overflow) = self.table.parts();
-        out(PART_MAGIC);
-        put_str(out, name);
-        put_strs(out, headers);
-        put_str(out, text);
-        put_u32s(out, ends);
-        put_u32s(out, row_numbers);
-        put_overflow(out, overflow);
-        out(&u32::from(self.delimiter).to_le_bytes());
-        for n in [self.lines, self.quotes, self.bytes] {
-            out(&(n as u64).to_le_bytes());
-        }
-    }
-
-    /// Decodes from a buffer that is not in this program's memory, as
-    /// [`ReadResult::read_from`]: `copy(at, out)` fills `out` from offset
-    /// `at`. Damaged bytes are an error, never a panic.
-    ///
-    /// # Example
-    /// ```
-    /// use opscalc_core::{Part, PartReader, PartSpec};
-    /// let spec = PartSpec { delimiter: b',', headers: vec!["id".into()] };
-    /// let mut p = PartReader::new("o.csv", &spec, 0);
-    /// p.feed(b"7\n").unwrap();
-    /// let part = p.finish().unwrap();
-    /// let bytes = part.to_bytes();
-    /// let back = Part::read_from(bytes.len(), &mut |at, out| {
-    ///     out.copy_from_slice(&bytes[at..at + out.len()])
-    /// });
-    /// assert_eq!(back, Ok(part));
-    /// ```
-    pub fn read_from(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Part, String> {
-        let mut r = Reader { len, at: 0, copy };
-        let mut magic = [0u8; 8];
-        r.fill(&mut magic)?;
-        if &magic != PART_MAGIC {
-            return Err("not an OpsCalc part buffer".into());
-        }
-        let name = r.string()?;
-        let headers = r.strings()?;
-        let text = r.string()?;
-        let ends = r.u32s()?;
-        let row_numbers = r.u32s()?;
-        let overflow = r.overflow()?;
-        let delimiter = u8::try_from(r.u32()?).map_err(|_| "bad delimiter")?;
-        let mut counts = [0usize; 3];
-        for n in &mut counts {
-            let mut b = [0u8; 8];
-            r.fill(&mut b)?;
-            *n = usize::try_from(u64::from_le_bytes(b)).map_err(|_| "a count is too large")?;
-        }
-        if r.at != r.len {
-            return Err("trailing bytes after the part".into());
-        }
-        let [lines, quotes, bytes] = counts;
-        Ok(Part {
-            delimiter,
-            table: Table::from_parts(name, headers, text, ends, row_numbers, overflow)?,
-            lines,
-            quotes,
-            bytes,
-        })
-    }
-
-    /// The encoding in one buffer (tests; workers use [`Part::write_to`]).
-    ///
-    /// # Example
-    /// ```
-    /// use opscalc_core::{Part, PartReader, PartSpec};
-    /// let spec = PartSpec { delimiter: b',', headers: vec!["买家".into()] };
-    /// let mut p = PartReader::new("o.csv", &spec, 0);
-    /// p.feed("张三\n".as_bytes()).unwrap();
-    /// let part = p.finish().unwrap();
-    /// assert_eq!(Part::from_bytes(&part.to_bytes()), Ok(part));
-    /// ```
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.encoded_len());
-        self.write_to(&mut |piece| out.extend_from_slice(piece));
-        out
-    }
-
-    /// Decodes what [`Part::to_bytes`] wrote; anything else is an error,
-    /// never a panic.
-    ///
-    /// # Example
-    /// ```
-    /// use opscalc_core::Part;
-    /// assert!(Part::from_bytes(b"OPSPART1 and then nothing sensible").is_err());
-    /// ```
-    pub fn from_bytes(bytes: &[u8]) -> Result<Part, String> {
-        Part::read_from(bytes.len(), &mut |at, out| {
-            out.copy_from_slice(&bytes[at..at + out.len()])
-        })
-    }
-}
-
-fn put_overflow(out: &mut dyn FnMut(&[u8]), overflow: &[(u32, usize)]) {
-    out(&(overflow.len() as u32).to_le_bytes());
-    for &(row, n) in overflow {
-        out(&row.to_le_bytes());
-        out(&(n as u32).to_le_bytes());
-    }
-}
-
 fn put_str(out: &mut dyn FnMut(&[u8]), s: &str) {
     out(&(s.len() as u32).to_le_bytes());
     out(s.as_bytes());
@@ -433,7 +286,11 @@ impl Reader<'_> {
     /// Everything after the row numbers, up to the end of the buffer,
     /// which must be reached exactly.
     fn tail(&mut self) -> Result<Tail, String> {
-        let overflow = self.overflow()?;
+        let n = self.u32()? as usize;
+        let mut overflow = Vec::with_capacity(n.min(self.len / 8));
+        for _ in 0..n {
+            overflow.push((self.u32()?, self.u32()? as usize));
+        }
         let encoding = self.string()?;
         let delimiter = match self.u32()? {
             u32::MAX => None,
@@ -445,16 +302,6 @@ impl Reader<'_> {
             return Err("trailing bytes after the table".into());
         }
         Ok((overflow, encoding, delimiter, sheets, warnings))
-    }
-
-    /// Rows with extra cells and how many each had.
-    fn overflow(&mut self) -> Result<Vec<(u32, usize)>, String> {
-        let n = self.count(8)?;
-        let mut overflow = Vec::with_capacity(n);
-        for _ in 0..n {
-            overflow.push((self.u32()?, self.u32()? as usize));
-        }
-        Ok(overflow)
     }
 
     fn fill(&mut self, out: &mut [u8]) -> Result<(), String> {

@@ -2,8 +2,8 @@
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use opscalc_core::{
-    from_wire, to_wire, Engine, EngineError, Fed, Finished, InputKind, Part, ReadOptions,
-    ReadResult, Reply, TextReader, PREVIEW_ROWS,
+    from_wire, to_wire, Engine, EngineError, Fed, Finished, InputKind, ReadOptions, ReadResult,
+    Reply, TextReader, PREVIEW_ROWS,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -13,22 +13,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
-use crate::second::{on_part_message, SecondReader};
-
 /// Bytes per slice read: big enough that a slice's parse hides the next
 /// slice's read, small enough for a smooth progress bar and little memory.
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 /// Milliseconds between progress messages.
-pub(crate) const PROGRESS_MS: f64 = 150.0;
-/// Files from this size are read by two workers (`SecondReader`): below
-/// it, loading the second worker's wasm takes about as long as reading.
-const TWO_READERS_FROM: f64 = 32.0 * 1024.0 * 1024.0;
-/// The engine's share of what is left to read when the second reader is
-/// ready: a little over half, since joining the second's part (decoding it
-/// into this worker's memory) comes on top of the second's reading.
-const FIRST_READER_SHARE: f64 = 0.55;
-/// Bytes searched for a line end at the split point.
-const SPLIT_LOOK: f64 = 256.0 * 1024.0;
+const PROGRESS_MS: f64 = 150.0;
 /// wasm32 memory stops at 4 GB; the table alone is about 1.3 times the
 /// file.
 const MAX_FILE_BYTES: f64 = 1.5e9;
@@ -54,8 +43,6 @@ pub fn start() {
         match get(&data, "type").as_string().as_deref() {
             Some("put") => return put(&data),
             Some("call") => return call(&out, id, &data),
-            // This instance is another's second reader.
-            Some("part") => return on_part_message(&out, &data),
             _ => {}
         }
         // An import: read the file, keep the table in the engine (no copy,
@@ -87,14 +74,10 @@ fn finish_import(out: &DedicatedWorkerGlobalScope, id: f64, result: Result<Impor
                 set(&msg, "buffer", &done.preview);
                 set(&msg, "rows", &(done.rows as f64).into());
                 set(&msg, "tableBytes", &(done.table_bytes as f64).into());
-                let spent = &done.spent;
-                set(&msg, "readMs", &spent.read_ms.into());
-                set(&msg, "parseMs", &spent.parse_ms.into());
-                set(&msg, "copyMs", &spent.copy_ms.into());
-                set(&msg, "yieldMs", &spent.yield_ms.into());
-                set(&msg, "waitMs", &spent.wait_ms.into());
-                set(&msg, "joinMs", &spent.join_ms.into());
-                set(&msg, "twoReaders", &done.joined.into());
+                set(&msg, "readMs", &done.read_ms.into());
+                set(&msg, "parseMs", &done.parse_ms.into());
+                set(&msg, "copyMs", &done.copy_ms.into());
+                set(&msg, "yieldMs", &done.yield_ms.into());
                 set(&msg, "memoryBytes", &memory_bytes().into());
                 let _ = out.post_message_with_transfer(&msg, &Array::of1(&done.preview));
                 UNSENT.set(Some((id, done.table_id)));
@@ -213,39 +196,26 @@ struct Imported {
     table_bytes: usize,
     /// The engine's id for the table.
     table_id: u32,
-    /// Where the time went.
-    spent: Spent,
-    /// Whether two workers read the file.
-    joined: bool,
-}
-
-/// Where an import's time went on this thread, for the benchmark.
-#[derive(Default)]
-struct Spent {
-    /// Waiting for slices the parse had not hidden.
+    /// Time spent waiting for slices the parse had not hidden.
     read_ms: f64,
-    /// Decoding and parsing.
+    /// Time spent decoding and parsing.
     parse_ms: f64,
-    /// Copying slices into wasm memory.
+    /// Time spent copying slices into wasm memory.
     copy_ms: f64,
-    /// Task breaks (the browser's own tasks on this thread, among them
-    /// copying the next slice out of the file).
+    /// Time spent in task breaks (the browser's own tasks on this thread,
+    /// among them copying the next slice out of the file).
     yield_ms: f64,
-    /// Waiting for the second reader's part.
-    wait_ms: f64,
-    /// Decoding the second reader's part and joining it.
-    join_ms: f64,
 }
 
 /// Bytes copied into wasm memory and parsed at a time: small enough to
 /// stay in the CPU's cache from the copy to the parse.
-pub(crate) const PIECE: usize = 1 << 19;
+const PIECE: usize = 1 << 19;
 /// Bytes parsed between two task breaks where this thread reads the file
 /// itself (about 10 ms of work: Chromium copies the next slice in tasks
 /// on this thread), and where the helper does (only calls for other
 /// tables wait, about 40 ms; each break costs about 0.4 ms).
-pub(crate) const BREAK_OWN: usize = 1 << 20;
-pub(crate) const BREAK_HELPER: usize = 4 << 20;
+const BREAK_OWN: usize = 1 << 20;
+const BREAK_HELPER: usize = 4 << 20;
 
 /// One message channel for every task break, and the breaks waiting on it.
 struct Breaks {
@@ -285,7 +255,7 @@ thread_local! {
 /// A future that resolves in a new task (a message to itself: a timer
 /// would be clamped to 4 ms once nested), so the browser can run its
 /// own tasks on this thread in between.
-pub(crate) fn yield_now() -> JsFuture {
+fn yield_now() -> JsFuture {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         BREAKS.with(|b| match b {
             Some(b) => {
@@ -333,7 +303,7 @@ impl Inbox {
 /// tasks on the reading thread; on this thread that cost a quarter of a
 /// million-row import, on the helper's it runs on the other core while
 /// this one parses. Dropped, it stops.
-pub(crate) struct SliceReader {
+struct SliceReader {
     worker: web_sys::Worker,
     inbox: Rc<RefCell<Inbox>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -459,7 +429,7 @@ impl Drop for SliceReader {
 
 /// Where the slices come from: the helper reader, or this thread's own
 /// reads (one ahead) where no helper starts.
-pub(crate) enum Slices {
+enum Slices {
     /// The first slice, read here (the helper takes tens of milliseconds
     /// to start), then the helper's.
     Helper(Option<JsFuture>, SliceReader),
@@ -467,24 +437,18 @@ pub(crate) enum Slices {
 }
 
 impl Slices {
-    /// Starts reading `file` from byte `from`.
-    pub(crate) fn start(file: &File, from: f64, total: f64) -> Result<Slices, ()> {
+    fn start(file: &File, total: f64) -> Result<Slices, ()> {
         // A small first slice: the parse starts after reading 1 MB, not 8.
-        let first = read_slice(file, from, (from + FIRST).min(total))?;
+        let first = read_slice(file, 0.0, FIRST.min(total))?;
         // A file of one slice needs no helper.
-        match (total > from + FIRST).then(|| SliceReader::start(file, from + FIRST)) {
+        match (total > FIRST).then(|| SliceReader::start(file, FIRST)) {
             Some(Some(r)) => Ok(Slices::Helper(Some(first), r)),
             _ => Ok(Slices::Own(Some(first))),
         }
     }
 
-    /// The slice at `at` (slices are taken in order, from the start).
-    pub(crate) async fn next(
-        &mut self,
-        file: &File,
-        at: f64,
-        total: f64,
-    ) -> Result<Uint8Array, ()> {
+    /// The slice at `at` (slices are taken in order, from 0).
+    async fn next(&mut self, file: &File, at: f64, total: f64) -> Result<Uint8Array, ()> {
         if let Slices::Helper(first, r) = self {
             if let Some(first) = first.take() {
                 return Ok(Uint8Array::new(&first.await.map_err(|_| ())?));
@@ -516,12 +480,8 @@ impl Slices {
 
 /// Reads and parses one file slice by slice (text never held whole; a
 /// spreadsheet is gathered, it needs its end), gives the table to the
-/// engine under the id and kind the page chose (`meta`), and encodes its
-/// preview for the page. A big text file is read by two workers at once:
-/// this one reads up to a line end past the middle of what it has not yet
-/// read when the second is ready, the second (`SecondReader`) the rest,
-/// and the halves are joined; whatever the second cannot read, or a join
-/// that does not fit, is read here as one worker would.
+/// engine under the id and kind the page chose (`meta`), and encodes it
+/// for the page.
 async fn import(
     out: &DedicatedWorkerGlobalScope,
     id: f64,
@@ -547,9 +507,6 @@ async fn import(
         delimiter: None,
         sheet: get(data, "sheet").as_string().filter(|s| !s.is_empty()),
     };
-    let two_from = get(data, "twoReadersFrom")
-        .as_f64()
-        .unwrap_or(TWO_READERS_FROM);
     let mut last = js_sys::Date::now();
     let mut report = |bytes: f64, rows: f64, force: bool| {
         let now = js_sys::Date::now();
@@ -567,162 +524,81 @@ async fn import(
     let mut reader = TextReader::new(&name, &opts).expect_bytes(total as usize);
     // One buffer for every piece: the file is never in memory at once.
     let mut bytes: Vec<u8> = Vec::new();
-    let mut spent = Spent::default();
+    let (mut read_ms, mut parse_ms, mut copy_ms, mut yield_ms) = (0.0, 0.0, 0.0, 0.0);
     let mut rows = 0.0;
-    // Started at once: its wasm loads while this worker reads the start.
-    let mut second = if total >= two_from {
-        SecondReader::start()
-    } else {
-        None
-    };
-    let mut joined = false;
     let result = 'file: loop {
         let mut at = 0.0;
-        // Where this worker's part ends: the file's end, or where the
-        // second reader starts.
-        let mut limit = total;
-        let mut slices = Slices::start(file, 0.0, total).map_err(|_| cannot_read(&name))?;
+        let mut slices = Slices::start(file, total).map_err(|_| cannot_read(&name))?;
         let mut unbroken = 0;
-        loop {
-            while at < limit {
-                let waited = js_sys::Date::now();
-                let chunk = slices
-                    .next(file, at, total)
-                    .await
-                    .map_err(|_| cannot_read(&name))?;
-                spent.read_ms += js_sys::Date::now() - waited;
-                if chunk.length() == 0 {
-                    // The file shrank after it was chosen.
-                    return Err(cannot_read(&name));
-                }
-                let from = at;
-                let mut off = 0u32;
-                loop {
-                    // Up to the limit, which may move into this chunk.
-                    let stop = (f64::from(chunk.length())).min(limit - from) as u32;
-                    if off >= stop {
-                        break;
-                    }
-                    let end = off.saturating_add(PIECE as u32).min(stop);
-                    // Copied into wasm memory a piece at a time, right
-                    // before it is parsed: the piece is still in the CPU's
-                    // cache when the reader checks and copies it again.
-                    let copying = js_sys::Date::now();
-                    bytes.resize((end - off) as usize, 0);
-                    chunk.subarray(off, end).copy_to(&mut bytes);
-                    spent.copy_ms += js_sys::Date::now() - copying;
-                    off = end;
-                    at = from + f64::from(off);
-                    let parsing = js_sys::Date::now();
-                    let part_done = second.as_ref().map_or((0.0, 0.0), |s| s.progress());
-                    let fed = reader
-                        .feed(&bytes, &mut |p| {
-                            rows = p.rows as f64;
-                            report(
-                                from.max(p.bytes as f64) + part_done.0,
-                                rows + part_done.1,
-                                false,
-                            )
-                        })
-                        .map_err(|e| e.to_string())?;
-                    spent.parse_ms += js_sys::Date::now() - parsing;
-                    if fed == Fed::Rewind {
-                        // Not the encoding the start suggested: read it all
-                        // again, alone (the second reader reads UTF-8 only).
-                        second = None;
-                        continue 'file;
-                    }
-                    // Once the second reader has loaded and this one knows
-                    // the file's form, the second takes the part after a
-                    // line end past the middle of what is left.
-                    if limit == total {
-                        if let Some(s) = second.as_mut().filter(|s| s.is_ready()) {
-                            if let Some(spec) = reader.part_spec() {
-                                match split_at(file, at, total).await {
-                                    Some(split) => {
-                                        s.read(file, split, &spec);
-                                        limit = split;
-                                    }
-                                    None => second = None,
-                                }
-                            }
-                        }
-                    }
-                    // A task break now and then: calls for other tables are
-                    // answered meanwhile, and where this thread reads the
-                    // slices itself, Chromium copies them in tasks on this
-                    // thread (without breaks the next read would stall).
-                    unbroken += bytes.len();
-                    let every = match slices {
-                        Slices::Helper(..) => BREAK_HELPER,
-                        Slices::Own(_) => BREAK_OWN,
-                    };
-                    if unbroken >= every {
-                        unbroken = 0;
-                        let yielding = js_sys::Date::now();
-                        let _ = yield_now().await;
-                        spent.yield_ms += js_sys::Date::now() - yielding;
-                    }
-                }
-                let part_done = second.as_ref().map_or((0.0, 0.0), |s| s.progress());
-                report(at + part_done.0, rows + part_done.1, false);
+        while at < total {
+            let waited = js_sys::Date::now();
+            let chunk = slices
+                .next(file, at, total)
+                .await
+                .map_err(|_| cannot_read(&name))?;
+            read_ms += js_sys::Date::now() - waited;
+            let from = at;
+            at += f64::from(chunk.length());
+            if chunk.length() == 0 {
+                // The file shrank after it was chosen.
+                return Err(cannot_read(&name));
             }
-            if limit >= total {
-                break;
-            }
-            // This worker's part is read: join the second's.
-            if let Some(s) = second.take() {
-                let waited = js_sys::Date::now();
-                let part = loop {
-                    match s.result(PROGRESS_MS as i32).await {
-                        Some(r) => break r,
-                        None => {
-                            let (b, r) = s.progress();
-                            report(at + b, rows + r, false);
-                        }
-                    }
-                };
-                spent.wait_ms += js_sys::Date::now() - waited;
-                let joining = js_sys::Date::now();
-                let part = part.and_then(|buffer| {
-                    Part::read_from(buffer.length() as usize, &mut |at, out| {
-                        buffer
-                            .subarray(at as u32, (at + out.len()) as u32)
-                            .copy_to(out)
+            let mut fed = Fed::More;
+            let mut off = 0;
+            while off < chunk.length() {
+                // Copied into wasm memory a piece at a time, right before it
+                // is parsed: the piece is still in the CPU's cache when
+                // the reader checks and copies it again.
+                let end = off.saturating_add(PIECE as u32).min(chunk.length());
+                let copying = js_sys::Date::now();
+                bytes.resize((end - off) as usize, 0);
+                chunk.subarray(off, end).copy_to(&mut bytes);
+                copy_ms += js_sys::Date::now() - copying;
+                off = end;
+                let parsing = js_sys::Date::now();
+                fed = reader
+                    .feed(&bytes, &mut |p| {
+                        rows = p.rows as f64;
+                        report(from.max(p.bytes as f64), rows, false)
                     })
-                });
-                drop(s);
-                if let Ok(part) = part {
-                    let finished = reader
-                        .finish_with(part, &mut |p| report(total, p.rows as f64, false))
-                        .map_err(|e| e.to_string())?;
-                    spent.join_ms += js_sys::Date::now() - joining;
-                    match finished {
-                        Some(Finished::Done(r)) => {
-                            joined = true;
-                            break 'file *r;
-                        }
-                        Some(Finished::Rewind) => continue 'file,
-                        None => {}
-                    }
+                    .map_err(|e| e.to_string())?;
+                parse_ms += js_sys::Date::now() - parsing;
+                if fed == Fed::Rewind {
+                    break;
+                }
+                // A task break now and then: calls for other tables are
+                // answered meanwhile, and where this thread reads the
+                // slices itself, Chromium copies them in tasks on this
+                // thread (without breaks the next read would stall).
+                unbroken += bytes.len();
+                let every = match slices {
+                    Slices::Helper(..) => BREAK_HELPER,
+                    Slices::Own(_) => BREAK_OWN,
+                };
+                if unbroken >= every {
+                    unbroken = 0;
+                    let yielding = js_sys::Date::now();
+                    let _ = yield_now().await;
+                    yield_ms += js_sys::Date::now() - yielding;
                 }
             }
-            // No second part to join: read the rest here.
-            limit = total;
-            slices = Slices::start(file, at, total).map_err(|_| cannot_read(&name))?;
+            if fed == Fed::Rewind {
+                // Not the encoding the start suggested: read it all again.
+                continue 'file;
+            }
+            report(at, rows, false);
         }
         let parsing = js_sys::Date::now();
         let finished = reader
             .finish(&mut |p| report(total, p.rows as f64, false))
             .map_err(|e| e.to_string())?;
-        spent.parse_ms += js_sys::Date::now() - parsing;
+        parse_ms += js_sys::Date::now() - parsing;
         match finished {
             Finished::Done(r) => break 'file *r,
             Finished::Rewind => continue 'file,
         }
     };
     drop(bytes);
-    drop(second);
     report(total, result.table.len() as f64, true);
 
     let preview = encode(&result.preview(PREVIEW_ROWS));
@@ -735,21 +611,11 @@ async fn import(
         rows,
         table_bytes,
         table_id,
-        spent,
-        joined,
+        read_ms,
+        parse_ms,
+        copy_ms,
+        yield_ms,
     })
-}
-
-/// Where the second reader starts: right after the first line end at or
-/// past the middle of `at..total`; `None` when there is no line end near
-/// there (a file of very long lines is read by one worker).
-async fn split_at(file: &File, at: f64, total: f64) -> Option<f64> {
-    let middle = (at + (total - at) * FIRST_READER_SHARE).floor();
-    let look = read_slice(file, middle, (middle + SPLIT_LOOK).min(total)).ok()?;
-    let bytes = Uint8Array::new(&look.await.ok()?).to_vec();
-    let line_end = bytes.iter().position(|&b| b == b'\n')?;
-    let split = middle + line_end as f64 + 1.0;
-    (split < total).then_some(split)
 }
 
 /// The size of this worker's wasm memory. It only grows, so its size now
@@ -767,17 +633,17 @@ fn cannot_read(name: &str) -> String {
     opscalc_core::notice::cannot_read_file(name)
 }
 
-pub(crate) fn message(kind: &str, id: f64) -> Object {
+fn message(kind: &str, id: f64) -> Object {
     let msg = Object::new();
     set(&msg, "type", &kind.into());
     set(&msg, "id", &id.into());
     msg
 }
 
-pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
+fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
+fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &key.into(), value);
 }
