@@ -682,14 +682,7 @@ mod imp {
         // For the benchmark: the worker's memory and timings.
         if let Some(w) = web_sys::window() {
             let stats = Object::new();
-            for k in [
-                "memoryBytes",
-                "readMs",
-                "parseMs",
-                "copyMs",
-                "yieldMs",
-                "encodeMs",
-            ] {
+            for k in ["memoryBytes", "readMs", "parseMs", "copyMs", "yieldMs"] {
                 set(&stats, k, &get(k));
             }
             set(
