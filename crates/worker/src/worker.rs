@@ -62,6 +62,7 @@ pub fn start() {
     on_message.forget();
     // Messages sent before the wasm has loaded would be lost: say when ready.
     let _ = scope.post_message(&message("ready", 0.0));
+    prepare_spare();
 }
 
 /// Posts an import's "done" (with its table's preview) or "error". The
@@ -331,7 +332,10 @@ impl SliceReader {
     /// Starts reading `file` from byte `from`; `None` where a worker
     /// cannot start one (the caller then reads the slices itself).
     fn start(file: &File, from: f64) -> Option<SliceReader> {
-        let worker = web_sys::Worker::new("./read-worker.js").ok()?;
+        let worker = match take_spare() {
+            Some(w) => w,
+            None => web_sys::Worker::new(READ_WORKER).ok()?,
+        };
         let inbox = Rc::new(RefCell::new(Inbox::default()));
         let to = inbox.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
@@ -424,7 +428,63 @@ impl Drop for SliceReader {
         self.worker.set_onerror(None);
         self.worker.set_onmessageerror(None);
         self.worker.terminate();
+        // The next import's helper loads now, while nothing waits for it.
+        prepare_spare();
     }
+}
+
+/// The helper reader's script.
+const READ_WORKER: &str = "./read-worker.js";
+
+/// A helper reader started before it is needed: starting one when an
+/// import began cost the import 40-60 ms of waiting for its first slice
+/// (a thread, its script, then an 8 MB read), the parse of the first
+/// megabyte having hidden only a few.
+struct Spare {
+    worker: web_sys::Worker,
+    /// Set if its script failed to load (then a new one is started).
+    failed: Rc<std::cell::Cell<bool>>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static SPARE: RefCell<Option<Spare>> = const { RefCell::new(None) };
+}
+
+/// Starts a spare helper reader if there is none.
+fn prepare_spare() {
+    SPARE.with(|s| {
+        if s.borrow().is_some() {
+            return;
+        }
+        let Ok(worker) = web_sys::Worker::new(READ_WORKER) else {
+            return;
+        };
+        let failed = Rc::new(std::cell::Cell::new(false));
+        let flag = failed.clone();
+        // Its own error, not the page's (which would restart the engine).
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            ev.prevent_default();
+            flag.set(true);
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        *s.borrow_mut() = Some(Spare {
+            worker,
+            failed,
+            _on_error: on_error,
+        });
+    })
+}
+
+/// The spare helper reader, unless its script failed to load.
+fn take_spare() -> Option<web_sys::Worker> {
+    let spare = SPARE.with(|s| s.borrow_mut().take())?;
+    spare.worker.set_onerror(None);
+    if spare.failed.get() {
+        spare.worker.terminate();
+        return None;
+    }
+    Some(spare.worker)
 }
 
 /// Where the slices come from: the helper reader, or this thread's own
