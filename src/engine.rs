@@ -46,6 +46,7 @@ pub use opscalc_core::PREVIEW_ROWS;
 pub struct TableBytes {
     len: usize,
     /// The row count, when the bytes so far are only the first rows.
+    #[cfg(target_arch = "wasm32")]
     rows: Option<usize>,
     #[cfg(target_arch = "wasm32")]
     key: u32,
@@ -72,7 +73,6 @@ impl TableBytes {
         {
             TableBytes {
                 len: read.encoded_len(),
-                rows: None,
                 read: read.clone(),
             }
         }

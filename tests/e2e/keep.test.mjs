@@ -234,7 +234,8 @@ test("a worker crashing during an import shows a message and keeps the data", as
   // The import runs in the engine worker, which is running (it computed
   // the numbers above): make it die on the next import, as an out-of-memory
   // or a bug would, with an uncaught error.
-  const workers = page.workers();
+  // (The engine keeps a spare read helper worker too.)
+  const workers = page.workers().filter((w) => w.url().includes("opscalc-worker"));
   assert.equal(workers.length, 1, "one engine worker");
   await workers[0].evaluate(() => {
     const handle = self.onmessage;
@@ -255,6 +256,32 @@ test("a worker crashing during an import shows a message and keeps the data", as
   await page.reload();
   await ready(page);
   await summaryNames(page, "orders-small.csv");
+  await context.close();
+});
+
+test("after the engine worker dies, a new one is given the whole imported table, not its preview", async () => {
+  // An import's first answer carries only the table's first rows; the
+  // whole table follows. A worker started later must get all 4,000 rows.
+  const { page, context } = await openPage(env.browser, env.server.url, { locale: "en-US" });
+  await page.goto(env.server.url + "/repurchase");
+  await ready(page);
+  await importFile(page, mid);
+  const before = await metrics(page);
+  assert.ok(Number(before.buyers) > 500, JSON.stringify(before));
+  await waitSaved(page, hasFile(path.basename(mid)), "the imported table");
+  const [engine] = page.workers().filter((w) => w.url().includes("opscalc-worker"));
+  const lookback = page.locator('[data-testid="lookback"]');
+  const was = await lookback.inputValue();
+  // The next calculation kills it, as an out-of-memory would.
+  await engine.evaluate(() => { self.onmessage = () => { throw new Error("engine exploded"); }; });
+  await lookback.fill(String(Number(was) + 7));
+  await lookback.dispatchEvent("change");
+  await page.locator('[data-testid="calc-error"]', { hasText: "the calculation stopped unexpectedly" }).waitFor({ timeout: 20000 });
+  // A new worker, given the page's tables: the same numbers as before.
+  await lookback.fill(was);
+  await lookback.dispatchEvent("change");
+  await page.locator('[data-testid="calc-error"]').waitFor({ state: "detached", timeout: 20000 });
+  assert.deepEqual(await metrics(page), before);
   await context.close();
 });
 
