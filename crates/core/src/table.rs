@@ -83,6 +83,13 @@ impl Table {
         self.row_numbers.reserve(rows);
     }
 
+    /// Gives back room reserved beyond what the table holds.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.row_numbers.shrink_to_fit();
+    }
+
     /// Appends a row; cells beyond the header width are counted, not stored.
     pub(crate) fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>, number: u32) {
         let width = self.headers.len();
