@@ -462,6 +462,9 @@ mod imp {
         /// Imports whose whole table is still to come: the table's key
         /// in `BUFFERS` by import call.
         unsent: HashMap<u32, u32>,
+        /// An import was cancelled while an earlier one's table was still
+        /// to come: the worker is stopped once it has come.
+        stop_after_tables: bool,
         next_call: u32,
         _on_message: Closure<dyn FnMut(MessageEvent)>,
         _on_error: Closure<dyn FnMut(ErrorEvent)>,
@@ -614,16 +617,53 @@ mod imp {
     }
 
     pub fn cancel_import() -> bool {
-        let importing =
-            RUNNING.with(|c| c.borrow().as_ref().is_some_and(|r| r.importing.is_some()));
-        if !importing {
-            return false;
+        enum Then {
+            Nothing,
+            Restart,
+            Drain,
         }
-        // The worker is busy parsing and reads no message until it is done:
-        // stop it, and ask a new one (given the page's tables) whatever was
-        // waiting for an answer.
+        let then = RUNNING.with(|c| {
+            let mut guard = c.borrow_mut();
+            let Some(r) = guard.as_mut() else {
+                return Then::Nothing;
+            };
+            if r.stop_after_tables {
+                // Cancelled already and waiting for a table: a new import
+                // cannot wait too (that table is lost if it has not come).
+                return Then::Restart;
+            }
+            if r.importing.is_none() {
+                return Then::Nothing;
+            }
+            if r.unsent.is_empty() {
+                return Then::Restart;
+            }
+            // The worker still owes the page an earlier import's table
+            // (it sends it after its first answer, before reading this
+            // file): stopping it now would lose that table. The import is
+            // cancelled for the page at once, the worker stopped when the
+            // table has come.
+            r.importing = None;
+            r.stop_after_tables = true;
+            Then::Drain
+        });
+        match then {
+            Then::Nothing => false,
+            Then::Drain => true,
+            Then::Restart => {
+                let importing =
+                    RUNNING.with(|c| c.borrow().as_ref().is_some_and(|r| r.importing.is_some()));
+                restart();
+                importing
+            }
+        }
+    }
+
+    /// Stops the worker, whatever it is doing, and asks a new one (given
+    /// the page's tables) whatever was waiting for an answer.
+    fn restart() {
         let Some(old) = RUNNING.with(|c| c.borrow_mut().take()) else {
-            return false;
+            return;
         };
         old.worker.terminate();
         lose_unsent(&old);
@@ -639,7 +679,6 @@ mod imp {
                 }
             });
         }
-        true
     }
 
     /// The running import's message: progress, its table, or its error.
@@ -711,8 +750,13 @@ mod imp {
 
     /// An import's whole table has come (or is lost).
     fn on_table_message(call: u32, get: &dyn Fn(&str) -> JsValue) {
-        let key = RUNNING.with(|c| c.borrow_mut().as_mut().and_then(|r| r.unsent.remove(&call)));
-        let Some(key) = key else { return };
+        let found = RUNNING.with(|c| {
+            c.borrow_mut().as_mut().and_then(|r| {
+                let key = r.unsent.remove(&call)?;
+                Some((key, r.stop_after_tables && r.unsent.is_empty()))
+            })
+        });
+        let Some((key, stop)) = found else { return };
         let buffer = get("buffer");
         let whole = (!buffer.is_undefined()).then(|| Uint8Array::new(&buffer));
         if let Some(w) = web_sys::window() {
@@ -721,6 +765,10 @@ mod imp {
             let _ = Reflect::set(&w, &"opscalcLastTable".into(), &stats);
         }
         TableBytes::arrived(key, whole);
+        if stop {
+            // The cancelled import's worker has sent what it owed.
+            restart();
+        }
     }
 
     /// A stopped worker never sends the tables it still owed the page.
@@ -879,6 +927,7 @@ mod imp {
             pending: HashMap::new(),
             importing: None,
             unsent: HashMap::new(),
+            stop_after_tables: false,
             next_call: 1,
             _on_message: on_message,
             _on_error: on_error,

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { startServer, launch, openPage, ready, shots, metric, repo, summaryNames, importFile } from "./helpers.mjs";
 
 let server, browser, big;
@@ -194,5 +195,54 @@ test("a helper worker reads the file; where it cannot load, or its script hangs,
     if (helper) assert.deepEqual(errors, []);
     await context.close();
   }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("Cancel while an earlier import's table is still on its way keeps that table whole", async () => {
+  // An import's first answer carries only its preview; the worker sends
+  // the whole table after answering the first calculation. Here that
+  // calculation is held up (the worker is kept busy for 1.5 s), and a
+  // second import starts and is cancelled meanwhile: stopping the worker
+  // then would lose the first table, and a later worker could not be
+  // given it. The worker is stopped once the table has come.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-"));
+  const first = path.join(dir, "orders-4k.csv");
+  execFileSync("python3", [path.join(repo, "bench/gen.py"), "orders", "4000", first]);
+  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/repurchase");
+  await ready(page);
+  await metric(page, "buyers");
+  const [engine] = page.workers().filter((w) => w.url().includes("opscalc-worker"));
+  await engine.evaluate(() => {
+    const handle = self.onmessage;
+    self.onmessage = (e) => {
+      if (e.data?.type === "call") {
+        const until = Date.now() + 1500;
+        while (Date.now() < until) { /* busy, as with a million rows */ }
+      }
+      return handle(e);
+    };
+  });
+  await importFile(page, first);
+  // Its first calculation is held up in the worker: import the big file
+  // and cancel that.
+  await page.setInputFiles('[data-testid="file-input"]', big);
+  await page.locator('[data-testid="import-cancel"]').click();
+  await page.locator('[data-testid="import-notice"]').waitFor();
+  const buyers = await metric(page, "buyers");
+  assert.ok(buyers > 500, String(buyers));
+  // A changed setting, then the old one again: answered by a new worker,
+  // which must have been given the whole table.
+  const lookback = page.locator('[data-testid="lookback"]');
+  const was = await lookback.inputValue();
+  for (const v of [String(Number(was) + 7), was]) {
+    await lookback.fill(v);
+    await lookback.dispatchEvent("change");
+    await metric(page, "buyers");
+  }
+  assert.equal(await page.locator('[data-testid="calc-error"]').count(), 0);
+  assert.equal(await metric(page, "buyers"), buyers);
+  assert.equal(page.workers().filter((w) => w.url().includes("opscalc-worker")).length, 1);
+  await context.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
