@@ -128,17 +128,13 @@ impl TableBytes {
         })
     }
 
-    /// The whole table's bytes, once they have come; `None` when they
-    /// never will (the worker stopped before sending them).
-    #[cfg(target_arch = "wasm32")]
-    pub async fn whole(&self) -> Option<js_sys::Uint8Array> {
-        loop {
-            let held = BUFFERS.with(|b| b.borrow().get(&self.key).cloned());
-            match held {
-                Some(Held::Whole(w)) => return Some(w),
-                Some(Held::Preview(_)) => gloo::timers::future::TimeoutFuture::new(50).await,
-                Some(Held::Lost) | None => return None,
-            }
+    /// Waits until the whole table has come, or never will (the worker
+    /// stopped before sending it); at once for every table but an
+    /// import's in its first moments.
+    pub async fn settled(&self) {
+        #[cfg(target_arch = "wasm32")]
+        while BUFFERS.with(|b| matches!(b.borrow().get(&self.key), Some(Held::Preview(_)))) {
+            gloo::timers::future::TimeoutFuture::new(50).await;
         }
     }
 
@@ -279,7 +275,9 @@ pub fn import(
     on_progress: impl Fn(crate::import_worker::ImportProgress) + 'static,
     on_done: impl FnOnce(Result<(u32, TableBytes), String>) + 'static,
 ) {
-    cancel_import();
+    // A running import stops at once (so does a cancelled one still
+    // waiting to hand over an earlier table: this one must not wait).
+    imp::stop_import();
     let id = next_table_id();
     imp::import(
         file,
@@ -291,8 +289,10 @@ pub fn import(
     );
 }
 
-/// Stops the running import at once (the worker is replaced and given the
-/// page's tables again); true when one was running.
+/// Cancels the running import (the page's data is untouched); true when
+/// one was running. The worker is replaced and given the page's tables
+/// again: at once, or, when it still owes the page an earlier import's
+/// table, as soon as that has come.
 pub fn cancel_import() -> bool {
     imp::cancel_import()
 }
@@ -423,6 +423,8 @@ mod imp {
     pub fn cancel_import() -> bool {
         false
     }
+
+    pub fn stop_import() {}
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -656,6 +658,19 @@ mod imp {
                 restart();
                 importing
             }
+        }
+    }
+
+    /// For a new import: stops a running import, or a cancelled one whose
+    /// worker is still to hand over a table, at once.
+    pub fn stop_import() {
+        let busy = RUNNING.with(|c| {
+            c.borrow()
+                .as_ref()
+                .is_some_and(|r| r.importing.is_some() || r.stop_after_tables)
+        });
+        if busy {
+            restart();
         }
     }
 

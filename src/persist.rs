@@ -363,8 +363,10 @@ fn schedule_save(app: AppState, p: Persistence) {
 /// Saves the current state under the active workspace's name.
 pub async fn save_now(app: AppState, p: Persistence) {
     let name = p.active.get_untracked();
-    match save_as(&app, &name).await {
-        Ok(()) => {
+    match save_checked(&app, &name).await {
+        // Overtaken by a clear, open, delete or rename: nothing written.
+        Ok(false) => {}
+        Ok(true) => {
             crate::browser::save(ACTIVE_KEY, &name);
             // A later save that works clears an earlier problem.
             p.problem.set(None);
@@ -374,19 +376,48 @@ pub async fn save_now(app: AppState, p: Persistence) {
     }
 }
 
+thread_local! {
+    // Bumped by whatever replaces or removes stored workspaces, so a save
+    // that waited across one writes nothing.
+    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn next_generation() {
+    GENERATION.with(|g| g.set(g.get() + 1));
+}
+
 /// Saves the current state as workspace `name` (replacing one of that name).
 pub async fn save_as(app: &AppState, name: &str) -> Result<(), PersistError> {
+    save_checked(app, name).await.map(|_| ())
+}
+
+/// [`save_as`]; false when a clear, open, delete or rename came while it
+/// waited for a table, and it wrote nothing.
+async fn save_checked(app: &AppState, name: &str) -> Result<bool, PersistError> {
+    // An import's whole table comes a moment after its first numbers: every
+    // table is waited for before the state is taken, so saves that waited
+    // still write the latest state, and what came meanwhile is not undone.
+    let generation = GENERATION.with(std::cell::Cell::get);
+    for s in slots(app) {
+        let bytes = s.with_untracked(|d| d.bytes.clone());
+        bytes.settled().await;
+    }
+    if GENERATION.with(std::cell::Cell::get) != generation {
+        return Ok(false);
+    }
     let meta = snapshot_meta(app);
     let tables: Vec<Option<std::sync::Arc<TableBytes>>> = slots(app)
         .iter()
         .zip(&meta.datasets)
         .map(|(s, m)| m.has_table.then(|| s.with_untracked(|d| d.bytes.clone())))
         .collect();
-    imp::save(name, &meta, &tables).await
+    imp::save(name, &meta, &tables).await?;
+    Ok(true)
 }
 
 /// Makes `name` the active workspace and puts it on screen.
 pub async fn open(app: AppState, p: Persistence, name: &str) -> Result<(), PersistError> {
+    next_generation();
     let Some((meta, tables)) = imp::load(name).await? else {
         return Err(PersistError::Other(
             opscalc_core::notice::WORKSPACE_NOT_FOUND.fill(&[("workspace", &name)]),
@@ -406,17 +437,20 @@ pub async fn list() -> Result<Vec<WorkspaceInfo>, PersistError> {
 
 /// Deletes a saved workspace.
 pub async fn delete(name: &str) -> Result<(), PersistError> {
+    next_generation();
     imp::delete(name).await
 }
 
 /// Renames a saved workspace.
 pub async fn rename(from: &str, to: &str) -> Result<(), PersistError> {
+    next_generation();
     imp::rename(from, to).await
 }
 
 /// "Clear my data": every workspace, remembered setting and data cache,
 /// then the samples on screen.
 pub async fn clear_everything(app: AppState, p: Persistence) -> Result<(), PersistError> {
+    next_generation();
     PENDING.with(|c| c.borrow_mut().take());
     imp::clear().await?;
     queries().set(BTreeMap::new());
@@ -494,9 +528,8 @@ mod imp {
         let mut size = meta.len() as f64;
         for t in tables {
             match t {
-                Some(r) => match r.whole().await {
+                Some(r) => match r.buffer() {
                     // The bytes as the page keeps them: nothing to encode.
-                    // An import's come a moment after its first numbers.
                     Some(b) => {
                         size += f64::from(b.length());
                         list.push(&b);

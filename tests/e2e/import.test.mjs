@@ -227,8 +227,14 @@ test("Cancel while an earlier import's table is still on its way keeps that tabl
   // Its first calculation is held up in the worker: import the big file
   // and cancel that.
   await page.setInputFiles('[data-testid="file-input"]', big);
+  // The first table is still owed (the worker is busy for 1.5 s), so the
+  // worker may not stop yet; it does once the table has come.
+  const closed = engine.waitForEvent("close", { timeout: 20000 });
+  assert.equal(await page.evaluate(() => window.opscalcLastTable), undefined, "the table had not come yet");
   await page.locator('[data-testid="import-cancel"]').click();
   await page.locator('[data-testid="import-notice"]').waitFor();
+  await closed;
+  assert.ok(await page.evaluate(() => window.opscalcLastTable), "the table came before the worker stopped");
   const buyers = await metric(page, "buyers");
   assert.ok(buyers > 500, String(buyers));
   // A changed setting, then the old one again: answered by a new worker,
@@ -243,6 +249,37 @@ test("Cancel while an earlier import's table is still on its way keeps that tabl
   assert.equal(await page.locator('[data-testid="calc-error"]').count(), 0);
   assert.equal(await metric(page, "buyers"), buyers);
   assert.equal(page.workers().filter((w) => w.url().includes("opscalc-worker")).length, 1);
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("a new import while the worker still owes a table is read, not dropped", async () => {
+  // As above, the first calculation is held up; a second import starts,
+  // and a third (another file) replaces it: the third must be read.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-"));
+  const first = path.join(dir, "orders-4k.csv");
+  execFileSync("python3", [path.join(repo, "bench/gen.py"), "orders", "4000", first]);
+  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
+  await page.goto(server.url + "/repurchase");
+  await ready(page);
+  await metric(page, "buyers");
+  const [engine] = page.workers().filter((w) => w.url().includes("opscalc-worker"));
+  await engine.evaluate(() => {
+    const handle = self.onmessage;
+    self.onmessage = (e) => {
+      if (e.data?.type === "call") {
+        const until = Date.now() + 1500;
+        while (Date.now() < until) { /* busy */ }
+      }
+      return handle(e);
+    };
+  });
+  await importFile(page, first);
+  await page.setInputFiles('[data-testid="file-input"]', big);
+  await page.locator('[data-testid="import-progress"]').waitFor();
+  await importFile(page, fixture("orders-small.csv"));
+  assert.equal(await metric(page, "buyers"), 3);
+  assert.equal(await page.locator('[data-testid="import-progress"]').count(), 0);
   await context.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

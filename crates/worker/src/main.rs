@@ -11,8 +11,9 @@
 //! waiting for the encoding. `readMs` in "done" is the time spent waiting
 //! for slices (reading the parse did not hide), `parseMs` the time spent
 //! decoding and parsing. Progress goes out every ~150 ms; the page cancels
-//! an import by terminating the worker, which stops it at once and leaves
-//! the page's data untouched (a new worker gets the page's tables again).
+//! an import by terminating the worker (once it has sent any table it
+//! owed), which stops it at once and leaves the page's data untouched (a
+//! new worker gets the page's tables again).
 //!
 //! Messages in: `{type: "put", meta, buffer}`, `{type: "call", id, request}`,
 //! `{type: "import", id, file, meta, encoding?, sheet?}`. Out:

@@ -41,7 +41,12 @@ pub fn start() {
         let data = ev.data();
         let id = get(&data, "id").as_f64().unwrap_or(0.0);
         match get(&data, "type").as_string().as_deref() {
-            Some("put") => return put(&data),
+            Some("put") => {
+                // A table put replaces the one of its kind: an import's
+                // table still owed to the page goes out first.
+                send_table(&out);
+                return put(&data);
+            }
             Some("call") => return call(&out, id, &data),
             _ => {}
         }
