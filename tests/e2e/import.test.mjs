@@ -14,12 +14,13 @@ let server, browser, big;
 before(async () => {
   server = await startServer();
   browser = await launch();
-  // About 70 MB: long enough to parse that Cancel lands mid-import.
+  // About 140 MB: long enough to parse that Cancel lands mid-import (at
+  // 70 MB the import could end before the click on a quiet machine).
   big = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-")), "big-orders.csv");
   const out = fs.createWriteStream(big);
   out.write("订单编号,买家会员名,订单付款时间,买家实际支付金额\n");
   let chunk = "";
-  for (let i = 0; i < 1_500_000; i++) {
+  for (let i = 0; i < 3_000_000; i++) {
     chunk += `${100000000 + i},buyer_${i % 90000},2024-0${1 + (i % 9)}-1${i % 10} 10:00:00,${(i % 500) + 0.5}\n`;
     if (chunk.length > 1 << 20) {
       out.write(chunk);

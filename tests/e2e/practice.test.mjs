@@ -105,6 +105,8 @@ test("the seed is in the URL and a new exercise changes it", async () => {
   const { page, context } = await openPage(env.browser, env.server.url, { locale: "zh-CN" });
   await page.goto(`${env.server.url}/practice?family=traffic&seed=11`);
   await ready(page);
+  // Under load the exercise's rows come a moment after the page is ready.
+  await page.locator('[data-testid="practice-table"] tbody tr').first().waitFor();
   const first = await readTable(page);
   await page.click('[data-testid="practice-new"]');
   await page.waitForFunction(() => !location.search.includes("seed=11"));
