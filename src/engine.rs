@@ -33,7 +33,7 @@ pub use opscalc_core::PREVIEW_ROWS;
 /// An import's table comes in two steps: the engine worker keeps the table
 /// and first sends only its preview, so the page can ask for numbers at
 /// once; the whole table follows after the first answer
-/// ([`TableBytes::whole`] waits for it).
+/// ([`TableBytes::settled`] waits for it).
 ///
 /// # Example
 /// ```
@@ -619,46 +619,26 @@ mod imp {
     }
 
     pub fn cancel_import() -> bool {
-        enum Then {
-            Nothing,
-            Restart,
-            Drain,
-        }
-        let then = RUNNING.with(|c| {
+        // None: no import runs; Some(true): stop the worker now.
+        let now = RUNNING.with(|c| {
             let mut guard = c.borrow_mut();
-            let Some(r) = guard.as_mut() else {
-                return Then::Nothing;
-            };
-            if r.stop_after_tables {
-                // Cancelled already and waiting for a table: a new import
-                // cannot wait too (that table is lost if it has not come).
-                return Then::Restart;
-            }
-            if r.importing.is_none() {
-                return Then::Nothing;
-            }
+            let r = guard.as_mut().filter(|r| r.importing.is_some())?;
             if r.unsent.is_empty() {
-                return Then::Restart;
+                return Some(true);
             }
             // The worker still owes the page an earlier import's table
             // (it sends it after its first answer, before reading this
             // file): stopping it now would lose that table. The import is
             // cancelled for the page at once, the worker stopped when the
-            // table has come.
+            // table has come (`on_table_message`).
             r.importing = None;
             r.stop_after_tables = true;
-            Then::Drain
+            Some(false)
         });
-        match then {
-            Then::Nothing => false,
-            Then::Drain => true,
-            Then::Restart => {
-                let importing =
-                    RUNNING.with(|c| c.borrow().as_ref().is_some_and(|r| r.importing.is_some()));
-                restart();
-                importing
-            }
+        if now == Some(true) {
+            restart();
         }
+        now.is_some()
     }
 
     /// For a new import: stops a running import, or a cancelled one whose
@@ -758,6 +738,7 @@ mod imp {
                 });
                 bytes
             }
+            // A worker from before the two-step table sends it whole.
             _ => TableBytes::from_buffer(preview),
         };
         crate::browser::timed("import_apply", || (job.on_done)(Ok(bytes)));

@@ -199,13 +199,10 @@ test("a helper worker reads the file; where it cannot load, or its script hangs,
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("Cancel while an earlier import's table is still on its way keeps that table whole", async () => {
-  // An import's first answer carries only its preview; the worker sends
-  // the whole table after answering the first calculation. Here that
-  // calculation is held up (the worker is kept busy for 1.5 s), and a
-  // second import starts and is cancelled meanwhile: stopping the worker
-  // then would lose the first table, and a later worker could not be
-  // given it. The worker is stopped once the table has come.
+// Imports 4,000 orders into the repurchase page with the engine worker's
+// calculations held up for 1.5 s each (busy, as with a million rows), so
+// the worker still owes the page the whole table for that long.
+async function importWithHeldCalculation() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-"));
   const first = path.join(dir, "orders-4k.csv");
   execFileSync("python3", [path.join(repo, "bench/gen.py"), "orders", "4000", first]);
@@ -219,12 +216,23 @@ test("Cancel while an earlier import's table is still on its way keeps that tabl
     self.onmessage = (e) => {
       if (e.data?.type === "call") {
         const until = Date.now() + 1500;
-        while (Date.now() < until) { /* busy, as with a million rows */ }
+        while (Date.now() < until) { /* busy */ }
       }
       return handle(e);
     };
   });
   await importFile(page, first);
+  return { page, context, engine, dir };
+}
+
+test("Cancel while an earlier import's table is still on its way keeps that table whole", async () => {
+  // An import's first answer carries only its preview; the worker sends
+  // the whole table after answering the first calculation. Here that
+  // calculation is held up (the worker is kept busy for 1.5 s), and a
+  // second import starts and is cancelled meanwhile: stopping the worker
+  // then would lose the first table, and a later worker could not be
+  // given it. The worker is stopped once the table has come.
+  const { page, context, engine, dir } = await importWithHeldCalculation();
   // Its first calculation is held up in the worker: import the big file
   // and cancel that.
   await page.setInputFiles('[data-testid="file-input"]', big);
@@ -257,25 +265,7 @@ test("Cancel while an earlier import's table is still on its way keeps that tabl
 test("a new import while the worker still owes a table is read, not dropped", async () => {
   // As above, the first calculation is held up; a second import starts,
   // and a third (another file) replaces it: the third must be read.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opscalc-"));
-  const first = path.join(dir, "orders-4k.csv");
-  execFileSync("python3", [path.join(repo, "bench/gen.py"), "orders", "4000", first]);
-  const { page, context } = await openPage(browser, server.url, { locale: "en-US" });
-  await page.goto(server.url + "/repurchase");
-  await ready(page);
-  await metric(page, "buyers");
-  const [engine] = page.workers().filter((w) => w.url().includes("opscalc-worker"));
-  await engine.evaluate(() => {
-    const handle = self.onmessage;
-    self.onmessage = (e) => {
-      if (e.data?.type === "call") {
-        const until = Date.now() + 1500;
-        while (Date.now() < until) { /* busy */ }
-      }
-      return handle(e);
-    };
-  });
-  await importFile(page, first);
+  const { page, context, dir } = await importWithHeldCalculation();
   await page.setInputFiles('[data-testid="file-input"]', big);
   await page.locator('[data-testid="import-progress"]').waitFor();
   await importFile(page, fixture("orders-small.csv"));

@@ -316,7 +316,7 @@ struct SliceReader {
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
     /// Whether a slice has come: until then a silent helper (its script
     /// still loading after [`HELPER_WAIT_MS`]) is given up on.
-    started: std::cell::Cell<bool>,
+    started: Cell<bool>,
 }
 
 /// How long the first slice from the helper may take (its script loads,
@@ -367,7 +367,7 @@ impl SliceReader {
             inbox,
             _on_message: on_message,
             _on_error: on_error,
-            started: std::cell::Cell::new(false),
+            started: Cell::new(false),
         };
         let msg = Object::new();
         set(&msg, "file", file);
@@ -448,7 +448,7 @@ const READ_WORKER: &str = "./read-worker.js";
 struct Spare {
     worker: web_sys::Worker,
     /// Set if its script failed to load (then a new one is started).
-    failed: Rc<std::cell::Cell<bool>>,
+    failed: Rc<Cell<bool>>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
@@ -465,7 +465,7 @@ fn prepare_spare() {
         let Ok(worker) = web_sys::Worker::new(READ_WORKER) else {
             return;
         };
-        let failed = Rc::new(std::cell::Cell::new(false));
+        let failed = Rc::new(Cell::new(false));
         let flag = failed.clone();
         // Its own error, not the page's (which would restart the engine).
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
