@@ -64,6 +64,7 @@ fn main() {
         read_bytes("orders.csv", &bytes, &ReadOptions::default()).expect("the file parses")
     });
     drop(bytes);
+    println!("table heap_bytes {:.1} MB", mb(read.table.heap_bytes()));
     let mapping = Mapping::detect(InputKind::Orders, read.table.headers());
     let orders = step("orders, category labels", || {
         Orders::build_with_labels(

@@ -25,17 +25,39 @@ pub fn resolve_date_order(
     let mut day = None;
     let mut month = None;
     let mut ambiguous = None;
-    for r in 0..table.len() {
-        match date_order_evidence(table.cell(r, col)) {
-            Some(Some(DateOrder::DayFirst)) => day = day.or(Some(r)),
-            Some(Some(DateOrder::MonthFirst)) => month = month.or(Some(r)),
-            Some(None) => ambiguous = ambiguous.or(Some(r)),
+    // Where the column keeps codes each distinct value is looked at once,
+    // in the order values first appear, so the first value with some
+    // evidence is the first row with it; rows are found from codes only
+    // for a message.
+    let codes = table.codes(col);
+    let items = match codes {
+        Some(_) => table.values(col),
+        None => table.len(),
+    };
+    for i in 0..items {
+        let text = match codes {
+            Some(_) => table.value(col, i as u32),
+            None => table.cell(i, col),
+        };
+        match date_order_evidence(text) {
+            Some(Some(DateOrder::DayFirst)) => day = day.or(Some(i)),
+            Some(Some(DateOrder::MonthFirst)) => month = month.or(Some(i)),
+            Some(None) => ambiguous = ambiguous.or(Some(i)),
             None => {}
         }
         if day.is_some() && month.is_some() {
             break;
         }
     }
+    let first_row = |i: usize| match codes {
+        Some(c) => c.iter().position(|&v| v as usize == i).unwrap_or(0),
+        None => i,
+    };
+    let (day, month, ambiguous) = (
+        day.map(first_row),
+        month.map(first_row),
+        ambiguous.map(first_row),
+    );
     let header = &table.headers()[col];
     match (day, month, ambiguous, given) {
         (Some(d), Some(m), _, _) => Err(ReadError::at(
@@ -82,7 +104,12 @@ impl TimeColumn {
     /// `Ok(None)` for an empty cell, `Err(())` for text that is not a time.
     #[allow(clippy::result_unit_err)]
     pub fn read(&self, table: &Table, row: usize) -> Result<Option<DateTime>, ()> {
-        let s = table.cell(row, self.col);
+        self.read_text(table.cell(row, self.col))
+    }
+
+    /// [`TimeColumn::read`] of a cell's text.
+    #[allow(clippy::result_unit_err)]
+    pub fn read_text(&self, s: &str) -> Result<Option<DateTime>, ()> {
         if crate::trim_cell(s).is_empty() {
             return Ok(None);
         }
@@ -108,6 +135,50 @@ impl TimeColumn {
     }
 }
 
+/// What a row loop reads from one column, worked out once per distinct
+/// value where the table keeps the column as codes (statuses, buyers,
+/// amounts: a few thousand values over a million rows) and once per row
+/// elsewhere.
+pub(crate) struct Memo<'t, T: Copy> {
+    col: usize,
+    codes: Option<&'t [u32]>,
+    seen: Vec<Option<T>>,
+}
+
+impl<'t, T: Copy> Memo<'t, T> {
+    pub(crate) fn new(table: &'t Table, col: usize) -> Memo<'t, T> {
+        let codes = table.codes(col);
+        Memo {
+            col,
+            codes,
+            seen: vec![
+                None;
+                if codes.is_some() {
+                    table.values(col)
+                } else {
+                    0
+                }
+            ],
+        }
+    }
+
+    /// `f` of row `row`'s cell.
+    #[inline]
+    pub(crate) fn get(&mut self, table: &Table, row: usize, f: impl FnOnce(&str) -> T) -> T {
+        match self.codes {
+            Some(codes) => {
+                let code = codes[row];
+                let slot = &mut self.seen[code as usize];
+                match *slot {
+                    Some(v) => v,
+                    None => *slot.insert(f(table.value(self.col, code))),
+                }
+            }
+            None => f(table.cell(row, self.col)),
+        }
+    }
+}
+
 /// Largest amount or count a cell may hold. Beyond it an f64 no longer
 /// holds cents exactly, and a few such cells (`1e308`) would sum to
 /// infinity; no shop export has one, so it is a broken or hostile cell.
@@ -126,7 +197,11 @@ pub const MAX_CELL_NUMBER: f64 = 1e15;
 /// ```
 #[allow(clippy::result_unit_err)]
 pub fn number_cell(table: &Table, row: usize, col: usize) -> Result<Option<f64>, ()> {
-    let s = table.cell(row, col);
+    number_text(table.cell(row, col))
+}
+
+/// [`number_cell`] of a cell's text.
+pub(crate) fn number_text(s: &str) -> Result<Option<f64>, ()> {
     if crate::trim_cell(s).is_empty() {
         return Ok(None);
     }
@@ -204,17 +279,12 @@ pub(crate) fn screen_and_group<'t>(
 
 /// A row with nothing but whitespace.
 fn is_blank(table: &Table, r: usize) -> bool {
-    crate::trim_cell(table.row_raw(r).0).is_empty()
+    table.is_blank_row(r)
 }
 
 /// Two rows with the same cells ("ab","c" is not "a","bc").
 fn same_row(table: &Table, a: u32, b: u32) -> bool {
-    let ((ta, sa, ea), (tb, sb, eb)) = (table.row_raw(a as usize), table.row_raw(b as usize));
-    ta == tb
-        && ea
-            .iter()
-            .zip(eb)
-            .all(|(&x, &y)| x as usize - sa == y as usize - sb)
+    table.same_rows(a as usize, b as usize)
 }
 
 /// Pushes `(row, first)` for each of `rows` (non-blank, in file order)
@@ -239,12 +309,8 @@ fn repeats(table: &Table, rows: &[u32], out: &mut Vec<(u32, Option<u32>)>) {
     let mut keys: Vec<(u64, u32)> = rows
         .iter()
         .map(|&r| {
-            let (text, start, ends) = table.row_raw(r as usize);
             let mut h = crate::FxHasher::default();
-            h.write(text.as_bytes());
-            for &e in ends {
-                h.write_u32(e - start as u32);
-            }
+            table.hash_row(r as usize, &mut h);
             (h.finish(), r)
         })
         .collect();

@@ -71,7 +71,6 @@ pub use retention::*;
 pub use roles::*;
 pub use sell_through::*;
 pub use short_key::short_key;
-pub(crate) use short_key::StrMap;
 pub use split::Splitter;
 pub use sql::*;
 pub use stream::*;

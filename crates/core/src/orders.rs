@@ -2,7 +2,8 @@
 //! cancelled rows excluded, every excluded row recorded.
 
 use crate::columns::{
-    header_of, missing_role, norm_status, number_cell, screen_and_group, status_set, TimeColumn,
+    header_of, missing_role, norm_status, number_text, screen_and_group, status_set, Memo,
+    TimeColumn,
 };
 use crate::{
     DateOrder, DateTime, Dimension, Interner, Ledger, Mapping, ReadError, Reason, Role, Table,
@@ -486,18 +487,25 @@ impl Orders {
             })
             .collect();
         let mut entries: Vec<(u32, u32, f64)> = Vec::with_capacity(table.len());
-        let mut status_kind: crate::StrMap<(bool, bool)> = crate::StrMap::with_capacity(16);
         // Labels seen lately, per dimension.
         let mut label_cache: [LabelCache; 4] = std::array::from_fn(|_| LabelCache::new());
         let intern = |i: &mut Interner, s: &str| {
             let s = crate::trim_cell(s);
             (!s.is_empty()).then(|| i.intern(s))
         };
+        // Each column's cells read once per distinct value where the table
+        // keeps codes (see `Memo`): statuses, buyers, amounts and labels
+        // repeat across a million rows. Buyers and labels are still
+        // interned in row order, so their ids are what a read per row gave.
+        let time_memo = |tc: &Option<TimeColumn>| tc.as_ref().map(|tc| Memo::new(table, tc.col));
+        let (mut paid_memo, mut created_memo) = (time_memo(&paid), time_memo(&created));
+        let number_memo = |col: Option<usize>| col.map(|c| (c, Memo::new(table, c)));
+        let (mut amount_memo, mut qty_memo) = (number_memo(amount_col), number_memo(qty_col));
+        let mut status_memo = status_col.map(|c| (c, Memo::new(table, c)));
+        let mut buyer_memo = buyer_col.map(|c| Memo::new(table, c));
+        let mut label_memo: [Option<Memo<u32>>; 4] =
+            std::array::from_fn(|d| want_cols[d].map(|c| Memo::new(table, c)));
 
-        // The last status seen and what it means: nearly every row has the
-        // status of the row before, and comparing a few bytes is cheaper
-        // than hashing them.
-        let mut last_status: Option<(&str, (bool, bool))> = None;
         for (r, _) in usable.iter().enumerate().filter(|(_, ok)| **ok) {
             let num = table.row_number(r);
             // A usable row is in no group exactly when its id is empty:
@@ -513,49 +521,42 @@ impl Orders {
             }
             // Typed cells; the first bad one excludes the row.
             let mut bad = None;
-            let mut read_time = |tc: &Option<TimeColumn>| match tc {
-                Some(tc) => match tc.read(table, r) {
+            let mut read_time =
+                |tc: &Option<TimeColumn>, memo: &mut Option<Memo<_>>| match (tc, memo) {
+                    (Some(tc), Some(memo)) => match memo.get(table, r, |s| tc.read_text(s)) {
+                        Ok(v) => v,
+                        Err(()) => {
+                            bad.get_or_insert((tc.col, Reason::BadTime));
+                            None
+                        }
+                    },
+                    _ => None,
+                };
+            let p = read_time(&paid, &mut paid_memo);
+            let c = read_time(&created, &mut created_memo);
+            let mut num_cell = |memo: &mut Option<(usize, Memo<_>)>| match memo {
+                Some((col, memo)) => match memo.get(table, r, number_text) {
                     Ok(v) => v,
                     Err(()) => {
-                        bad.get_or_insert((tc.col, Reason::BadTime));
+                        bad.get_or_insert((*col, Reason::BadNumber));
                         None
                     }
                 },
                 None => None,
             };
-            let p = read_time(&paid);
-            let c = read_time(&created);
-            let mut num_cell = |col: Option<usize>| match col {
-                Some(col) => match number_cell(table, r, col) {
-                    Ok(v) => v,
-                    Err(()) => {
-                        bad.get_or_insert((col, Reason::BadNumber));
-                        None
-                    }
-                },
-                None => None,
-            };
-            let amount = num_cell(amount_col).unwrap_or(0.0);
-            let qty = num_cell(qty_col).unwrap_or(1.0);
+            let amount = num_cell(&mut amount_memo).unwrap_or(0.0);
+            let qty = num_cell(&mut qty_memo).unwrap_or(1.0);
             if let Some((col, reason)) = bad {
                 out.ledger
                     .exclude(num, Some(header_of(table, col)), reason, table.cell(r, col));
                 continue;
             }
-            if let Some(sc) = status_col {
-                // Few distinct statuses: normalise each once, not per row.
-                let raw = table.cell(r, sc);
-                let (is_cancelled, is_refunded) = match last_status {
-                    Some((last, kind)) if last == raw => kind,
-                    _ => {
-                        let kind = *status_kind.get_or_insert_with(raw, || {
-                            let s = norm_status(raw);
-                            (cancelled.contains(&s), refunded.contains(&s))
-                        });
-                        last_status = Some((raw, kind));
-                        kind
-                    }
-                };
+            if let Some((sc, memo)) = &mut status_memo {
+                let sc = *sc;
+                let (is_cancelled, is_refunded) = memo.get(table, r, |raw| {
+                    let s = norm_status(raw);
+                    (cancelled.contains(&s), refunded.contains(&s))
+                });
                 if is_cancelled {
                     out.ledger.exclude(
                         num,
@@ -575,7 +576,9 @@ impl Orders {
                     continue;
                 }
             }
-            let buyer = buyer_col.and_then(|b| intern(&mut out.buyers, table.cell(r, b)));
+            let buyer = buyer_memo
+                .as_mut()
+                .and_then(|m| m.get(table, r, |s| intern(&mut out.buyers, s)));
             let k = groups.of_row[r];
             let d = &mut drafts[k as usize];
             d.len += 1;
@@ -596,15 +599,16 @@ impl Orders {
                 }
             }
             d.amount += amount;
-            for (d, col) in want_cols.iter().enumerate() {
-                let Some(c) = *col else { continue };
+            for (d, memo) in label_memo.iter_mut().enumerate() {
+                let Some(memo) = memo else { continue };
                 let names = match d {
                     0 => &mut out.skus,
                     1 => &mut out.products,
                     2 => &mut out.categories,
                     _ => &mut out.channels,
                 };
-                entry_labels[d].push(label_cache[d].intern(names, table.cell(r, c)));
+                let cache = &mut label_cache[d];
+                entry_labels[d].push(memo.get(table, r, |s| cache.intern(names, s)));
             }
             entries.push((k, r as u32, qty));
         }

@@ -396,7 +396,10 @@ fn read_text_with_progress(
             }
         }
     }
-    let table = table.ok_or_else(|| ReadError::file(name, crate::notice::EMPTY_FILE.en))?;
+    let mut table = table.ok_or_else(|| ReadError::file(name, crate::notice::EMPTY_FILE.en))?;
+    // Every row is in: the room reserved from an estimate and the lookups
+    // of values go back.
+    table.shrink_to_fit();
     progress(ReadProgress {
         bytes: text.len(),
         rows: table.len(),
@@ -808,8 +811,9 @@ impl SheetCells {
                 }
             }
         }
-        let table =
+        let mut table =
             table.ok_or_else(|| ReadError::file(name, crate::notice::empty_sheet(sheet)))?;
+        table.shrink_to_fit();
         if let Some((r, c, e)) = &self.first_error {
             let column = table
                 .headers()

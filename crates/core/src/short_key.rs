@@ -6,8 +6,6 @@
 //! on a million order lines, the string compares and the cache misses of
 //! reaching the strings were a sixth of building orders.
 
-use crate::FxMap;
-
 /// A string packed into two words so that two keys are equal exactly when
 /// the strings are: up to 15 bytes with the length in the last byte, or 16
 /// to 19 ASCII digits as their value with the length (16..=19) in the last
@@ -75,34 +73,6 @@ pub(crate) fn prefix16(s: &str) -> (u64, u64) {
     let b = &b[..b.len().min(16)];
     let (lo, hi) = b.split_at(b.len().min(8));
     (be_prefix(lo), be_prefix(hi))
-}
-
-/// A map from strings borrowed from a table to values, keyed by
-/// [`short_key`] where there is one.
-pub(crate) struct StrMap<'t, V> {
-    short: FxMap<(u64, u64), V>,
-    long: FxMap<&'t str, V>,
-}
-
-impl<'t, V> StrMap<'t, V> {
-    /// An empty map with room for about `n` keys.
-    pub(crate) fn with_capacity(n: usize) -> StrMap<'t, V> {
-        let mut short = FxMap::default();
-        short.reserve(n);
-        StrMap {
-            short,
-            long: FxMap::default(),
-        }
-    }
-
-    /// The value of `s`, made by `new` when `s` is not in the map yet.
-    #[inline]
-    pub(crate) fn get_or_insert_with(&mut self, s: &'t str, new: impl FnOnce() -> V) -> &mut V {
-        match short_key(s) {
-            Some(k) => self.short.entry(k).or_insert_with(new),
-            None => self.long.entry(s).or_insert_with(new),
-        }
-    }
 }
 
 #[cfg(test)]

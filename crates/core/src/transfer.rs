@@ -38,20 +38,20 @@ impl ReadResult {
     pub fn encoded_len(&self) -> usize {
         // Counted from the parts, not by a dry run of `write_to` (which
         // converts every cell offset: 2% of a million-row import).
-        let (name, headers, text, ends, row_numbers, overflow) = self.table.parts();
+        let t = &self.table;
         let strs = |l: &[String]| 4 + l.iter().map(|s| 4 + s.len()).sum::<usize>();
         MAGIC.len()
             + 4
-            + name.len()
-            + strs(headers)
+            + t.name().len()
+            + strs(t.headers())
             + 4
-            + text.len()
+            + t.text_len()
             + 4
-            + 4 * ends.len()
+            + 4 * t.len() * t.headers().len()
             + 4
-            + 4 * row_numbers.len()
+            + 4 * t.len()
             + 4
-            + 8 * overflow.len()
+            + 8 * t.overflow_rows().len()
             + 4
             + self.encoding.len()
             + 4
@@ -63,15 +63,14 @@ impl ReadResult {
     /// table straight into a transferable buffer without a second copy in
     /// its own memory.
     pub fn write_to(&self, out: &mut dyn FnMut(&[u8])) {
-        let (name, headers, text, ends, row_numbers, overflow) = self.table.parts();
+        let t = &self.table;
         out(MAGIC);
-        put_str(out, name);
-        put_strs(out, headers);
-        put_str(out, text);
-        put_u32s(out, ends);
-        put_u32s(out, row_numbers);
-        out(&(overflow.len() as u32).to_le_bytes());
-        for &(row, n) in overflow {
+        put_str(out, t.name());
+        put_strs(out, t.headers());
+        put_cells(out, t);
+        put_u32s(out, t.row_numbers());
+        out(&(t.overflow_rows().len() as u32).to_le_bytes());
+        for &(row, n) in t.overflow_rows() {
             out(&row.to_le_bytes());
             out(&(n as u32).to_le_bytes());
         }
@@ -138,23 +137,7 @@ impl ReadResult {
     /// assert_eq!((p.table.len(), p.table.cell(1, 0)), (2, "2"));
     /// ```
     pub fn preview(&self, rows: usize) -> ReadResult {
-        let (name, headers, text, ends, row_numbers, overflow) = self.table.parts();
-        let n = rows.min(row_numbers.len());
-        let cells = n * headers.len();
-        let used = if cells == 0 {
-            0
-        } else {
-            ends[cells - 1] as usize
-        };
-        let table = Table::from_parts(
-            name.to_string(),
-            headers.to_vec(),
-            text[..used].to_string(),
-            ends[..cells].to_vec(),
-            row_numbers[..n].to_vec(),
-            overflow.to_vec(),
-        )
-        .expect("a prefix of a valid table is valid");
+        let table = self.table.head(rows);
         ReadResult {
             table,
             encoding: self.encoding.clone(),
@@ -246,6 +229,37 @@ fn put_strs(out: &mut dyn FnMut(&[u8]), list: &[String]) {
     for s in list {
         put_str(out, s);
     }
+}
+
+/// The cells row after row: their text, then the end of each cell in it
+/// (the form a table had when it was one text), in blocks of about 1 MiB.
+fn put_cells(out: &mut dyn FnMut(&[u8]), t: &Table) {
+    let mut block: Vec<u8> = Vec::with_capacity(BLOCK * 4 + 4096);
+    out(&(t.text_len() as u32).to_le_bytes());
+    for r in 0..t.len() {
+        for cell in t.row(r) {
+            block.extend_from_slice(cell.as_bytes());
+        }
+        if block.len() >= BLOCK * 4 {
+            out(&block);
+            block.clear();
+        }
+    }
+    out(&block);
+    block.clear();
+    out(&((t.len() * t.headers().len()) as u32).to_le_bytes());
+    let mut end = 0u32;
+    for r in 0..t.len() {
+        for cell in t.row(r) {
+            end += cell.len() as u32;
+            block.extend_from_slice(&end.to_le_bytes());
+        }
+        if block.len() >= BLOCK * 4 {
+            out(&block);
+            block.clear();
+        }
+    }
+    out(&block);
 }
 
 fn put_u32s(out: &mut dyn FnMut(&[u8]), list: &[u32]) {
