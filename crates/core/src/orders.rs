@@ -447,13 +447,23 @@ impl Orders {
         // order whose rows all fail below keeps an empty draft, which has
         // no time and so is never an order.
         let (usable, groups) = screen_and_group(table, &mut out.ledger, order_col);
-        // The wanted label columns, and each entry's label ids in them.
+        // The wanted label columns.
         let want_cols: [Option<usize>; 4] =
             std::array::from_fn(|d| out.label_cols[d].filter(|_| want[d]));
-        let mut entry_labels: [Vec<u32>; 4] = std::array::from_fn(|d| match want_cols[d] {
-            Some(_) => Vec::with_capacity(table.len()),
-            None => Vec::new(),
-        });
+        // The group of each row, and after the row checks of each row that
+        // passed them (others [`NONE`]): the rows of orders, read again to
+        // lay them out, instead of a list of (group, row, quantity, labels)
+        // that cost 16-32 bytes a row at the memory peak.
+        const NONE: u32 = crate::group::Groups::NONE;
+        let mut of_row = groups.of_row;
+        let ids = groups.ids;
+        // Repeated rows are grouped before they are found (see
+        // `screen_and_group`): out like the rows that fail below.
+        for (g, ok) in of_row.iter_mut().zip(&usable) {
+            if !ok {
+                *g = NONE;
+            }
+        }
 
         // One fixed-size draft per order and one flat entry per row: no
         // per-order allocation (a million orders used to cost millions of
@@ -474,8 +484,7 @@ impl Orders {
         }
         const NO_TIME: i64 = i64::MIN;
         const NO_BUYER: u32 = u32::MAX;
-        let mut drafts: Vec<Draft> = groups
-            .ids
+        let mut drafts: Vec<Draft> = ids
             .iter()
             .map(|_| Draft {
                 time: NO_TIME,
@@ -486,7 +495,6 @@ impl Orders {
                 conflict_time: false,
             })
             .collect();
-        let mut entries: Vec<(u32, u32, f64)> = Vec::with_capacity(table.len());
         // Labels seen lately, per dimension.
         let mut label_cache: [LabelCache; 4] = std::array::from_fn(|_| LabelCache::new());
         let intern = |i: &mut Interner, s: &str| {
@@ -510,7 +518,7 @@ impl Orders {
             let num = table.row_number(r);
             // A usable row is in no group exactly when its id is empty:
             // no second read of the id cell.
-            if groups.of_row[r] == crate::group::Groups::NONE {
+            if of_row[r] == NONE {
                 out.ledger.exclude(
                     num,
                     Some(header_of(table, order_col)),
@@ -545,10 +553,12 @@ impl Orders {
                 None => None,
             };
             let amount = num_cell(&mut amount_memo).unwrap_or(0.0);
-            let qty = num_cell(&mut qty_memo).unwrap_or(1.0);
+            // Read now for its bad cells only; laying the rows out reads it.
+            num_cell(&mut qty_memo);
             if let Some((col, reason)) = bad {
                 out.ledger
                     .exclude(num, Some(header_of(table, col)), reason, table.cell(r, col));
+                of_row[r] = NONE;
                 continue;
             }
             if let Some((sc, memo)) = &mut status_memo {
@@ -564,6 +574,7 @@ impl Orders {
                         Reason::CancelledOrUnpaid,
                         table.cell(r, sc),
                     );
+                    of_row[r] = NONE;
                     continue;
                 }
                 if opts.exclude_refunded && is_refunded {
@@ -573,13 +584,14 @@ impl Orders {
                         Reason::Refunded,
                         table.cell(r, sc),
                     );
+                    of_row[r] = NONE;
                     continue;
                 }
             }
             let buyer = buyer_memo
                 .as_mut()
                 .and_then(|m| m.get(table, r, |s| intern(&mut out.buyers, s)));
-            let k = groups.of_row[r];
+            let k = of_row[r];
             let d = &mut drafts[k as usize];
             d.len += 1;
             if let Some(b) = buyer {
@@ -608,12 +620,11 @@ impl Orders {
                     _ => &mut out.channels,
                 };
                 let cache = &mut label_cache[d];
-                entry_labels[d].push(memo.get(table, r, |s| cache.intern(names, s)));
+                // Interned now, in row order; read again when laid out.
+                memo.get(table, r, |s| cache.intern(names, s));
             }
-            entries.push((k, r as u32, qty));
         }
-        let ids = groups.ids;
-        drop(groups.of_row);
+        drop(usable);
 
         let time_of = |d: &Draft| (d.time != NO_TIME).then_some(DateTime(d.time));
         let buyer_of = |d: &Draft| (d.buyer != NO_BUYER).then_some(d.buyer);
@@ -624,17 +635,44 @@ impl Orders {
         } else {
             (Reason::MissingTime, created.as_ref().map(|c| c.col))
         };
-        for &(k, r, _) in &entries {
-            if time_of(&drafts[k as usize]).is_none() {
-                out.untimed_rows.push(r);
+        for (r, &k) in of_row.iter().enumerate() {
+            if k != NONE && time_of(&drafts[k as usize]).is_none() {
+                out.untimed_rows.push(r as u32);
                 out.ledger.exclude(
-                    table.row_number(r as usize),
+                    table.row_number(r),
                     col.map(|c| header_of(table, c)),
                     reason,
                     "",
                 );
             }
         }
+        // Ids are copied in group order, which follows the file (groups are
+        // numbered by sorted id, and ids rise through an export): copying
+        // them in time order read the table at random, a cache miss per
+        // order that was a seventh of building orders. Copied first, so
+        // that the list of borrowed ids (16 bytes an order) goes before
+        // the orders are made.
+        const DROPPED: u32 = u32::MAX;
+        let mut id_of = vec![DROPPED; drafts.len()];
+        let timed = drafts.iter().filter(|d| time_of(d).is_some()).count();
+        out.id_ends.reserve_exact(timed);
+        for (k, d) in drafts.iter().enumerate() {
+            if time_of(d).is_some() {
+                id_of[k] = out.id_ends.len() as u32;
+                out.id_text.push_str(ids[k]);
+                out.id_ends.push(out.id_text.len() as u32);
+            }
+        }
+        drop(ids);
+        let id_text = |i: u32| {
+            let i = i as usize;
+            let start = if i == 0 {
+                0
+            } else {
+                out.id_ends[i - 1] as usize
+            };
+            &out.id_text[start..out.id_ends[i] as usize]
+        };
         // Sort by time on plain (seconds, index) pairs, then order only the
         // runs with equal times by id: far fewer cache misses than comparing
         // drafts (and their id strings) throughout.
@@ -646,36 +684,25 @@ impl Orders {
         sort_by_time(&mut keyed);
         for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
             if run.len() > 1 {
-                run.sort_unstable_by(|a, b| ids[a.1 as usize].cmp(ids[b.1 as usize]));
+                run.sort_unstable_by(|a, b| {
+                    id_text(id_of[a.1 as usize]).cmp(id_text(id_of[b.1 as usize]))
+                });
             }
         }
-        let kept: Vec<u32> = keyed.into_iter().map(|(_, k)| k).collect();
+        let kept: Vec<u32> = keyed.iter().map(|&(_, k)| k).collect();
+        drop(keyed);
 
         // Lay the rows out grouped by order, in the orders' sorted order.
-        const DROPPED: u32 = u32::MAX;
         let mut start_of = vec![DROPPED; drafts.len()];
         let mut next = 0u32;
-        out.orders.reserve_exact(kept.len());
-        out.id_ends.reserve_exact(kept.len());
+        let mut orders = Vec::with_capacity(kept.len());
         let mut conflicts_buyer = Vec::new();
         let mut conflicts_time = Vec::new();
-        // Ids are copied in group order, which follows the file (groups are
-        // numbered by sorted id, and ids rise through an export): copying
-        // them in time order read the table at random, a cache miss per
-        // order that was a seventh of building orders.
-        let mut id_of = vec![DROPPED; drafts.len()];
-        for (k, d) in drafts.iter().enumerate() {
-            if time_of(d).is_some() {
-                id_of[k] = out.id_ends.len() as u32;
-                out.id_text.push_str(ids[k]);
-                out.id_ends.push(out.id_text.len() as u32);
-            }
-        }
         for &k in &kept {
             let d = &drafts[k as usize];
             let Some(time) = time_of(d) else { continue };
             start_of[k as usize] = next;
-            out.orders.push(Order {
+            orders.push(Order {
                 buyer: buyer_of(d),
                 time,
                 amount: d.amount,
@@ -685,12 +712,40 @@ impl Orders {
             });
             next += d.len;
             if d.conflict_buyer {
-                conflicts_buyer.push(ids[k as usize]);
+                conflicts_buyer.push(id_of[k as usize]);
             }
             if d.conflict_time {
-                conflicts_time.push(ids[k as usize]);
+                conflicts_time.push(id_of[k as usize]);
             }
         }
+        let (conflicts_buyer, conflicts_time): (Vec<&str>, Vec<&str>) = (
+            conflicts_buyer.iter().map(|&i| id_text(i)).collect(),
+            conflicts_time.iter().map(|&i| id_text(i)).collect(),
+        );
+        let conflicts = [
+            (
+                conflicts_buyer.len(),
+                conflicts_buyer
+                    .iter()
+                    .take(3)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                true,
+            ),
+            (
+                conflicts_time.len(),
+                conflicts_time
+                    .iter()
+                    .take(3)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                false,
+            ),
+        ];
+        out.orders = orders;
+        drop((drafts, kept, id_of));
         out.order_rows = vec![0; next as usize];
         if qty_col.is_some() {
             out.quantities = vec![1.0; next as usize];
@@ -700,31 +755,47 @@ impl Orders {
                 *labels = vec![NO_LABEL; next as usize];
             }
         }
-        // Entries are in row order, so each order's rows stay in file order.
+        // Rows in file order, so each order's rows stay in file order; a
+        // row's quantity and labels are read again (through the memos: once
+        // per distinct value).
         let mut fill = start_of;
-        for (e, (k, r, qty)) in entries.into_iter().enumerate() {
+        for (r, &k) in of_row.iter().enumerate() {
+            if k == NONE {
+                continue;
+            }
             let at = &mut fill[k as usize];
-            if *at != DROPPED {
-                let i = *at as usize;
-                out.order_rows[i] = r;
-                if let Some(q) = out.quantities.get_mut(i) {
-                    *q = qty;
-                }
-                for (labels, ids) in out.labels.iter_mut().zip(&entry_labels) {
-                    if let (Some(l), Some(&id)) = (labels.get_mut(i), ids.get(e)) {
-                        *l = id;
-                    }
-                }
-                *at += 1;
+            if *at == DROPPED {
+                continue;
+            }
+            let i = *at as usize;
+            *at += 1;
+            out.order_rows[i] = r as u32;
+            if let (Some(q), Some((_, memo))) = (out.quantities.get_mut(i), &mut qty_memo) {
+                *q = memo
+                    .get(table, r, number_text)
+                    .ok()
+                    .flatten()
+                    .unwrap_or(1.0);
+            }
+            for (d, memo) in label_memo.iter_mut().enumerate() {
+                let Some(memo) = memo else { continue };
+                let names = match d {
+                    0 => &mut out.skus,
+                    1 => &mut out.products,
+                    2 => &mut out.categories,
+                    _ => &mut out.channels,
+                };
+                let cache = &mut label_cache[d];
+                out.labels[d][i] = memo.get(table, r, |s| cache.intern(names, s));
             }
         }
-        for (list, buyers) in [(conflicts_buyer, true), (conflicts_time, false)] {
-            if !list.is_empty() {
+        for (n, first, buyers) in conflicts {
+            if n > 0 {
                 out.warnings.push(crate::notice::conflicting_items(
                     table.name(),
                     buyers,
-                    list.len(),
-                    &list.iter().take(3).copied().collect::<Vec<_>>().join(", "),
+                    n,
+                    &first,
                 ));
             }
         }
