@@ -50,7 +50,9 @@ pub fn resolve_date_order(
         }
     }
     let first_row = |i: usize| match codes {
-        Some(c) => c.iter().position(|&v| v as usize == i).unwrap_or(0),
+        Some(c) => (0..c.len())
+            .position(|r| c.get(r) as usize == i)
+            .unwrap_or(0),
         None => i,
     };
     let (day, month, ambiguous) = (
@@ -141,7 +143,7 @@ impl TimeColumn {
 /// elsewhere.
 pub(crate) struct Memo<'t, T: Copy> {
     col: usize,
-    codes: Option<&'t [u32]>,
+    codes: Option<&'t crate::Codes>,
     seen: Vec<Option<T>>,
 }
 
@@ -167,7 +169,7 @@ impl<'t, T: Copy> Memo<'t, T> {
     pub(crate) fn get(&mut self, table: &Table, row: usize, f: impl FnOnce(&str) -> T) -> T {
         match self.codes {
             Some(codes) => {
-                let code = codes[row];
+                let code = codes.get(row);
                 let slot = &mut self.seen[code as usize];
                 match *slot {
                     Some(v) => v,

@@ -59,7 +59,7 @@ struct Column {
     /// Whether cells are codes of distinct values (else plain text).
     dict: bool,
     /// The code of each row's value (dictionary columns only).
-    codes: Vec<u32>,
+    codes: Codes,
     /// Plain: every cell back to back. Dictionary: each distinct value.
     text: String,
     /// Where each cell (plain) or value (dictionary) ends in `text`.
@@ -69,6 +69,132 @@ struct Column {
     /// Finds a value's code as rows come (dictionary columns); dropped
     /// when the table is complete, rebuilt if rows are added later.
     index: Option<Box<Index>>,
+}
+
+/// The value code of each row of a column that keeps codes (see
+/// [`Table::codes`]), one byte a row while it has at most 256 values, two
+/// up to 65,536: a status, category or channel column costs 1 MB at a
+/// million rows, not 4.
+///
+/// # Example
+/// ```
+/// use opscalc_core::Table;
+/// let rows: Vec<String> = (0..300).map(|i| format!("v{i}")).collect();
+/// let rows: Vec<[&str; 1]> = rows.iter().map(|r| [r.as_str()]).collect();
+/// let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+/// let t = Table::from_rows("x", &["v"], &rows);
+/// let codes = t.codes(0).unwrap();
+/// assert_eq!((codes.len(), codes.get(299)), (300, 299));
+/// assert_eq!(codes.bytes_per_row(), 2);
+/// ```
+#[derive(Clone, Debug)]
+pub enum Codes {
+    /// Up to 256 values.
+    U8(Vec<u8>),
+    /// Up to 65,536 values.
+    U16(Vec<u16>),
+    /// More.
+    U32(Vec<u32>),
+}
+
+impl Default for Codes {
+    fn default() -> Codes {
+        Codes::U8(Vec::new())
+    }
+}
+
+impl Codes {
+    /// The code of row `row`.
+    #[inline(always)]
+    pub fn get(&self, row: usize) -> u32 {
+        match self {
+            Codes::U8(v) => u32::from(v[row]),
+            Codes::U16(v) => u32::from(v[row]),
+            Codes::U32(v) => v[row],
+        }
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Codes::U8(v) => v.len(),
+            Codes::U16(v) => v.len(),
+            Codes::U32(v) => v.len(),
+        }
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes each row's code takes.
+    pub fn bytes_per_row(&self) -> usize {
+        match self {
+            Codes::U8(_) => 1,
+            Codes::U16(_) => 2,
+            Codes::U32(_) => 4,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, code: u32) {
+        match self {
+            Codes::U8(v) if code <= 0xFF => v.push(code as u8),
+            Codes::U16(v) if code <= 0xFFFF => v.push(code as u16),
+            Codes::U32(v) => v.push(code),
+            _ => {
+                self.widen();
+                self.push(code);
+            }
+        }
+    }
+
+    /// The next wider form, with room for as many rows as now.
+    #[cold]
+    fn widen(&mut self) {
+        *self = match self {
+            Codes::U8(v) => {
+                let mut w = Vec::with_capacity(v.capacity());
+                w.extend(v.iter().map(|&c| u16::from(c)));
+                Codes::U16(w)
+            }
+            Codes::U16(v) => {
+                let mut w = Vec::with_capacity(v.capacity());
+                w.extend(v.iter().map(|&c| u32::from(c)));
+                Codes::U32(w)
+            }
+            Codes::U32(_) => return,
+        };
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        match self {
+            Codes::U8(v) => v.reserve(rows),
+            Codes::U16(v) => v.reserve(rows),
+            Codes::U32(v) => v.reserve(rows),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Codes::U8(v) => v.shrink_to_fit(),
+            Codes::U16(v) => v.shrink_to_fit(),
+            Codes::U32(v) => v.shrink_to_fit(),
+        }
+    }
+
+    fn capacity_bytes(&self) -> usize {
+        match self {
+            Codes::U8(v) => v.capacity(),
+            Codes::U16(v) => v.capacity() * 2,
+            Codes::U32(v) => v.capacity() * 4,
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
 }
 
 /// The codes of a dictionary column's values.
@@ -111,7 +237,7 @@ impl Column {
     #[inline(always)]
     fn get(&self, row: usize) -> &str {
         if self.dict {
-            self.span(self.codes[row] as usize)
+            self.span(self.codes.get(row) as usize)
         } else {
             self.span(row)
         }
@@ -181,13 +307,13 @@ impl Column {
         let room = (per_row * expect as f64 * 1.05) as usize;
         let mut text = String::with_capacity(room.max(self.bytes));
         let mut ends = Vec::with_capacity(expect);
-        for &c in &self.codes {
+        for c in self.codes.iter() {
             text.push_str(self.span(c as usize));
             ends.push(text.len() as u32);
         }
         *self = Column {
             dict: false,
-            codes: Vec::new(),
+            codes: Codes::default(),
             text,
             ends,
             bytes: self.bytes,
@@ -209,7 +335,7 @@ impl Column {
                 + i.cache.capacity() * 24
                 + i.collided.keys().map(|s| s.len() + 32).sum::<usize>()
         });
-        self.codes.capacity() * 4 + self.text.capacity() + self.ends.capacity() * 4 + index
+        self.codes.capacity_bytes() + self.text.capacity() + self.ends.capacity() * 4 + index
     }
 }
 
@@ -400,13 +526,13 @@ impl Table {
     /// use opscalc_core::Table;
     /// let t = Table::from_rows("x", &["状态"], &[&["已付款"], &["已关闭"], &["已付款"]]);
     /// let codes = t.codes(0).unwrap();
-    /// assert_eq!(codes[0], codes[2]);
-    /// assert_eq!(t.value(0, codes[1]), "已关闭");
+    /// assert_eq!(codes.get(0), codes.get(2));
+    /// assert_eq!(t.value(0, codes.get(1)), "已关闭");
     /// assert_eq!(t.values(0), 2);
     /// ```
-    pub fn codes(&self, col: usize) -> Option<&[u32]> {
+    pub fn codes(&self, col: usize) -> Option<&Codes> {
         let c = &self.columns[col];
-        c.dict.then_some(c.codes.as_slice())
+        c.dict.then_some(&c.codes)
     }
 
     /// The text of value `code` of column `col` (see [`Table::codes`]).
@@ -437,7 +563,7 @@ impl Table {
     pub(crate) fn same_rows(&self, a: usize, b: usize) -> bool {
         self.columns.iter().all(|c| {
             if c.dict {
-                c.codes[a] == c.codes[b]
+                c.codes.get(a) == c.codes.get(b)
             } else {
                 c.span(a) == c.span(b)
             }
@@ -449,7 +575,7 @@ impl Table {
     pub(crate) fn hash_row(&self, row: usize, h: &mut impl Hasher) {
         for c in &self.columns {
             if c.dict {
-                h.write_u32(c.codes[row]);
+                h.write_u32(c.codes.get(row));
             } else {
                 let s = c.span(row);
                 h.write(s.as_bytes());
@@ -616,7 +742,7 @@ mod tests {
     #[test]
     fn repeated_values_keep_codes_and_distinct_ones_turn_plain() {
         let mut t = big();
-        assert_eq!(t.codes(0), None, "ids are all distinct");
+        assert!(t.codes(0).is_none(), "ids are all distinct");
         assert_eq!(t.values(1), 3);
         assert_eq!(t.values(2), 1000);
         assert_eq!(t.values(3), 51, "50 long notes and the empty one");
@@ -654,7 +780,10 @@ mod tests {
         assert_eq!(t.values(1), before);
         assert_eq!(t.values(3), 51);
         let last = t.len() - 1;
-        assert_eq!(t.codes(1).unwrap()[last], t.codes(1).unwrap()[1]);
+        let codes = t.codes(1).unwrap();
+        assert_eq!(codes.get(last), codes.get(1));
+        assert_eq!(codes.bytes_per_row(), 1);
+        assert_eq!(t.codes(2).unwrap().bytes_per_row(), 2, "1,000 buyers");
         assert_eq!(
             t.row(last).collect::<Vec<_>>(),
             [
