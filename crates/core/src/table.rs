@@ -24,9 +24,6 @@ const REVIEW_EVERY: usize = 1 << 12;
 /// buyers over a million rows (or amounts, or SKUs) keeps its codes.
 const DICT_SMALL: usize = 1 << 11;
 
-/// Slots of a dictionary column's cache of recent values.
-const CACHE_SLOTS: usize = 256;
-
 /// A table read from one file (or paste): a header row and data rows, each
 /// data row remembering its row number in the file for messages.
 ///
@@ -201,16 +198,82 @@ impl Codes {
 #[derive(Clone, Debug, Default)]
 struct Index {
     /// Values with a [`crate::short_key`]: found by comparing integers.
-    short: FxMap<(u64, u64), u32>,
+    short: ShortKeys,
     /// Other values by the hash of their text; the first value with a hash.
     long: FxMap<u64, u32>,
     /// Other values whose hash an earlier value had.
     collided: FxMap<String, u32>,
-    /// Short values looked up lately, by a hash of their key: a column of
-    /// a few values (statuses, categories, channels) is found here without
-    /// a probe of the map. An empty slot's key has 0xFF in its last byte,
-    /// which no short key has.
-    cache: Vec<((u64, u64), u32)>,
+}
+
+/// An open-addressing map from short keys to codes, probed linearly.
+/// Every cell of a dictionary column is looked up here while a file is
+/// read: in the worker's wasm (no SIMD) the standard map's probe cost
+/// more (parse of 1M orders 571-667 -> 554-648 ms), and a column of a few
+/// values stays within a few cache lines.
+#[derive(Clone, Debug)]
+struct ShortKeys {
+    /// (key, code); an empty slot's key ends in 0xFF, which no short key
+    /// does (its last byte holds a length of at most 19).
+    slots: Vec<((u64, u64), u32)>,
+    len: usize,
+}
+
+const EMPTY_KEY: (u64, u64) = (0, u64::MAX);
+
+impl Default for ShortKeys {
+    fn default() -> ShortKeys {
+        ShortKeys {
+            slots: vec![(EMPTY_KEY, 0); 16],
+            len: 0,
+        }
+    }
+}
+
+impl ShortKeys {
+    #[inline(always)]
+    fn slot_of(k: (u64, u64), slots: usize) -> usize {
+        // Ids differ mostly in their last bytes (`buyer_0000123`), which
+        // sit in the second word: the multiply carries them into the top
+        // bits, which pick the slot.
+        let h = (k.0.rotate_left(23) ^ k.1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - slots.trailing_zeros())) as usize
+    }
+
+    /// The code of `k`, or `next` after adding it.
+    #[inline]
+    fn get_or_insert(&mut self, k: (u64, u64), next: u32) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::slot_of(k, self.slots.len());
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.0 == k {
+                return slot.1;
+            }
+            if slot.0 == EMPTY_KEY {
+                *slot = (k, next);
+                self.len += 1;
+                if self.len * 2 > self.slots.len() {
+                    self.grow();
+                }
+                return next;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let bigger = vec![(EMPTY_KEY, 0); self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, bigger);
+        let mask = self.slots.len() - 1;
+        for (k, code) in old.into_iter().filter(|s| s.0 != EMPTY_KEY) {
+            let mut i = Self::slot_of(k, self.slots.len());
+            while self.slots[i].0 != EMPTY_KEY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (k, code);
+        }
+    }
 }
 
 fn hash_of(s: &str) -> u64 {
@@ -264,18 +327,7 @@ impl Column {
             .get_or_insert_with(|| Box::new(Index::of(text, ends)));
         let next = ends.len() as u32;
         let code = match crate::short_key(s) {
-            Some(k) => {
-                let at = ((k.0 ^ k.1.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56)
-                    as usize
-                    % CACHE_SLOTS;
-                let slot = &mut index.cache[at];
-                if slot.0 == k {
-                    return slot.1;
-                }
-                let code = *index.short.entry(k).or_insert(next);
-                *slot = (k, code);
-                code
-            }
+            Some(k) => index.short.get_or_insert(k, next),
             None => {
                 let h = hash_of(s);
                 match index.long.get(&h) {
@@ -330,9 +382,8 @@ impl Column {
 
     fn heap_bytes(&self) -> usize {
         let index = self.index.as_ref().map_or(0, |i| {
-            i.short.capacity() * 24
+            i.short.slots.capacity() * 24
                 + i.long.capacity() * 12
-                + i.cache.capacity() * 24
                 + i.collided.keys().map(|s| s.len() + 32).sum::<usize>()
         });
         self.codes.capacity_bytes() + self.text.capacity() + self.ends.capacity() * 4 + index
@@ -347,15 +398,12 @@ fn span_of<'a>(text: &'a str, ends: &[u32], i: usize) -> &'a str {
 impl Index {
     /// The index of a dictionary column's values (after it was dropped).
     fn of(text: &str, ends: &[u32]) -> Index {
-        let mut index = Index {
-            cache: vec![((u64::MAX, u64::MAX), 0); CACHE_SLOTS],
-            ..Index::default()
-        };
+        let mut index = Index::default();
         for i in 0..ends.len() {
             let s = span_of(text, ends, i);
             match crate::short_key(s) {
                 Some(k) => {
-                    index.short.insert(k, i as u32);
+                    index.short.get_or_insert(k, i as u32);
                 }
                 None => match index.long.entry(hash_of(s)) {
                     std::collections::hash_map::Entry::Vacant(v) => {
