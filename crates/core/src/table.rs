@@ -194,6 +194,31 @@ impl Codes {
     }
 }
 
+/// How a column keeps its cells, as [`Table::column_parts`] lends them.
+pub(crate) enum ColumnParts<'a> {
+    /// Every cell back to back, and where each ends.
+    Plain { text: &'a str, ends: &'a [u32] },
+    /// Distinct values back to back, where each ends, and each row's code.
+    Dict {
+        values: &'a str,
+        ends: &'a [u32],
+        codes: &'a Codes,
+    },
+}
+
+/// [`ColumnParts`], owned: what [`Table::from_columns`] takes.
+pub(crate) enum ColumnData {
+    Plain {
+        text: String,
+        ends: Vec<u32>,
+    },
+    Dict {
+        values: String,
+        ends: Vec<u32>,
+        codes: Codes,
+    },
+}
+
 /// The codes of a dictionary column's values.
 #[derive(Clone, Debug, Default)]
 struct Index {
@@ -632,11 +657,6 @@ impl Table {
         }
     }
 
-    /// Bytes of all cells, as one text would hold them.
-    pub(crate) fn text_len(&self) -> usize {
-        self.columns.iter().map(|c| c.bytes).sum()
-    }
-
     /// Row numbers of all rows.
     pub(crate) fn row_numbers(&self) -> &[u32] {
         &self.row_numbers
@@ -692,6 +712,104 @@ impl Table {
         t.overflow_rows = overflow_rows;
         t.shrink_to_fit();
         Ok(t)
+    }
+
+    /// How column `col` keeps its cells, for the transfer format.
+    pub(crate) fn column_parts(&self, col: usize) -> ColumnParts<'_> {
+        let c = &self.columns[col];
+        if c.dict {
+            ColumnParts::Dict {
+                values: &c.text,
+                ends: &c.ends,
+                codes: &c.codes,
+            }
+        } else {
+            ColumnParts::Plain {
+                text: &c.text,
+                ends: &c.ends,
+            }
+        }
+    }
+
+    /// A table from its columns as [`Table::column_parts`] gave them,
+    /// checked so that no cell can slice out of bounds or inside a
+    /// character and no code names a missing value.
+    pub(crate) fn from_columns(
+        name: String,
+        headers: Vec<String>,
+        columns: Vec<ColumnData>,
+        row_numbers: Vec<u32>,
+        overflow_rows: Vec<(u32, usize)>,
+    ) -> Result<Table, String> {
+        if columns.len() != headers.len() {
+            return Err("column count does not match the header".into());
+        }
+        let rows = row_numbers.len();
+        let check_ends = |text: &str, ends: &[u32]| {
+            let mut prev = 0u32;
+            for &e in ends {
+                if e < prev || e as usize > text.len() || !text.is_char_boundary(e as usize) {
+                    return Err("cell offsets are out of order".to_string());
+                }
+                prev = e;
+            }
+            Ok(())
+        };
+        let mut out = Vec::with_capacity(columns.len());
+        for c in columns {
+            out.push(match c {
+                ColumnData::Plain { text, ends } => {
+                    if ends.len() != rows {
+                        return Err("a column's cell count does not match the rows".into());
+                    }
+                    check_ends(&text, &ends)?;
+                    Column {
+                        dict: false,
+                        codes: Codes::default(),
+                        bytes: ends.last().map_or(0, |&e| e as usize),
+                        text,
+                        ends,
+                        index: None,
+                    }
+                }
+                ColumnData::Dict {
+                    values,
+                    ends,
+                    codes,
+                } => {
+                    if codes.len() != rows {
+                        return Err("a column's cell count does not match the rows".into());
+                    }
+                    check_ends(&values, &ends)?;
+                    let mut c = Column {
+                        dict: true,
+                        codes,
+                        text: values,
+                        ends,
+                        bytes: 0,
+                        index: None,
+                    };
+                    let n = c.ends.len();
+                    let mut bytes = 0;
+                    for code in c.codes.iter() {
+                        if code as usize >= n {
+                            return Err("a cell names a value that is not there".into());
+                        }
+                        bytes += c.span(code as usize).len();
+                    }
+                    c.bytes = bytes;
+                    c
+                }
+            });
+        }
+        Ok(Table {
+            name,
+            headers,
+            columns: out,
+            row_numbers,
+            overflow_rows,
+            expect_rows: rows,
+        })
     }
 
     /// The row number in the file (the header is row 1 in a plain file).
@@ -805,7 +923,7 @@ mod tests {
         let text: usize = (0..t.len())
             .flat_map(|r| t.row(r).map(str::len).collect::<Vec<_>>())
             .sum();
-        assert_eq!(t.text_len(), text);
+        assert_eq!(t.columns.iter().map(|c| c.bytes).sum::<usize>(), text);
         // Far below the 4 bytes a cell plus the cell text of one text.
         t.shrink_to_fit();
         assert!(

@@ -2,9 +2,17 @@
 //! parsed table to the page as one transferable buffer (no per-cell
 //! messages, no JSON of a 100 MB table).
 
-use crate::{ReadResult, Table};
+use crate::table::{ColumnData, ColumnParts};
+use crate::{Codes, ReadResult, Table};
 
-const MAGIC: &[u8; 8] = b"OPSCALC1";
+/// The form of session 8 and before: every cell's text row after row, then
+/// each cell's end. Still read (tables saved in the browser are in it).
+const MAGIC_ROWS: &[u8; 8] = b"OPSCALC1";
+
+/// The form written now: the table's columns as it keeps them (see
+/// [`Table::codes`]), so a million-row table is copied out in a few large
+/// pieces (encoding took 0.4 s cell by cell) and takes about 90 MB, not 160.
+const MAGIC: &[u8; 8] = b"OPSCALC2";
 
 /// How many rows of a table the page decodes to show (the import preview);
 /// an import's first answer carries only these, the whole table follows.
@@ -16,6 +24,12 @@ const MAGIC: &[u8; 8] = b"OPSCALC1";
 /// assert_eq!(r.preview(PREVIEW_ROWS).table.len(), PREVIEW_ROWS);
 /// ```
 pub const PREVIEW_ROWS: usize = 20;
+
+/// A column's kind in the buffer.
+const PLAIN: u32 = 0;
+const DICT8: u32 = 1;
+const DICT16: u32 = 2;
+const DICT32: u32 = 3;
 
 impl ReadResult {
     /// Encodes the result (table, encoding, delimiter, sheets, warnings).
@@ -36,18 +50,29 @@ impl ReadResult {
 
     /// The length of [`ReadResult::to_bytes`], to size a buffer first.
     pub fn encoded_len(&self) -> usize {
-        // Counted from the parts, not by a dry run of `write_to` (which
-        // converts every cell offset: 2% of a million-row import).
         let t = &self.table;
         let strs = |l: &[String]| 4 + l.iter().map(|s| 4 + s.len()).sum::<usize>();
+        let columns: usize = (0..t.headers().len())
+            .map(|c| match t.column_parts(c) {
+                ColumnParts::Plain { text, ends } => 4 + 4 + text.len() + 4 + 4 * ends.len(),
+                ColumnParts::Dict {
+                    values,
+                    ends,
+                    codes,
+                } => {
+                    4 + 4
+                        + values.len()
+                        + 4
+                        + 4 * ends.len()
+                        + 4
+                        + codes.len() * codes.bytes_per_row()
+                }
+            })
+            .sum();
         MAGIC.len()
             + 4
             + t.name().len()
             + strs(t.headers())
-            + 4
-            + t.text_len()
-            + 4
-            + 4 * t.len() * t.headers().len()
             + 4
             + 4 * t.len()
             + 4
@@ -57,17 +82,18 @@ impl ReadResult {
             + 4
             + strs(&self.sheets)
             + strs(&self.warnings)
+            + columns
     }
 
     /// Writes the encoding piece by piece, so a worker can copy a 100 MB
     /// table straight into a transferable buffer without a second copy in
-    /// its own memory.
+    /// its own memory. Everything but the cells comes first, so a preview
+    /// reads it without passing the cells.
     pub fn write_to(&self, out: &mut dyn FnMut(&[u8])) {
         let t = &self.table;
         out(MAGIC);
         put_str(out, t.name());
         put_strs(out, t.headers());
-        put_cells(out, t);
         put_u32s(out, t.row_numbers());
         out(&(t.overflow_rows().len() as u32).to_le_bytes());
         for &(row, n) in t.overflow_rows() {
@@ -78,10 +104,43 @@ impl ReadResult {
         out(&self.delimiter.map_or(u32::MAX, u32::from).to_le_bytes());
         put_strs(out, &self.sheets);
         put_strs(out, &self.warnings);
+        for c in 0..t.headers().len() {
+            match t.column_parts(c) {
+                ColumnParts::Plain { text, ends } => {
+                    out(&PLAIN.to_le_bytes());
+                    put_str(out, text);
+                    put_u32s(out, ends);
+                }
+                ColumnParts::Dict {
+                    values,
+                    ends,
+                    codes,
+                } => {
+                    let kind = match codes {
+                        Codes::U8(_) => DICT8,
+                        Codes::U16(_) => DICT16,
+                        Codes::U32(_) => DICT32,
+                    };
+                    out(&kind.to_le_bytes());
+                    put_str(out, values);
+                    put_u32s(out, ends);
+                    out(&(codes.len() as u32).to_le_bytes());
+                    match codes {
+                        Codes::U8(v) => {
+                            for chunk in v.chunks(BLOCK * 4) {
+                                out(chunk);
+                            }
+                        }
+                        Codes::U16(v) => put_words(out, v, |x| x.to_le_bytes()),
+                        Codes::U32(v) => put_words(out, v, |x| x.to_le_bytes()),
+                    }
+                }
+            }
+        }
     }
 
-    /// Decodes what [`ReadResult::to_bytes`] wrote; anything else is an
-    /// error, never a panic.
+    /// Decodes what [`ReadResult::to_bytes`] wrote (or wrote before
+    /// session 9); anything else is an error, never a panic.
     ///
     /// # Example
     /// ```
@@ -104,16 +163,22 @@ impl ReadResult {
         let mut r = Reader { len, at: 0, copy };
         let mut magic = [0u8; 8];
         r.fill(&mut magic)?;
+        if &magic == MAGIC_ROWS {
+            return read_rows_form(&mut r);
+        }
         if &magic != MAGIC {
             return Err("not an OpsCalc table buffer".into());
         }
         let name = r.string()?;
         let headers = r.strings()?;
-        let text = r.string()?;
-        let ends = r.u32s()?;
         let row_numbers = r.u32s()?;
-        let (overflow, encoding, delimiter, sheets, warnings) = r.tail()?;
-        let table = Table::from_parts(name, headers, text, ends, row_numbers, overflow)?;
+        let (overflow, encoding, delimiter, sheets, warnings) = r.tail_fields()?;
+        let mut columns = Vec::with_capacity(headers.len().min(len));
+        for _ in 0..headers.len() {
+            columns.push(r.column()?);
+        }
+        r.end()?;
+        let table = Table::from_columns(name, headers, columns, row_numbers, overflow)?;
         Ok(ReadResult {
             table,
             encoding,
@@ -122,6 +187,25 @@ impl ReadResult {
             warnings,
         })
     }
+}
+
+/// The rest of a buffer in the row form ([`MAGIC_ROWS`]).
+fn read_rows_form(r: &mut Reader) -> Result<ReadResult, String> {
+    let name = r.string()?;
+    let headers = r.strings()?;
+    let text = r.string()?;
+    let ends = r.u32s()?;
+    let row_numbers = r.u32s()?;
+    let (overflow, encoding, delimiter, sheets, warnings) = r.tail_fields()?;
+    r.end()?;
+    let table = Table::from_parts(name, headers, text, ends, row_numbers, overflow)?;
+    Ok(ReadResult {
+        table,
+        encoding,
+        delimiter,
+        sheets,
+        warnings,
+    })
 }
 
 impl ReadResult {
@@ -171,41 +255,31 @@ impl ReadResult {
         let mut r = Reader { len, at: 0, copy };
         let mut magic = [0u8; 8];
         r.fill(&mut magic)?;
+        if &magic == MAGIC_ROWS {
+            return preview_rows_form(&mut r, rows);
+        }
         if &magic != MAGIC {
             return Err("not an OpsCalc table buffer".into());
         }
         let name = r.string()?;
         let headers = r.strings()?;
-        // The cell text is skipped now and its prefix read once the cell
-        // ends say how long it is.
-        let text_len = r.count(1)?;
-        let text_at = r.at;
-        r.at += text_len;
-        let cells = r.count(4)?;
-        let total = if headers.is_empty() {
-            0
-        } else {
-            cells / headers.len()
-        };
-        let n = rows.min(total);
-        let ends_at = r.at;
-        let ends = r.u32s_prefix(n * headers.len())?;
-        r.at = ends_at + cells * 4;
-        let numbers = r.count(4)?;
+        let total = r.count(4)?;
         let numbers_at = r.at;
+        let n = rows.min(total);
         let row_numbers = r.u32s_prefix(n)?;
-        r.at = numbers_at + numbers * 4;
-        let (overflow, encoding, delimiter, sheets, warnings) = r.tail()?;
-        let used = ends.last().map_or(0, |&e| e as usize);
-        if used > text_len {
-            return Err("cell offsets are out of order".into());
+        r.at = numbers_at + total * 4;
+        let (overflow, encoding, delimiter, sheets, warnings) = r.tail_fields()?;
+        // Each column's first `n` cells, as text.
+        let mut cells: Vec<Vec<String>> = Vec::with_capacity(headers.len().min(len));
+        for _ in 0..headers.len() {
+            cells.push(r.column_head(n, total)?);
         }
-        r.at = text_at;
-        let mut text = vec![0u8; used];
-        r.fill(&mut text)?;
-        let text = String::from_utf8(text)
-            .map_err(|_| "text in the table buffer is not UTF-8".to_string())?;
-        let table = Table::from_parts(name, headers, text, ends, row_numbers, overflow)?;
+        r.end()?;
+        let mut table = Table::new(&name, headers);
+        for (i, &number) in row_numbers.iter().enumerate() {
+            table.push_row(cells.iter().map(|c| c[i].as_str()), number);
+        }
+        table.overflow_rows = overflow;
         Ok((
             ReadResult {
                 table,
@@ -219,6 +293,53 @@ impl ReadResult {
     }
 }
 
+/// [`ReadResult::preview_from`] of a buffer in the row form.
+fn preview_rows_form(r: &mut Reader, rows: usize) -> Result<(ReadResult, usize), String> {
+    let name = r.string()?;
+    let headers = r.strings()?;
+    // The cell text is skipped now and its prefix read once the cell
+    // ends say how long it is.
+    let text_len = r.count(1)?;
+    let text_at = r.at;
+    r.at += text_len;
+    let cells = r.count(4)?;
+    let total = if headers.is_empty() {
+        0
+    } else {
+        cells / headers.len()
+    };
+    let n = rows.min(total);
+    let ends_at = r.at;
+    let ends = r.u32s_prefix(n * headers.len())?;
+    r.at = ends_at + cells * 4;
+    let numbers = r.count(4)?;
+    let numbers_at = r.at;
+    let row_numbers = r.u32s_prefix(n)?;
+    r.at = numbers_at + numbers * 4;
+    let (overflow, encoding, delimiter, sheets, warnings) = r.tail_fields()?;
+    r.end()?;
+    let used = ends.last().map_or(0, |&e| e as usize);
+    if used > text_len {
+        return Err("cell offsets are out of order".into());
+    }
+    r.at = text_at;
+    let mut text = vec![0u8; used];
+    r.fill(&mut text)?;
+    let text =
+        String::from_utf8(text).map_err(|_| "text in the table buffer is not UTF-8".to_string())?;
+    let table = Table::from_parts(name, headers, text, ends, row_numbers, overflow)?;
+    Ok((
+        ReadResult {
+            table,
+            encoding,
+            delimiter,
+            sheets,
+            warnings,
+        },
+        total,
+    ))
+}
+
 fn put_str(out: &mut dyn FnMut(&[u8]), s: &str) {
     out(&(s.len() as u32).to_le_bytes());
     out(s.as_bytes());
@@ -229,37 +350,6 @@ fn put_strs(out: &mut dyn FnMut(&[u8]), list: &[String]) {
     for s in list {
         put_str(out, s);
     }
-}
-
-/// The cells row after row: their text, then the end of each cell in it
-/// (the form a table had when it was one text), in blocks of about 1 MiB.
-fn put_cells(out: &mut dyn FnMut(&[u8]), t: &Table) {
-    let mut block: Vec<u8> = Vec::with_capacity(BLOCK * 4 + 4096);
-    out(&(t.text_len() as u32).to_le_bytes());
-    for r in 0..t.len() {
-        for cell in t.row(r) {
-            block.extend_from_slice(cell.as_bytes());
-        }
-        if block.len() >= BLOCK * 4 {
-            out(&block);
-            block.clear();
-        }
-    }
-    out(&block);
-    block.clear();
-    out(&((t.len() * t.headers().len()) as u32).to_le_bytes());
-    let mut end = 0u32;
-    for r in 0..t.len() {
-        for cell in t.row(r) {
-            end += cell.len() as u32;
-            block.extend_from_slice(&end.to_le_bytes());
-        }
-        if block.len() >= BLOCK * 4 {
-            out(&block);
-            block.clear();
-        }
-    }
-    out(&block);
 }
 
 fn put_u32s(out: &mut dyn FnMut(&[u8]), list: &[u32]) {
@@ -280,6 +370,22 @@ fn put_u32s(out: &mut dyn FnMut(&[u8]), list: &[u32]) {
 
 const BLOCK: usize = 1 << 18;
 
+/// Numbers of two or more bytes, little-endian, in blocks of `BLOCK`.
+fn put_words<T: Copy, const N: usize>(
+    out: &mut dyn FnMut(&[u8]),
+    list: &[T],
+    bytes: impl Fn(T) -> [u8; N],
+) {
+    let mut block = vec![0u8; list.len().min(BLOCK) * N];
+    for chunk in list.chunks(BLOCK) {
+        let b = &mut block[..chunk.len() * N];
+        for (b, &v) in b.chunks_exact_mut(N).zip(chunk) {
+            b.copy_from_slice(&bytes(v));
+        }
+        out(b);
+    }
+}
+
 struct Reader<'a> {
     len: usize,
     at: usize,
@@ -297,9 +403,9 @@ type Tail = (
 );
 
 impl Reader<'_> {
-    /// Everything after the row numbers, up to the end of the buffer,
-    /// which must be reached exactly.
-    fn tail(&mut self) -> Result<Tail, String> {
+    /// What follows the row numbers: rows with extra cells, encoding,
+    /// delimiter, sheets and warnings.
+    fn tail_fields(&mut self) -> Result<Tail, String> {
         let n = self.u32()? as usize;
         let mut overflow = Vec::with_capacity(n.min(self.len / 8));
         for _ in 0..n {
@@ -312,10 +418,151 @@ impl Reader<'_> {
         };
         let sheets = self.strings()?;
         let warnings = self.strings()?;
+        Ok((overflow, encoding, delimiter, sheets, warnings))
+    }
+
+    /// The end of the buffer must be reached exactly.
+    fn end(&self) -> Result<(), String> {
         if self.at != self.len {
             return Err("trailing bytes after the table".into());
         }
-        Ok((overflow, encoding, delimiter, sheets, warnings))
+        Ok(())
+    }
+
+    /// Moves past `n` bytes.
+    fn skip(&mut self, n: usize) -> Result<(), String> {
+        self.at = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.len)
+            .ok_or("the table buffer is cut short")?;
+        Ok(())
+    }
+
+    /// A column's kind and the bytes each of its codes takes (0 for plain).
+    fn kind(&mut self) -> Result<usize, String> {
+        match self.u32()? {
+            PLAIN => Ok(0),
+            DICT8 => Ok(1),
+            DICT16 => Ok(2),
+            DICT32 => Ok(4),
+            _ => Err("unknown column kind in the table buffer".into()),
+        }
+    }
+
+    /// One column, whole.
+    fn column(&mut self) -> Result<ColumnData, String> {
+        let width = self.kind()?;
+        if width == 0 {
+            let text = self.string()?;
+            let ends = self.u32s()?;
+            return Ok(ColumnData::Plain { text, ends });
+        }
+        let values = self.string()?;
+        let ends = self.u32s()?;
+        let n = self.count(width)?;
+        let codes = match width {
+            1 => {
+                let mut v = vec![0u8; n];
+                self.fill(&mut v)?;
+                Codes::U8(v)
+            }
+            2 => Codes::U16(self.words(n, |b| u16::from_le_bytes([b[0], b[1]]))?),
+            _ => Codes::U32(self.words(n, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))?),
+        };
+        Ok(ColumnData::Dict {
+            values,
+            ends,
+            codes,
+        })
+    }
+
+    /// `n` numbers of `size_of::<T>()` bytes each, little-endian.
+    fn words<T>(&mut self, n: usize, from: impl Fn(&[u8]) -> T) -> Result<Vec<T>, String> {
+        let size = std::mem::size_of::<T>();
+        let mut out = Vec::with_capacity(n);
+        let mut block = vec![0u8; n.min(BLOCK) * size];
+        while out.len() < n {
+            let k = (n - out.len()).min(BLOCK);
+            self.fill(&mut block[..k * size])?;
+            out.extend(block[..k * size].chunks_exact(size).map(&from));
+        }
+        Ok(out)
+    }
+
+    /// Bytes `from..to` of the buffer as text, leaving the position alone.
+    fn text_at(&mut self, from: usize, to: usize) -> Result<String, String> {
+        let back = self.at;
+        if to < from {
+            return Err("cell offsets are out of order".into());
+        }
+        self.at = from;
+        let mut b = vec![0u8; to - from];
+        let read = self.fill(&mut b);
+        self.at = back;
+        read?;
+        String::from_utf8(b).map_err(|_| "a cell in the table buffer is not UTF-8".into())
+    }
+
+    /// A number at byte `at`, leaving the position alone.
+    fn u32_at(&mut self, at: usize) -> Result<u32, String> {
+        let back = self.at;
+        self.at = at;
+        let v = self.u32();
+        self.at = back;
+        v
+    }
+
+    /// The first `n` cells of a column of `total` rows, passing the rest.
+    fn column_head(&mut self, n: usize, total: usize) -> Result<Vec<String>, String> {
+        let width = self.kind()?;
+        let text_len = self.count(1)?;
+        let text_at = self.at;
+        self.skip(text_len)?;
+        let ends_count = self.count(4)?;
+        let ends_at = self.at;
+        self.skip(ends_count * 4)?;
+        let end_of = |r: &mut Self, i: usize| -> Result<usize, String> {
+            if i == 0 {
+                return Ok(0);
+            }
+            let e = r.u32_at(ends_at + (i - 1) * 4)? as usize;
+            if e > text_len {
+                return Err("cell offsets are out of order".into());
+            }
+            Ok(e)
+        };
+        let mut cells = Vec::with_capacity(n);
+        if width == 0 {
+            if ends_count != total {
+                return Err("a column's cell count does not match the rows".into());
+            }
+            for i in 0..n {
+                let (from, to) = (end_of(self, i)?, end_of(self, i + 1)?);
+                cells.push(self.text_at(text_at + from, text_at + to)?);
+            }
+            return Ok(cells);
+        }
+        let codes = self.count(width)?;
+        if codes != total {
+            return Err("a column's cell count does not match the rows".into());
+        }
+        let codes_at = self.at;
+        self.skip(codes * width)?;
+        let back = self.at;
+        for i in 0..n {
+            self.at = codes_at + i * width;
+            let mut b = [0u8; 4];
+            self.fill(&mut b[..width])?;
+            let code = u32::from_le_bytes(b) as usize;
+            if code >= ends_count {
+                return Err("a cell names a value that is not there".into());
+            }
+            let (from, to) = (end_of(self, code)?, end_of(self, code + 1)?);
+            cells.push(self.text_at(text_at + from, text_at + to)?);
+        }
+        self.at = back;
+        Ok(cells)
     }
 
     fn fill(&mut self, out: &mut [u8]) -> Result<(), String> {
@@ -440,6 +687,134 @@ mod tests {
         }
     }
 
+    /// The row form that sessions up to 8 wrote (and browsers may have
+    /// saved): every cell's text row after row, then each cell's end.
+    fn rows_form(r: &ReadResult) -> Vec<u8> {
+        let t = &r.table;
+        let mut out = Vec::new();
+        let mut put = |b: &[u8]| out.extend_from_slice(b);
+        let strs = |put: &mut dyn FnMut(&[u8]), l: &[String]| {
+            put(&(l.len() as u32).to_le_bytes());
+            for s in l {
+                put(&(s.len() as u32).to_le_bytes());
+                put(s.as_bytes());
+            }
+        };
+        put(b"OPSCALC1");
+        put(&(t.name().len() as u32).to_le_bytes());
+        put(t.name().as_bytes());
+        strs(&mut put, t.headers());
+        let text: String = (0..t.len())
+            .flat_map(|r| t.row(r).collect::<Vec<_>>())
+            .collect();
+        put(&(text.len() as u32).to_le_bytes());
+        put(text.as_bytes());
+        put(&((t.len() * t.headers().len()) as u32).to_le_bytes());
+        let mut end = 0u32;
+        for r in 0..t.len() {
+            for c in t.row(r) {
+                end += c.len() as u32;
+                put(&end.to_le_bytes());
+            }
+        }
+        put(&(t.len() as u32).to_le_bytes());
+        for r in 0..t.len() {
+            put(&t.row_number(r).to_le_bytes());
+        }
+        put(&(t.overflow_rows().len() as u32).to_le_bytes());
+        for &(row, n) in t.overflow_rows() {
+            put(&row.to_le_bytes());
+            put(&(n as u32).to_le_bytes());
+        }
+        put(&(r.encoding.len() as u32).to_le_bytes());
+        put(r.encoding.as_bytes());
+        put(&r.delimiter.map_or(u32::MAX, u32::from).to_le_bytes());
+        strs(&mut put, &r.sheets);
+        strs(&mut put, &r.warnings);
+        out
+    }
+
+    /// 6,000 rows: ids and times all distinct (plain columns), 300 SKUs
+    /// (two-byte codes), statuses of 3 kinds (one byte), and a row with
+    /// an extra cell.
+    fn mixed() -> ReadResult {
+        let mut csv = String::from("单号,时间,SKU,状态\n");
+        for i in 0..6000 {
+            let status = ["交易成功", "交易关闭", ""][i % 3];
+            csv.push_str(&format!(
+                "A{i},2024-03-{:02} 10:{:02}:{:02},SKU-{},{status}\n",
+                i % 28 + 1,
+                i / 60 % 60,
+                i % 60,
+                i % 300
+            ));
+        }
+        csv.push_str("B,2024-03-01,x,交易成功,extra\n");
+        read_bytes("m.csv", csv.as_bytes(), &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn columns_round_trip_in_every_form() {
+        let r = mixed();
+        assert!(r.table.codes(0).is_none() && r.table.codes(1).is_none());
+        assert_eq!(r.table.codes(2).unwrap().bytes_per_row(), 2);
+        assert_eq!(r.table.codes(3).unwrap().bytes_per_row(), 1);
+        let bytes = r.to_bytes();
+        assert_eq!(bytes.len(), r.encoded_len());
+        assert_eq!(&bytes[..8], b"OPSCALC2");
+        let back = ReadResult::from_bytes(&bytes).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.table.cell(5999, 2), "SKU-299");
+        assert_eq!(back.table.codes(2).unwrap().bytes_per_row(), 2);
+        // Smaller than the row form, which holds an end for every cell.
+        let old = rows_form(&r);
+        assert!(bytes.len() < old.len(), "{} vs {}", bytes.len(), old.len());
+        let copy = |b: &[u8]| {
+            let b = b.to_vec();
+            move |at: usize, out: &mut [u8]| out.copy_from_slice(&b[at..at + out.len()])
+        };
+        let (p, rows) = ReadResult::preview_from(bytes.len(), &mut copy(&bytes), 20).unwrap();
+        assert_eq!((rows, p.clone()), (6001, r.preview(20)));
+        assert_eq!(p.table.cell(19, 3), "交易关闭");
+        // Cut anywhere, the buffer is an error, not a panic (every 97th
+        // byte, and every byte of the end).
+        for cut in (0..bytes.len())
+            .step_by(97)
+            .chain(bytes.len() - 300..bytes.len())
+        {
+            assert!(
+                ReadResult::from_bytes(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+            let c = &bytes[..cut];
+            assert!(
+                ReadResult::preview_from(cut, &mut copy(c), 20).is_err(),
+                "cut at {cut}"
+            );
+        }
+        // A code naming a value that is not there is refused.
+        let mut bad = bytes.clone();
+        let n = bad.len();
+        bad[n - 1] = 200; // the last status code: there are three values
+        assert!(ReadResult::from_bytes(&bad).is_err());
+    }
+
+    #[test]
+    fn tables_saved_in_the_row_form_still_open() {
+        let r = mixed();
+        let old = rows_form(&r);
+        assert_eq!(ReadResult::from_bytes(&old).unwrap(), r);
+        let copy = &mut |at: usize, out: &mut [u8]| out.copy_from_slice(&old[at..at + out.len()]);
+        let (p, rows) = ReadResult::preview_from(old.len(), copy, 20).unwrap();
+        assert_eq!((p, rows), (r.preview(20), 6001));
+        let small =
+            read_bytes("x.csv", "名,额\n甲,1\n".as_bytes(), &ReadOptions::default()).unwrap();
+        let old = rows_form(&small);
+        for n in 0..old.len() {
+            assert!(ReadResult::from_bytes(&old[..n]).is_err(), "cut at {n}");
+        }
+    }
+
     #[test]
     fn every_truncation_is_an_error_not_a_panic() {
         let r = read_bytes(
@@ -452,12 +827,16 @@ mod tests {
         for n in 0..bytes.len() {
             assert!(ReadResult::from_bytes(&bytes[..n]).is_err(), "cut at {n}");
         }
-        // An offset inside a multi-byte character is refused.
+        // An offset inside a multi-byte character is refused (the row
+        // form, whose cell ends come first).
+        let bytes = rows_form(&r);
         let mut bad = bytes.clone();
+        // The cell count (4), then the first cell's end.
         let at = bytes
-            .windows(4)
-            .position(|w| w == 3u32.to_le_bytes())
-            .unwrap();
+            .windows(8)
+            .position(|w| w == [4, 0, 0, 0, 3, 0, 0, 0])
+            .unwrap()
+            + 4;
         bad[at] = 1; // first cell end "甲" = 3 bytes -> 1, inside the character
         assert!(ReadResult::from_bytes(&bad).is_err());
     }
