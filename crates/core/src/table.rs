@@ -10,7 +10,6 @@
 //! one text, and the builders can read a value's code instead of hashing
 //! its text again.
 
-use crate::FxMap;
 use std::hash::Hasher;
 
 /// How many rows pass between looks at whether a column's values repeat
@@ -219,16 +218,19 @@ pub(crate) enum ColumnData {
     },
 }
 
-/// The codes of a dictionary column's values.
+/// The codes of a dictionary column's values: a value with a
+/// [`crate::short_key`] is found by comparing integers; another by the
+/// hash of its text, checked against the text (two values may share a
+/// hash). One table for both keeps the page's wasm small (two hash maps
+/// of other types were 3 KB gzipped of its first load).
 #[derive(Clone, Debug, Default)]
 struct Index {
-    /// Values with a [`crate::short_key`]: found by comparing integers.
-    short: ShortKeys,
-    /// Other values by the hash of their text; the first value with a hash.
-    long: FxMap<u64, u32>,
-    /// Other values whose hash an earlier value had.
-    collided: FxMap<String, u32>,
+    slots: ShortKeys,
 }
+
+/// The second word of a long value's key: no short key ends in 0xFE (its
+/// last byte holds a length of at most 19), nor does the empty slot's.
+const LONG: u64 = 0xFE;
 
 /// An open-addressing map from short keys to codes, probed linearly.
 /// Every cell of a dictionary column is looked up here while a file is
@@ -264,14 +266,15 @@ impl ShortKeys {
         (h >> (64 - slots.trailing_zeros())) as usize
     }
 
-    /// The code of `k`, or `next` after adding it.
+    /// The code of `k` (one for which `same` holds, among codes of equal
+    /// keys), or `next` after adding it.
     #[inline]
-    fn get_or_insert(&mut self, k: (u64, u64), next: u32) -> u32 {
+    fn get_or_insert(&mut self, k: (u64, u64), next: u32, same: impl Fn(u32) -> bool) -> u32 {
         let mask = self.slots.len() - 1;
         let mut i = Self::slot_of(k, self.slots.len());
         loop {
             let slot = &mut self.slots[i];
-            if slot.0 == k {
+            if slot.0 == k && same(slot.1) {
                 return slot.1;
             }
             if slot.0 == EMPTY_KEY {
@@ -352,18 +355,10 @@ impl Column {
             .get_or_insert_with(|| Box::new(Index::of(text, ends)));
         let next = ends.len() as u32;
         let code = match crate::short_key(s) {
-            Some(k) => index.short.get_or_insert(k, next),
-            None => {
-                let h = hash_of(s);
-                match index.long.get(&h) {
-                    None => {
-                        index.long.insert(h, next);
-                        next
-                    }
-                    Some(&c) if span_of(text, ends, c as usize) == s => c,
-                    Some(_) => *index.collided.entry(s.to_string()).or_insert(next),
-                }
-            }
+            Some(k) => index.slots.get_or_insert(k, next, |_| true),
+            None => index.slots.get_or_insert((hash_of(s), LONG), next, |c| {
+                span_of(text, ends, c as usize) == s
+            }),
         };
         if code == next {
             text.push_str(s);
@@ -406,11 +401,10 @@ impl Column {
     }
 
     fn heap_bytes(&self) -> usize {
-        let index = self.index.as_ref().map_or(0, |i| {
-            i.short.slots.capacity() * 24
-                + i.long.capacity() * 12
-                + i.collided.keys().map(|s| s.len() + 32).sum::<usize>()
-        });
+        let index = self
+            .index
+            .as_ref()
+            .map_or(0, |i| i.slots.slots.capacity() * 24);
         self.codes.capacity_bytes() + self.text.capacity() + self.ends.capacity() * 4 + index
     }
 }
@@ -426,19 +420,9 @@ impl Index {
         let mut index = Index::default();
         for i in 0..ends.len() {
             let s = span_of(text, ends, i);
-            match crate::short_key(s) {
-                Some(k) => {
-                    index.short.get_or_insert(k, i as u32);
-                }
-                None => match index.long.entry(hash_of(s)) {
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(i as u32);
-                    }
-                    std::collections::hash_map::Entry::Occupied(_) => {
-                        index.collided.insert(s.to_string(), i as u32);
-                    }
-                },
-            }
+            // Values are distinct: each is added, never found.
+            let key = crate::short_key(s).unwrap_or((hash_of(s), LONG));
+            index.slots.get_or_insert(key, i as u32, |_| false);
         }
         index
     }
