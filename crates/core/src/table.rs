@@ -84,108 +84,98 @@ struct Column {
 /// assert_eq!(codes.bytes_per_row(), 2);
 /// ```
 #[derive(Clone, Debug)]
-pub enum Codes {
-    /// Up to 256 values.
-    U8(Vec<u8>),
-    /// Up to 65,536 values.
-    U16(Vec<u16>),
-    /// More.
-    U32(Vec<u32>),
+pub struct Codes {
+    /// Bytes a code takes: 1, 2 or 4.
+    width: usize,
+    /// The codes, little-endian, `width` bytes each: the form they are
+    /// written in for the page, so they are copied out as they are.
+    bytes: Vec<u8>,
 }
 
 impl Default for Codes {
     fn default() -> Codes {
-        Codes::U8(Vec::new())
+        Codes {
+            width: 1,
+            bytes: Vec::new(),
+        }
     }
 }
 
 impl Codes {
+    /// Codes of `width` bytes (1, 2 or 4) from their little-endian bytes.
+    pub(crate) fn from_bytes(width: usize, bytes: Vec<u8>) -> Result<Codes, String> {
+        if !matches!(width, 1 | 2 | 4) || !bytes.len().is_multiple_of(width) {
+            return Err("codes of an unknown width".into());
+        }
+        Ok(Codes { width, bytes })
+    }
+
+    /// The codes' little-endian bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// The code of row `row`.
     #[inline(always)]
     pub fn get(&self, row: usize) -> u32 {
-        match self {
-            Codes::U8(v) => u32::from(v[row]),
-            Codes::U16(v) => u32::from(v[row]),
-            Codes::U32(v) => v[row],
+        let at = row * self.width;
+        match self.width {
+            1 => u32::from(self.bytes[at]),
+            2 => u32::from(u16::from_le_bytes([self.bytes[at], self.bytes[at + 1]])),
+            _ => {
+                let b = &self.bytes[at..at + 4];
+                u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+            }
         }
     }
 
     /// The number of rows.
     pub fn len(&self) -> usize {
-        match self {
-            Codes::U8(v) => v.len(),
-            Codes::U16(v) => v.len(),
-            Codes::U32(v) => v.len(),
-        }
+        self.bytes.len() / self.width
     }
 
     /// True when there are no rows.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.bytes.is_empty()
     }
 
     /// Bytes each row's code takes.
     pub fn bytes_per_row(&self) -> usize {
-        match self {
-            Codes::U8(_) => 1,
-            Codes::U16(_) => 2,
-            Codes::U32(_) => 4,
-        }
+        self.width
     }
 
     #[inline]
     fn push(&mut self, code: u32) {
-        match self {
-            Codes::U8(v) if code <= 0xFF => v.push(code as u8),
-            Codes::U16(v) if code <= 0xFFFF => v.push(code as u16),
-            Codes::U32(v) => v.push(code),
-            _ => {
-                self.widen();
-                self.push(code);
-            }
+        if self.width < 4 && code >> (8 * self.width) != 0 {
+            self.widen(code);
         }
+        self.bytes
+            .extend_from_slice(&code.to_le_bytes()[..self.width]);
     }
 
-    /// The next wider form, with room for as many rows as now.
+    /// The next width that holds `code`, with room for as many rows as
+    /// now.
     #[cold]
-    fn widen(&mut self) {
-        *self = match self {
-            Codes::U8(v) => {
-                let mut w = Vec::with_capacity(v.capacity());
-                w.extend(v.iter().map(|&c| u16::from(c)));
-                Codes::U16(w)
-            }
-            Codes::U16(v) => {
-                let mut w = Vec::with_capacity(v.capacity());
-                w.extend(v.iter().map(|&c| u32::from(c)));
-                Codes::U32(w)
-            }
-            Codes::U32(_) => return,
-        };
+    fn widen(&mut self, code: u32) {
+        let width = if code <= 0xFFFF { 2 } else { 4 };
+        let rows = self.bytes.capacity() / self.width;
+        let mut bytes = Vec::with_capacity(rows * width);
+        for r in 0..self.len() {
+            bytes.extend_from_slice(&self.get(r).to_le_bytes()[..width]);
+        }
+        *self = Codes { width, bytes };
     }
 
     fn reserve(&mut self, rows: usize) {
-        match self {
-            Codes::U8(v) => v.reserve(rows),
-            Codes::U16(v) => v.reserve(rows),
-            Codes::U32(v) => v.reserve(rows),
-        }
+        self.bytes.reserve(rows * self.width);
     }
 
     fn shrink_to_fit(&mut self) {
-        match self {
-            Codes::U8(v) => v.shrink_to_fit(),
-            Codes::U16(v) => v.shrink_to_fit(),
-            Codes::U32(v) => v.shrink_to_fit(),
-        }
+        self.bytes.shrink_to_fit();
     }
 
     fn capacity_bytes(&self) -> usize {
-        match self {
-            Codes::U8(v) => v.capacity(),
-            Codes::U16(v) => v.capacity() * 2,
-            Codes::U32(v) => v.capacity() * 4,
-        }
+        self.bytes.capacity()
     }
 
     fn iter(&self) -> impl Iterator<Item = u32> + '_ {

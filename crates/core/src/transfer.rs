@@ -116,23 +116,17 @@ impl ReadResult {
                     ends,
                     codes,
                 } => {
-                    let kind = match codes {
-                        Codes::U8(_) => DICT8,
-                        Codes::U16(_) => DICT16,
-                        Codes::U32(_) => DICT32,
+                    let kind = match codes.bytes_per_row() {
+                        1 => DICT8,
+                        2 => DICT16,
+                        _ => DICT32,
                     };
                     out(&kind.to_le_bytes());
                     put_str(out, values);
                     put_u32s(out, ends);
                     out(&(codes.len() as u32).to_le_bytes());
-                    match codes {
-                        Codes::U8(v) => {
-                            for chunk in v.chunks(BLOCK * 4) {
-                                out(chunk);
-                            }
-                        }
-                        Codes::U16(v) => put_words(out, v, |x| x.to_le_bytes()),
-                        Codes::U32(v) => put_words(out, v, |x| x.to_le_bytes()),
+                    for chunk in codes.as_bytes().chunks(BLOCK * 4) {
+                        out(chunk);
                     }
                 }
             }
@@ -370,22 +364,6 @@ fn put_u32s(out: &mut dyn FnMut(&[u8]), list: &[u32]) {
 
 const BLOCK: usize = 1 << 18;
 
-/// Numbers of two or more bytes, little-endian, in blocks of `BLOCK`.
-fn put_words<T: Copy, const N: usize>(
-    out: &mut dyn FnMut(&[u8]),
-    list: &[T],
-    bytes: impl Fn(T) -> [u8; N],
-) {
-    let mut block = vec![0u8; list.len().min(BLOCK) * N];
-    for chunk in list.chunks(BLOCK) {
-        let b = &mut block[..chunk.len() * N];
-        for (b, &v) in b.chunks_exact_mut(N).zip(chunk) {
-            b.copy_from_slice(&bytes(v));
-        }
-        out(b);
-    }
-}
-
 struct Reader<'a> {
     len: usize,
     at: usize,
@@ -461,33 +439,14 @@ impl Reader<'_> {
         let values = self.string()?;
         let ends = self.u32s()?;
         let n = self.count(width)?;
-        let codes = match width {
-            1 => {
-                let mut v = vec![0u8; n];
-                self.fill(&mut v)?;
-                Codes::U8(v)
-            }
-            2 => Codes::U16(self.words(n, |b| u16::from_le_bytes([b[0], b[1]]))?),
-            _ => Codes::U32(self.words(n, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))?),
-        };
+        let mut bytes = vec![0u8; n * width];
+        self.fill(&mut bytes)?;
+        let codes = Codes::from_bytes(width, bytes)?;
         Ok(ColumnData::Dict {
             values,
             ends,
             codes,
         })
-    }
-
-    /// `n` numbers of `size_of::<T>()` bytes each, little-endian.
-    fn words<T>(&mut self, n: usize, from: impl Fn(&[u8]) -> T) -> Result<Vec<T>, String> {
-        let size = std::mem::size_of::<T>();
-        let mut out = Vec::with_capacity(n);
-        let mut block = vec![0u8; n.min(BLOCK) * size];
-        while out.len() < n {
-            let k = (n - out.len()).min(BLOCK);
-            self.fill(&mut block[..k * size])?;
-            out.extend(block[..k * size].chunks_exact(size).map(&from));
-        }
-        Ok(out)
     }
 
     /// Bytes `from..to` of the buffer as text, leaving the position alone.
