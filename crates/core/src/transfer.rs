@@ -249,26 +249,23 @@ impl ReadResult {
         let mut r = Reader { len, at: 0, copy };
         let mut magic = [0u8; 8];
         r.fill(&mut magic)?;
-        if &magic == MAGIC_ROWS {
-            return preview_rows_form(&mut r, rows);
-        }
-        if &magic != MAGIC {
+        let head = if &magic == MAGIC_ROWS {
+            head_of_rows_form(&mut r, rows)?
+        } else if &magic == MAGIC {
+            head_of_columns(&mut r, rows)?
+        } else {
             return Err("not an OpsCalc table buffer".into());
-        }
-        let name = r.string()?;
-        let headers = r.strings()?;
-        let total = r.count(4)?;
-        let numbers_at = r.at;
-        let n = rows.min(total);
-        let row_numbers = r.u32s_prefix(n)?;
-        r.at = numbers_at + total * 4;
-        let (overflow, encoding, delimiter, sheets, warnings) = r.tail_fields()?;
-        // Each column's first `n` cells, as text.
-        let mut cells: Vec<Vec<String>> = Vec::with_capacity(headers.len().min(len));
-        for _ in 0..headers.len() {
-            cells.push(r.column_head(n, total)?);
-        }
-        r.end()?;
+        };
+        // One way to make the table from either form: the page's wasm
+        // holds one copy of it.
+        let Head {
+            name,
+            headers,
+            row_numbers,
+            tail: (overflow, encoding, delimiter, sheets, warnings),
+            cells,
+            total,
+        } = head;
         let mut table = Table::new(&name, headers);
         for (i, &number) in row_numbers.iter().enumerate() {
             table.push_row(cells.iter().map(|c| c[i].as_str()), number);
@@ -287,8 +284,45 @@ impl ReadResult {
     }
 }
 
-/// [`ReadResult::preview_from`] of a buffer in the row form.
-fn preview_rows_form(r: &mut Reader, rows: usize) -> Result<(ReadResult, usize), String> {
+/// What a preview reads of a buffer: everything but the cells, each
+/// column's first cells, and the table's row count.
+struct Head {
+    name: String,
+    headers: Vec<String>,
+    row_numbers: Vec<u32>,
+    tail: Tail,
+    /// Per column, its first cells.
+    cells: Vec<Vec<String>>,
+    total: usize,
+}
+
+/// The head of a buffer in the columnar form.
+fn head_of_columns(r: &mut Reader, rows: usize) -> Result<Head, String> {
+    let name = r.string()?;
+    let headers = r.strings()?;
+    let total = r.count(4)?;
+    let numbers_at = r.at;
+    let n = rows.min(total);
+    let row_numbers = r.u32s_prefix(n)?;
+    r.at = numbers_at + total * 4;
+    let tail = r.tail_fields()?;
+    let mut cells = Vec::with_capacity(headers.len().min(r.len));
+    for _ in 0..headers.len() {
+        cells.push(r.column_head(n, total)?);
+    }
+    r.end()?;
+    Ok(Head {
+        name,
+        headers,
+        row_numbers,
+        tail,
+        cells,
+        total,
+    })
+}
+
+/// The head of a buffer in the row form.
+fn head_of_rows_form(r: &mut Reader, rows: usize) -> Result<Head, String> {
     let name = r.string()?;
     let headers = r.strings()?;
     // The cell text is skipped now and its prefix read once the cell
@@ -296,42 +330,43 @@ fn preview_rows_form(r: &mut Reader, rows: usize) -> Result<(ReadResult, usize),
     let text_len = r.count(1)?;
     let text_at = r.at;
     r.at += text_len;
-    let cells = r.count(4)?;
-    let total = if headers.is_empty() {
-        0
-    } else {
-        cells / headers.len()
-    };
+    let count = r.count(4)?;
+    let width = headers.len();
+    let total = count.checked_div(width).unwrap_or(0);
+    if total * width != count {
+        return Err("cell count does not match rows x columns".into());
+    }
     let n = rows.min(total);
     let ends_at = r.at;
-    let ends = r.u32s_prefix(n * headers.len())?;
-    r.at = ends_at + cells * 4;
+    let ends = r.u32s_prefix(n * width)?;
+    r.at = ends_at + count * 4;
     let numbers = r.count(4)?;
+    if numbers != total {
+        return Err("cell count does not match rows x columns".into());
+    }
     let numbers_at = r.at;
     let row_numbers = r.u32s_prefix(n)?;
     r.at = numbers_at + numbers * 4;
-    let (overflow, encoding, delimiter, sheets, warnings) = r.tail_fields()?;
+    let tail = r.tail_fields()?;
     r.end()?;
-    let used = ends.last().map_or(0, |&e| e as usize);
-    if used > text_len {
-        return Err("cell offsets are out of order".into());
+    let mut cells = vec![Vec::with_capacity(n); width];
+    let mut start = 0;
+    for (i, &end) in ends.iter().enumerate() {
+        let end = end as usize;
+        if end < start || end > text_len {
+            return Err("cell offsets are out of order".into());
+        }
+        cells[i % width].push(r.text_at(text_at + start, text_at + end)?);
+        start = end;
     }
-    r.at = text_at;
-    let mut text = vec![0u8; used];
-    r.fill(&mut text)?;
-    let text =
-        String::from_utf8(text).map_err(|_| "text in the table buffer is not UTF-8".to_string())?;
-    let table = Table::from_parts(name, headers, text, ends, row_numbers, overflow)?;
-    Ok((
-        ReadResult {
-            table,
-            encoding,
-            delimiter,
-            sheets,
-            warnings,
-        },
+    Ok(Head {
+        name,
+        headers,
+        row_numbers,
+        tail,
+        cells,
         total,
-    ))
+    })
 }
 
 fn put_str(out: &mut dyn FnMut(&[u8]), s: &str) {
