@@ -149,8 +149,13 @@ impl Codes {
         if self.width < 4 && code >> (8 * self.width) != 0 {
             self.widen(code);
         }
-        self.bytes
-            .extend_from_slice(&code.to_le_bytes()[..self.width]);
+        // Fixed-size copies: a slice of the code's bytes cut to the width
+        // was a `memcpy` call per cell in the worker's wasm.
+        match self.width {
+            1 => self.bytes.push(code as u8),
+            2 => self.bytes.extend_from_slice(&(code as u16).to_le_bytes()),
+            _ => self.bytes.extend_from_slice(&code.to_le_bytes()),
+        }
     }
 
     /// The next width that holds `code`, with room for as many rows as
