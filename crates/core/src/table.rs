@@ -663,7 +663,9 @@ impl Table {
         row_numbers: Vec<u32>,
         overflow_rows: Vec<(u32, usize)>,
     ) -> Result<Table, String> {
-        if ends.len() != row_numbers.len() * headers.len() {
+        // Checked: on the page's 32-bit wasm 65,536 rows of 65,536 empty
+        // columns would wrap to 0 cells and pass.
+        if row_numbers.len().checked_mul(headers.len()) != Some(ends.len()) {
             return Err("cell count does not match rows x columns".into());
         }
         let mut prev = 0u32;
@@ -768,6 +770,19 @@ impl Table {
                         bytes: 0,
                         index: None,
                     };
+                    // Each value once, as a read keeps them: equal codes must
+                    // mean equal cells (duplicate rows are found by codes).
+                    let mut seen = ShortKeys::default();
+                    for i in 0..c.ends.len() {
+                        let v = c.span(i);
+                        let key = crate::short_key(v).unwrap_or((hash_of(v), LONG));
+                        let (text, ends) = (&c.text, &c.ends);
+                        let same = |k: u32| span_of(text, ends, k as usize) == v;
+                        if seen.get_or_insert(key, i as u32, same) != i as u32 {
+                            return Err("a column holds a value twice".into());
+                        }
+                    }
+                    drop(seen);
                     let n = c.ends.len();
                     let mut bytes = 0;
                     for code in c.codes.iter() {

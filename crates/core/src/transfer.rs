@@ -794,6 +794,64 @@ mod tests {
     }
 
     #[test]
+    fn hostile_buffers_are_errors() {
+        let strs = |out: &mut Vec<u8>, l: &[&str]| {
+            out.extend((l.len() as u32).to_le_bytes());
+            for s in l {
+                out.extend((s.len() as u32).to_le_bytes());
+                out.extend(s.as_bytes());
+            }
+        };
+        // No rows with extra cells, the encoding, no delimiter, no sheets,
+        // no warnings.
+        let tail = |out: &mut Vec<u8>| {
+            out.extend(0u32.to_le_bytes());
+            out.extend(5u32.to_le_bytes());
+            out.extend(b"UTF-8");
+            out.extend(u32::MAX.to_le_bytes());
+            out.extend(0u32.to_le_bytes());
+            out.extend(0u32.to_le_bytes());
+        };
+        // Row form: 65,536 rows of 65,536 empty columns and no cell ends;
+        // rows x columns wraps to 0 in the page's 32-bit arithmetic (here,
+        // natively, it cannot wrap: this checks the error, not the wrap).
+        let mut b = b"OPSCALC1".to_vec();
+        b.extend(1u32.to_le_bytes()); // the name, "t"
+        b.push(b't');
+        strs(&mut b, &vec![""; 1 << 16]);
+        b.extend(0u32.to_le_bytes()); // text
+        b.extend(0u32.to_le_bytes()); // cell ends
+        b.extend((1u32 << 16).to_le_bytes());
+        b.extend(std::iter::repeat_n(2u32.to_le_bytes(), 1 << 16).flatten());
+        tail(&mut b);
+        let e = ReadResult::from_bytes(&b).unwrap_err();
+        assert!(e.contains("rows x columns"), "{e}");
+        // Columnar form: a dictionary holding one value twice would make
+        // two equal rows look different.
+        let mut b = b"OPSCALC2".to_vec();
+        b.extend(1u32.to_le_bytes()); // the name, "t"
+        b.push(b't');
+        strs(&mut b, &["a"]);
+        b.extend(2u32.to_le_bytes());
+        b.extend([2u32, 3].iter().flat_map(|n| n.to_le_bytes()));
+        tail(&mut b);
+        b.extend(1u32.to_le_bytes()); // one-byte codes
+        b.extend(2u32.to_le_bytes());
+        b.extend(b"xx");
+        b.extend(2u32.to_le_bytes());
+        b.extend([1u32, 2].iter().flat_map(|n| n.to_le_bytes()));
+        b.extend(2u32.to_le_bytes());
+        b.extend([0u8, 1]);
+        let e = ReadResult::from_bytes(&b).unwrap_err();
+        assert!(e.contains("twice"), "{e}");
+        // The same buffer with distinct values reads.
+        let at = b.len() - 2 - 4 - 8 - 4 - 2;
+        b[at + 1] = b'y';
+        let r = ReadResult::from_bytes(&b).unwrap();
+        assert_eq!((r.table.cell(0, 0), r.table.cell(1, 0)), ("x", "y"));
+    }
+
+    #[test]
     fn tables_saved_in_the_row_form_still_open() {
         let r = mixed();
         let old = rows_form(&r);
