@@ -421,7 +421,7 @@ test("a table in several chunks is saved chunk by chunk, written once, and reloa
   await context.close();
 });
 
-test("workspaces saved by earlier versions (a whole table per key; tables inside the record) still load", async () => {
+test("workspaces saved by earlier versions (a whole table per key; tables inside the record; tables in the row form) still load", async () => {
   const { page, context, errors } = await openPage(env.browser, env.server.url, { locale: "en-US" });
   await page.goto(env.server.url + "/repurchase");
   await ready(page);
@@ -489,6 +489,65 @@ test("workspaces saved by earlier versions (a whole table per key; tables inside
     await summaryNames(page, "orders-small.csv");
     assert.equal(await metric(page, "buyers"), 3, `version ${version} saved again`);
   }
+  // A table in the row form that versions up to session 8 wrote
+  // (OPSCALC1: every cell's text row after row, then each cell's end),
+  // in today's database layout: it opens, shows its preview, and gives the
+  // same numbers.
+  const csv = fs.readFileSync(fixture("orders-small.csv"), "utf8").trim().split("\n");
+  const cellsOf = (line) => line.match(/("[^"]*"|[^,]*)(,|$)/g).filter((c) => c !== "").map((c) => c.replace(/,$/, "").replace(/^"(.*)"$/, "$1"));
+  const [header, ...rows] = csv.map(cellsOf);
+  await page.evaluate(({ rec, header, rows }) => new Promise((resolve, reject) => {
+    const enc = new TextEncoder();
+    const parts = [];
+    const u32 = (n) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n, true); parts.push(b); };
+    const str = (s) => { const b = enc.encode(s); u32(b.length); parts.push(b); };
+    parts.push(enc.encode("OPSCALC1"));
+    str("orders-small.csv");
+    u32(header.length);
+    header.forEach(str);
+    const cells = rows.flatMap((r) => header.map((_, i) => enc.encode(r[i] ?? "")));
+    u32(cells.reduce((n, c) => n + c.length, 0));
+    parts.push(...cells);
+    u32(cells.length);
+    let end = 0;
+    for (const c of cells) { end += c.length; u32(end); }
+    u32(rows.length);
+    rows.forEach((_, i) => u32(i + 2));
+    u32(0); // no rows with extra cells
+    str("UTF-8");
+    u32(44); // ','
+    u32(0); // sheets
+    u32(0); // warnings
+    const table = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) { table.set(p, at); at += p.length; }
+    const del = indexedDB.deleteDatabase("opscalc");
+    del.onerror = () => reject(del.error);
+    del.onblocked = () => reject(new Error("blocked"));
+    del.onsuccess = () => {
+      const o = indexedDB.open("opscalc", 3);
+      o.onerror = () => reject(o.error);
+      o.onupgradeneeded = () => {
+        o.result.createObjectStore("workspaces", { keyPath: "name" });
+        o.result.createObjectStore("tables");
+      };
+      o.onsuccess = () => {
+        const db = o.result;
+        const tx = db.transaction(["workspaces", "tables"], "readwrite");
+        const key = rec.tableKeys[0];
+        tx.objectStore("tables").put(table, `${key}#0`);
+        tx.objectStore("tables").put({ chunks: 1, length: table.length }, key);
+        const { name, savedAt, meta } = rec;
+        tx.objectStore("workspaces").put({ name, savedAt, size: table.length, meta, tableKeys: rec.tableKeys });
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onabort = () => reject(tx.error);
+      };
+    };
+  }), { rec: saved, header, rows });
+  await page.reload();
+  await ready(page);
+  await summaryNames(page, "orders-small.csv");
+  assert.equal(await metric(page, "buyers"), 3, "a table in the row form");
   assert.deepEqual(errors, []);
   await context.close();
 });
