@@ -63,7 +63,7 @@ fn main() {
                 out,
                 "{} {:?} {} {:x} {:?} {:?}",
                 orders.id(o),
-                o.buyer,
+                o.buyer(),
                 o.time,
                 o.amount.to_bits(),
                 orders.rows(o),

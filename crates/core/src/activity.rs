@@ -156,7 +156,7 @@ impl Activity {
         let mut events = Vec::with_capacity(orders.orders.len());
         for o in &orders.orders {
             let first_row = orders.row_number(orders.rows(o)[0]);
-            match o.buyer {
+            match o.buyer() {
                 Some(b) => {
                     let u = out.intern(orders.buyers.name(b));
                     events.push((o.time, u, first_row));

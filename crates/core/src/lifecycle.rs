@@ -200,7 +200,7 @@ impl People {
             if d > as_of {
                 break;
             }
-            if let Some(b) = o.buyer {
+            if let Some(b) = o.buyer() {
                 let a = &mut acc[self.buyer[b as usize] as usize];
                 a.purchases += 1;
                 a.last_purchase = later(a.last_purchase, d);
@@ -311,7 +311,7 @@ pub fn lifecycle(
 
     let mut ledger = orders.ledger.clone();
     for o in &orders.orders {
-        let reason = match o.buyer {
+        let reason = match o.buyer() {
             None => Reason::MissingBuyer,
             Some(_) if o.time.date() > as_of => Reason::AfterAsOf,
             Some(_) => continue,

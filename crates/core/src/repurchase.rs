@@ -528,7 +528,7 @@ fn repurchase_with(
     let mut purchases = Vec::with_capacity(orders.orders.len());
     for (i, o) in orders.orders.iter().enumerate() {
         let d = o.time.date();
-        match o.buyer {
+        match o.buyer() {
             None => {
                 for &r in orders.rows(o) {
                     ledger.exclude(
@@ -1009,7 +1009,7 @@ mod tests {
                 let (from, to) = (full.from, full.to);
                 let before = |b: u32, c: u32| {
                     o.orders.iter().any(|x| {
-                        x.buyer == Some(b)
+                        x.buyer() == Some(b)
                             && x.time.date() < from
                             && lookback_days.is_none_or(|l| x.time.date() >= from - l as i32)
                             && o.lines(x).any(|l| l.category == Some(c))
@@ -1022,7 +1022,7 @@ mod tests {
                         .iter()
                         .filter(|x| (from..=to).contains(&x.time.date()))
                         .filter(|x| o.lines(x).any(|l| l.category == Some(c)))
-                        .filter_map(|x| x.buyer)
+                        .filter_map(|x| x.buyer())
                         .collect();
                     buyers.sort();
                     buyers.dedup();

@@ -819,7 +819,7 @@ pub fn flagship_aov(orders: &crate::Orders) -> Option<(String, f64)> {
     let mut buyers: Vec<u32> = Vec::new();
     for o in &orders.orders {
         if orders.lines(o).any(|l| l.product == Some(best)) {
-            if let Some(b) = o.buyer {
+            if let Some(b) = o.buyer() {
                 revenue += o.amount;
                 buyers.push(b);
             }
