@@ -638,15 +638,8 @@ impl Orders {
             d.amount += amount;
             for (d, memo) in label_memo.iter_mut().enumerate() {
                 let Some(memo) = memo else { continue };
-                let names = match d {
-                    0 => &mut out.skus,
-                    1 => &mut out.products,
-                    2 => &mut out.categories,
-                    _ => &mut out.channels,
-                };
-                let cache = &mut label_cache[d];
                 // Interned now, in row order; read again when laid out.
-                memo.get(table, r, |s| cache.intern(names, s));
+                memo.get(table, r, |s| label_cache[d].intern(out.names_mut(d), s));
             }
         }
         drop(usable);
@@ -807,14 +800,8 @@ impl Orders {
             }
             for (d, memo) in label_memo.iter_mut().enumerate() {
                 let Some(memo) = memo else { continue };
-                let names = match d {
-                    0 => &mut out.skus,
-                    1 => &mut out.products,
-                    2 => &mut out.categories,
-                    _ => &mut out.channels,
-                };
-                let cache = &mut label_cache[d];
-                out.labels[d][i] = memo.get(table, r, |s| cache.intern(names, s));
+                let id = memo.get(table, r, |s| label_cache[d].intern(out.names_mut(d), s));
+                out.labels[d][i] = id;
             }
         }
         for (n, first, buyers) in conflicts {
@@ -828,6 +815,16 @@ impl Orders {
             }
         }
         Ok(out)
+    }
+
+    /// The label list of dimension slot `d` (see `slot`).
+    fn names_mut(&mut self, d: usize) -> &mut Interner {
+        match d {
+            0 => &mut self.skus,
+            1 => &mut self.products,
+            2 => &mut self.categories,
+            _ => &mut self.channels,
+        }
     }
 
     /// Interns the lines' labels from `table`, the table the orders were

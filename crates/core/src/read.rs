@@ -381,7 +381,7 @@ fn read_text_with_progress(
                 let mut t = Table::new(name, headers);
                 // Estimate rows from the header line's share of the text.
                 let per_row = (split.position() - start).max(8);
-                t.reserve(text.len(), text.len() / per_row + 16);
+                t.reserve(text.len() / per_row + 16);
                 table = Some(t);
             }
             Some(t) => {

@@ -484,9 +484,9 @@ impl Table {
         t
     }
 
-    /// Reserves room for about `rows` rows (of about `_bytes` of cell
-    /// text in all: a column's text is sized when it turns plain).
-    pub(crate) fn reserve(&mut self, _bytes: usize, rows: usize) {
+    /// Reserves room for about `rows` rows (a column's text is sized when
+    /// it turns plain, from its cells so far).
+    pub(crate) fn reserve(&mut self, rows: usize) {
         self.expect_rows = rows;
         for c in &mut self.columns {
             if c.dict {
@@ -677,7 +677,7 @@ impl Table {
         }
         let width = headers.len();
         let mut t = Table::new(&name, headers);
-        t.reserve(text.len(), row_numbers.len());
+        t.reserve(row_numbers.len());
         let mut start = 0;
         for (r, &number) in row_numbers.iter().enumerate() {
             let row = &ends[r * width..(r + 1) * width];
@@ -881,7 +881,7 @@ mod tests {
             "big.csv",
             vec!["id".into(), "状态".into(), "buyer".into(), "note".into()],
         );
-        t.reserve(0, 200_000);
+        t.reserve(200_000);
         for i in 0..200_000u32 {
             let id = format!("A{i:07}");
             let status = ["交易成功", "交易关闭", " 待付款"][i as usize % 3];
