@@ -283,12 +283,13 @@ pub struct Repurchase {
     pub ledger: Ledger,
 }
 
-/// A buyer's purchase: (buyer, time, order index).
+/// A buyer's purchase on a day: all the counts read. Eight bytes: the
+/// purchases and a breakdown's copy of them are most of the views' memory
+/// peak, so the order each came from is kept apart (see `orders_of`).
 #[derive(Clone, Copy)]
 struct Purchase {
     buyer: u32,
-    time: DateTime,
-    order: u32,
+    day: Date,
 }
 
 /// Per-buyer sorted purchase dates (compressed rows), for "did this buyer
@@ -311,7 +312,7 @@ impl History {
         let mut dates = vec![Date(0); p.len()];
         for x in p {
             let f = &mut fill[x.buyer as usize];
-            dates[*f as usize] = x.time.date();
+            dates[*f as usize] = x.day;
             *f += 1;
         }
         // Purchases are in time order, so each buyer's dates are sorted.
@@ -367,14 +368,14 @@ fn window_counts(
     merge: bool,
     s: &mut Scratch,
 ) -> RepurchaseCounts {
-    let lo = p.partition_point(|x| x.time.date() < from);
-    let hi = p.partition_point(|x| x.time.date() <= to);
+    let lo = p.partition_point(|x| x.day < from);
+    let hi = p.partition_point(|x| x.day <= to);
     let mut c = RepurchaseCounts {
         has_history: lo > 0,
         ..Default::default()
     };
     for x in &p[lo..hi.max(lo)] {
-        let day = x.time.date().0;
+        let day = x.day.0;
         let (count, last) = &mut s.seen[x.buyer as usize];
         if *count == 0 {
             s.touched.push(x.buyer);
@@ -526,6 +527,8 @@ fn repurchase_with(
     }
     let buyer_col = "buyer_id";
     let mut purchases = Vec::with_capacity(orders.orders.len());
+    // The order index of each purchase.
+    let mut orders_of: Vec<u32> = Vec::with_capacity(orders.orders.len());
     for (i, o) in orders.orders.iter().enumerate() {
         let d = o.time.date();
         match o.buyer() {
@@ -551,11 +554,8 @@ fn repurchase_with(
                         );
                     }
                 }
-                purchases.push(Purchase {
-                    buyer: b,
-                    time: o.time,
-                    order: i as u32,
-                });
+                purchases.push(Purchase { buyer: b, day: d });
+                orders_of.push(i as u32);
             }
         }
     }
@@ -608,7 +608,7 @@ fn repurchase_with(
     }
 
     let breakdown = match opts.by {
-        Some(dim) => breakdown(orders, &purchases, dim, from, to, opts),
+        Some(dim) => breakdown(orders, &purchases, &orders_of, dim, from, to, opts),
         None => Vec::new(),
     };
 
@@ -616,7 +616,16 @@ fn repurchase_with(
     if cohorts.rows.is_empty() && !purchases.is_empty() {
         warnings.push(crate::notice::order_span(MAX_COHORT_PERIODS));
     }
-    let (intervals, buyers) = buyer_details(orders, &purchases, &hist, from, to, opts, with_buyers);
+    let (intervals, buyers) = buyer_details(
+        orders,
+        &purchases,
+        &orders_of,
+        &hist,
+        from,
+        to,
+        opts,
+        with_buyers,
+    );
 
     let report = Report {
         metrics: counts.metrics(),
@@ -640,6 +649,7 @@ fn repurchase_with(
 fn breakdown(
     orders: &Orders,
     purchases: &[Purchase],
+    orders_of: &[u32],
     dim: Dimension,
     from: Date,
     to: Date,
@@ -656,13 +666,13 @@ fn breakdown(
     // quantity) per line and picking one through a function pointer was
     // most of the breakdown.
     // Each value's purchases in one list, counted first and then placed:
-    // a list per value grew by doubling, up to twice the purchases' 16
-    // bytes each at the worker's memory peak.
+    // a list per value grew by doubling, up to twice the purchases' bytes
+    // at the worker's memory peak.
     let mut seen: Vec<u32> = Vec::new();
     let mut each_value = |f: &mut dyn FnMut(u32, &Purchase)| {
-        for p in purchases {
+        for (p, &o) in purchases.iter().zip(orders_of) {
             seen.clear();
-            for &v in orders.labels_of(&orders.orders[p.order as usize], dim) {
+            for &v in orders.labels_of(&orders.orders[o as usize], dim) {
                 if v != crate::orders::NO_LABEL && !seen.contains(&v) {
                     seen.push(v);
                     f(v, p);
@@ -680,8 +690,7 @@ fn breakdown(
     let mut flat = vec![
         Purchase {
             buyer: 0,
-            time: DateTime(0),
-            order: 0,
+            day: Date(0),
         };
         at
     ];
@@ -700,7 +709,7 @@ fn breakdown(
         .enumerate()
         .filter(|(_, p)| !p.is_empty())
         .map(|(v, p)| {
-            if p.first().is_some_and(|x| x.time.date() >= from) {
+            if p.first().is_some_and(|x| x.day >= from) {
                 // No purchase of the value before the window (the default
                 // window starts at the first purchase): nobody returns, so
                 // no history is read, and the shop's own buyer ids index
@@ -771,8 +780,8 @@ fn cohorts(purchases: &[Purchase], hist: &History, n_buyers: usize) -> Cohorts {
     let Some(first) = purchases.first() else {
         return Cohorts::default();
     };
-    let base = first.time.date().month_start();
-    let last = purchases[purchases.len() - 1].time.date();
+    let base = first.day.month_start();
+    let last = purchases[purchases.len() - 1].day;
     let n_months = base.months_until(last) as usize + 1;
     if n_months > MAX_COHORT_PERIODS {
         return Cohorts::default();
@@ -812,14 +821,15 @@ fn cohorts(purchases: &[Purchase], hist: &History, n_buyers: usize) -> Cohorts {
 fn buyer_details(
     orders: &Orders,
     purchases: &[Purchase],
+    orders_of: &[u32],
     hist: &History,
     from: Date,
     to: Date,
     opts: &RepurchaseOptions,
     with_buyers: bool,
 ) -> (Intervals, Vec<BuyerRow>) {
-    let lo = purchases.partition_point(|x| x.time.date() < from);
-    let hi = purchases.partition_point(|x| x.time.date() <= to);
+    let lo = purchases.partition_point(|x| x.day < from);
+    let hi = purchases.partition_point(|x| x.day <= to);
     // Per buyer, in arrays indexed by the dense buyer id: B-tree maps keyed
     // by buyer were most of repurchase's own time (a node walk per order).
     struct Seen {
@@ -830,6 +840,7 @@ fn buyer_details(
         amount: f64,
     }
     let window = &purchases[lo..hi.max(lo)];
+    let window_orders = &orders_of[lo..hi.max(lo)];
     // The intervals need only each buyer's last day: 4 bytes a buyer stay
     // in the cache where the 48 of a `Seen` missed it on nearly every
     // purchase (a third of the page's repurchase view).
@@ -837,7 +848,7 @@ fn buyer_details(
     const NONE: i32 = i32::MIN;
     let mut last_day = vec![NONE; orders.buyers.len()];
     for p in window {
-        let d = p.time.date().0;
+        let d = p.day.0;
         let last = &mut last_day[p.buyer as usize];
         if *last != NONE {
             if opts.merge_same_day && *last == d {
@@ -875,15 +886,16 @@ fn buyer_details(
     let mut per: Vec<Option<Seen>> = Vec::new();
     per.resize_with(orders.buyers.len(), || None);
     let mut touched: Vec<u32> = Vec::new();
-    for p in window {
-        let d = p.time.date();
-        let amount = orders.orders[p.order as usize].amount;
+    for (p, &o) in window.iter().zip(window_orders) {
+        let d = p.day;
+        let order = &orders.orders[o as usize];
+        let amount = order.amount;
         match &mut per[p.buyer as usize] {
             slot @ None => {
                 *slot = Some(Seen {
                     orders: 1,
-                    first: p.time,
-                    last: p.time,
+                    first: order.time,
+                    last: order.time,
                     last_day: d,
                     amount,
                 });
@@ -891,7 +903,7 @@ fn buyer_details(
             }
             Some(row) => {
                 row.amount += amount;
-                row.last = p.time;
+                row.last = order.time;
                 if opts.merge_same_day && row.last_day == d {
                     continue;
                 }
