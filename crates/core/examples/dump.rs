@@ -62,7 +62,7 @@ fn main() {
             writeln!(
                 out,
                 "{} {:?} {} {:x} {:?} {:?}",
-                orders.id(o),
+                orders.id(&read.table, o),
                 o.buyer(),
                 o.time,
                 o.amount.to_bits(),

@@ -167,7 +167,7 @@ impl Activity {
                             orders.row_number(r),
                             Some("buyer_id"),
                             Reason::MissingBuyer,
-                            orders.id(o),
+                            orders.guest_id(o).unwrap_or_default(),
                         );
                     }
                 }

@@ -317,7 +317,10 @@ pub fn lifecycle(
             Some(_) => continue,
         };
         let (col, text) = match reason {
-            Reason::MissingBuyer => (Some("buyer_id"), orders.id(o).to_string()),
+            Reason::MissingBuyer => (
+                Some("buyer_id"),
+                orders.guest_id(o).unwrap_or_default().to_string(),
+            ),
             _ => (None, o.time.to_string()),
         };
         for &r in orders.rows(o) {

@@ -100,13 +100,60 @@ pub struct Order {
     start: u32,
     /// How many rows (= lines) the order has.
     len: u32,
-    /// Index of the order id in [`Orders`]' id list.
-    id: u32,
+    /// A guest order's index in [`Orders`]' guest id list
+    /// ([`NO_GUEST_ID`] for the others, whose ids the table holds).
+    guest_id: u32,
 }
 
 /// [`Order`]'s buyer slot of a guest (no buyer id): buyer ids count up
 /// from 0 and never reach it.
 const GUEST: u32 = u32::MAX;
+
+/// [`Order`]'s guest id slot of an order with a buyer.
+const NO_GUEST_ID: u32 = u32::MAX;
+
+/// Orders whose line items disagree (on the buyer, or on the time): how
+/// many, and the first few ids, for the warning.
+#[derive(Default)]
+struct Conflicts {
+    count: usize,
+    first: Vec<String>,
+}
+
+impl Conflicts {
+    fn add(&mut self, id: &str) {
+        self.count += 1;
+        if self.first.len() < 3 {
+            self.first.push(id.to_string());
+        }
+    }
+}
+
+/// Moves `v[order[i]]` to place `i` for every `i`, in place: `order` is a
+/// permutation of `0..v.len()`, and is left marked (each entry `u32::MAX`).
+/// Builds orders without a second list of them.
+fn permute<T: Copy>(v: &mut [T], order: &mut [u32]) {
+    const DONE: u32 = u32::MAX;
+    debug_assert_eq!(v.len(), order.len());
+    for i in 0..v.len() {
+        if order[i] == DONE {
+            continue;
+        }
+        // Follow the cycle through `i`: each place takes from the next.
+        let first = v[i];
+        let mut j = i;
+        loop {
+            let from = order[j] as usize;
+            order[j] = DONE;
+            if from == i {
+                v[j] = first;
+                break;
+            }
+            v[j] = v[from];
+            j = from;
+        }
+    }
+}
 
 impl Order {
     /// The buyer's id in [`Orders::buyers`], `None` for a guest.
@@ -173,9 +220,13 @@ pub struct Orders {
     /// time: their labels were interned too, so labelling needs them to
     /// number labels as an eager build did.
     untimed_rows: Vec<u32>,
-    /// Order ids, concatenated; `id_ends[i]` ends the i-th.
-    id_text: String,
-    id_ends: Vec<u32>,
+    /// The mapped order id column: an order's id is the cell of its first
+    /// row (see [`Orders::id`]). Copying a million ids cost 13 MB.
+    id_col: usize,
+    /// Guest orders' ids, concatenated; `guest_id_ends[i]` ends the i-th
+    /// (see [`Orders::guest_id`]).
+    guest_id_text: String,
+    guest_id_ends: Vec<u32>,
 }
 
 /// Sorts (seconds, draft) pairs, which come in draft order, as
@@ -457,6 +508,7 @@ impl Orders {
             ledger: Ledger::new(table.name(), table.len()),
             has_buyer: buyer_col.is_some(),
             has_amount: amount_col.is_some(),
+            id_col: order_col,
             row_numbers: RowNumbers::of(table),
             label_cols: [
                 mapping.get(Role::Sku),
@@ -491,35 +543,27 @@ impl Orders {
             }
         }
 
-        // One fixed-size draft per order and one flat entry per row: no
-        // per-order allocation (a million orders used to cost millions of
-        // small Vecs and Strings). 32 bytes, not 64: the drafts are read
-        // in time order, at random, and half the size is half the cache
-        // misses. Only one time column is ever read (the paid one when it
-        // is mapped, else the created one), so one time does; the id is
-        // `groups.id(k)`.
-        struct Draft {
-            /// Seconds of the earliest time, [`NO_TIME`] until one is read.
-            time: i64,
-            amount: f64,
-            /// Buyer id, [`NO_BUYER`] until one is read.
-            buyer: u32,
-            len: u32,
-            conflict_buyer: bool,
-            conflict_time: bool,
-        }
+        // The orders themselves, one per group, filled in as their rows
+        // are read and then moved into time order in place: a separate
+        // draft list (and the orders made from it) held two lists of a
+        // million 32-byte entries at the memory peak. Until laid out, an
+        // order's `start` holds its conflict flags ([`CONFLICT_BUYER`],
+        // [`CONFLICT_TIME`]) and its time is [`NO_TIME`] until one is read;
+        // its buyer is [`GUEST`] until one is read.
         const NO_TIME: i64 = i64::MIN;
-        const NO_BUYER: u32 = u32::MAX;
-        let mut drafts: Vec<Draft> = (0..groups.len())
-            .map(|_| Draft {
-                time: NO_TIME,
-                buyer: NO_BUYER,
+        const CONFLICT_BUYER: u32 = 1;
+        const CONFLICT_TIME: u32 = 2;
+        let mut drafts: Vec<Order> = vec![
+            Order {
+                buyer: GUEST,
+                time: DateTime(NO_TIME),
                 amount: 0.0,
+                start: 0,
                 len: 0,
-                conflict_buyer: false,
-                conflict_time: false,
-            })
-            .collect();
+                guest_id: NO_GUEST_ID,
+            };
+            groups.len()
+        ];
         // Labels seen lately, per dimension.
         let mut label_cache: [LabelCache; 4] = std::array::from_fn(|_| LabelCache::new());
         let intern = |i: &mut Interner, s: &str| {
@@ -620,19 +664,19 @@ impl Orders {
             let d = &mut drafts[k as usize];
             d.len += 1;
             if let Some(b) = buyer {
-                if d.buyer == NO_BUYER {
+                if d.buyer == GUEST {
                     d.buyer = b;
                 } else if d.buyer != b {
-                    d.conflict_buyer = true;
+                    d.start |= CONFLICT_BUYER;
                 }
             }
             // The earliest time; `p` and `c` are never both read.
             if let Some(n) = p.or(c) {
-                if d.time == NO_TIME {
-                    d.time = n.0;
-                } else if d.time != n.0 {
-                    d.conflict_time = true;
-                    d.time = d.time.min(n.0);
+                if d.time.0 == NO_TIME {
+                    d.time = n;
+                } else if d.time != n {
+                    d.start |= CONFLICT_TIME;
+                    d.time = d.time.min(n);
                 }
             }
             d.amount += amount;
@@ -644,8 +688,7 @@ impl Orders {
         }
         drop(usable);
 
-        let time_of = |d: &Draft| (d.time != NO_TIME).then_some(DateTime(d.time));
-        let buyer_of = |d: &Draft| (d.buyer != NO_BUYER).then_some(d.buyer);
+        let timed = |d: &Order| d.time.0 != NO_TIME;
         // Orders without a time are not orders: every row of theirs is
         // excluded, in row order.
         let (reason, col) = if paid.is_some() {
@@ -654,7 +697,7 @@ impl Orders {
             (Reason::MissingTime, created.as_ref().map(|c| c.col))
         };
         for (r, &k) in of_row.iter().enumerate() {
-            if k != NONE && time_of(&drafts[k as usize]).is_none() {
+            if k != NONE && !timed(&drafts[k as usize]) {
                 out.untimed_rows.push(r as u32);
                 out.ledger.exclude(
                     table.row_number(r),
@@ -664,109 +707,73 @@ impl Orders {
                 );
             }
         }
-        // Ids are copied in group order, which follows the file (groups are
-        // numbered by sorted id, and ids rise through an export): copying
-        // them in time order read the table at random, a cache miss per
-        // order that was a seventh of building orders. Copied first, so
-        // that the groups go before the orders are made.
-        const DROPPED: u32 = u32::MAX;
-        let mut id_of = vec![DROPPED; drafts.len()];
-        let timed = drafts.iter().filter(|d| time_of(d).is_some()).count();
-        out.id_ends.reserve_exact(timed);
-        for (k, d) in drafts.iter().enumerate() {
-            if time_of(d).is_some() {
-                id_of[k] = out.id_ends.len() as u32;
-                out.id_text.push_str(groups.id(k));
-                out.id_ends.push(out.id_text.len() as u32);
-            }
-        }
-        drop(groups);
-        let id_text = |i: u32| {
-            let i = i as usize;
-            let start = if i == 0 {
-                0
-            } else {
-                out.id_ends[i - 1] as usize
-            };
-            &out.id_text[start..out.id_ends[i] as usize]
-        };
         // Sort by time on plain (seconds, index) pairs, then order only the
         // runs with equal times by id: far fewer cache misses than comparing
-        // drafts (and their id strings) throughout.
+        // orders (and their id strings) throughout.
         // Sized once: collected, the list grew by doubling (25 MB for a
         // moment at 1M orders).
-        let mut keyed: Vec<(i64, u32)> = Vec::with_capacity(timed);
+        let n_timed = drafts.iter().filter(|d| timed(d)).count();
+        let mut keyed: Vec<(i64, u32)> = Vec::with_capacity(n_timed);
         keyed.extend(
             drafts
                 .iter()
                 .enumerate()
-                .filter_map(|(k, d)| Some((time_of(d)?.0, k as u32))),
+                .filter(|(_, d)| timed(d))
+                .map(|(k, d)| (d.time.0, k as u32)),
         );
         sort_by_time(&mut keyed);
         for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
             if run.len() > 1 {
-                run.sort_unstable_by(|a, b| {
-                    id_text(id_of[a.1 as usize]).cmp(id_text(id_of[b.1 as usize]))
-                });
+                run.sort_unstable_by(|a, b| groups.id(a.1 as usize).cmp(groups.id(b.1 as usize)));
             }
         }
-        let kept: Vec<u32> = keyed.iter().map(|&(_, k)| k).collect();
+        // The group at each place in time order, then the untimed groups
+        // (dropped below): a whole permutation, applied in place.
+        let mut kept: Vec<u32> = Vec::with_capacity(drafts.len());
+        kept.extend(keyed.iter().map(|&(_, k)| k));
         drop(keyed);
+        kept.extend(
+            drafts
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| !timed(d))
+                .map(|(k, _)| k as u32),
+        );
 
-        // Lay the rows out grouped by order, in the orders' sorted order.
+        // Where each group's rows start, in the orders' sorted order. Guest
+        // orders keep their ids (calculators name them when they leave them
+        // out); any other order's id is read from the table when asked.
+        const DROPPED: u32 = u32::MAX;
         let mut start_of = vec![DROPPED; drafts.len()];
         let mut next = 0u32;
-        let mut orders = Vec::with_capacity(kept.len());
-        let mut conflicts_buyer = Vec::new();
-        let mut conflicts_time = Vec::new();
-        for &k in &kept {
-            let d = &drafts[k as usize];
-            let Some(time) = time_of(d) else { continue };
-            start_of[k as usize] = next;
-            orders.push(Order {
-                buyer: buyer_of(d).unwrap_or(GUEST),
-                time,
-                amount: d.amount,
-                start: next,
-                len: d.len,
-                id: id_of[k as usize],
-            });
-            next += d.len;
-            if d.conflict_buyer {
-                conflicts_buyer.push(id_of[k as usize]);
+        let (mut conflicts_buyer, mut conflicts_time) =
+            (Conflicts::default(), Conflicts::default());
+        for &k in &kept[..n_timed] {
+            let d = &mut drafts[k as usize];
+            if d.start & CONFLICT_BUYER != 0 {
+                conflicts_buyer.add(groups.id(k as usize));
             }
-            if d.conflict_time {
-                conflicts_time.push(id_of[k as usize]);
+            if d.start & CONFLICT_TIME != 0 {
+                conflicts_time.add(groups.id(k as usize));
+            }
+            start_of[k as usize] = next;
+            d.start = next;
+            next += d.len;
+            if d.buyer == GUEST {
+                d.guest_id = out.guest_id_ends.len() as u32;
+                out.guest_id_text.push_str(groups.id(k as usize));
+                out.guest_id_ends.push(out.guest_id_text.len() as u32);
             }
         }
-        let (conflicts_buyer, conflicts_time): (Vec<&str>, Vec<&str>) = (
-            conflicts_buyer.iter().map(|&i| id_text(i)).collect(),
-            conflicts_time.iter().map(|&i| id_text(i)).collect(),
-        );
-        let conflicts = [
-            (
-                conflicts_buyer.len(),
-                conflicts_buyer
-                    .iter()
-                    .take(3)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                true,
-            ),
-            (
-                conflicts_time.len(),
-                conflicts_time
-                    .iter()
-                    .take(3)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                false,
-            ),
-        ];
-        out.orders = orders;
-        drop((drafts, kept, id_of));
+        drop(groups);
+        permute(&mut drafts, &mut kept);
+        drop(kept);
+        drafts.truncate(n_timed);
+        if drafts.capacity() - n_timed > n_timed / 8 {
+            drafts.shrink_to_fit();
+        }
+        let conflicts = [(conflicts_buyer, true), (conflicts_time, false)];
+        out.orders = drafts;
         out.order_rows = vec![0; next as usize];
         if qty_col.is_some() {
             out.quantities = vec![1.0; next as usize];
@@ -804,13 +811,13 @@ impl Orders {
                 out.labels[d][i] = id;
             }
         }
-        for (n, first, buyers) in conflicts {
-            if n > 0 {
+        for (c, buyers) in conflicts {
+            if c.count > 0 {
                 out.warnings.push(crate::notice::conflicting_items(
                     table.name(),
                     buyers,
-                    n,
-                    &first,
+                    c.count,
+                    &c.first.join(", "),
                 ));
             }
         }
@@ -976,27 +983,49 @@ impl Orders {
             + self.quantities.capacity() * 8
             + self.labels.iter().map(Vec::capacity).sum::<usize>() * 4
             + self.untimed_rows.capacity() * 4
-            + self.id_text.capacity()
-            + self.id_ends.capacity() * 4
+            + self.guest_id_text.capacity()
+            + self.guest_id_ends.capacity() * 4
     }
 
-    /// The order id as in the file.
+    /// The order id as in the file (trimmed), read from `table`, the table
+    /// the orders were built from.
     ///
     /// # Example
     /// ```
     /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
-    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间"], &[&["A7", "2024-03-01"]]);
+    /// let t = Table::from_rows("o.csv", &["订单号", "付款时间"], &[&["A7 ", "2024-03-01"]]);
     /// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
-    /// assert_eq!(o.id(&o.orders[0]), "A7");
+    /// assert_eq!(o.id(&t, &o.orders[0]), "A7");
     /// ```
-    pub fn id(&self, order: &Order) -> &str {
-        let i = order.id as usize;
+    pub fn id<'t>(&self, table: &'t Table, order: &Order) -> &'t str {
+        crate::trim_cell(table.cell(self.order_rows[order.start as usize] as usize, self.id_col))
+    }
+
+    /// A guest order's id, kept with the orders: the calculators name guest
+    /// orders when they leave them out. `None` for an order with a buyer
+    /// (see [`Orders::id`]).
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
+    /// let t = Table::from_rows("o.csv", &["订单号", "买家", "付款时间"], &[
+    ///     &["A7", "", "2024-03-01"], &["B2", "amy", "2024-03-02"],
+    /// ]);
+    /// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
+    /// assert_eq!(o.guest_id(&o.orders[0]), Some("A7"));
+    /// assert_eq!(o.guest_id(&o.orders[1]), None);
+    /// ```
+    pub fn guest_id(&self, order: &Order) -> Option<&str> {
+        let i = order.guest_id as usize;
+        if order.guest_id == NO_GUEST_ID {
+            return None;
+        }
         let start = if i == 0 {
             0
         } else {
-            self.id_ends[i - 1] as usize
+            self.guest_id_ends[i - 1] as usize
         };
-        &self.id_text[start..self.id_ends[i] as usize]
+        Some(&self.guest_id_text[start..self.guest_id_ends[i] as usize])
     }
 
     /// The table row indexes that make up an order, in file order.
@@ -1112,7 +1141,7 @@ mod tests {
         assert_eq!(names(&o.products), ["杯子", "红茶"]);
         assert_eq!(names(&o.categories), ["茶具", "红茶", "绿茶"]);
         assert_eq!(names(&o.channels), ["搜索", "直播"]);
-        let ids: Vec<&str> = o.orders.iter().map(|x| o.id(x)).collect();
+        let ids: Vec<&str> = o.orders.iter().map(|x| o.id(&r.table, x)).collect();
         assert_eq!(ids, ["D", "C"]);
         let line = |sku, product, category, channel, quantity| Line {
             sku,

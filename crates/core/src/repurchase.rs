@@ -538,7 +538,7 @@ fn repurchase_with(
                         orders.row_number(r),
                         Some(buyer_col),
                         Reason::MissingBuyer,
-                        orders.id(o),
+                        orders.guest_id(o).unwrap_or_default(),
                     );
                 }
                 continue;
