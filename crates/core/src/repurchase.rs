@@ -618,8 +618,7 @@ fn repurchase_with(
     }
     let (intervals, buyers) = buyer_details(
         orders,
-        &purchases,
-        &orders_of,
+        (&purchases, &orders_of),
         &hist,
         from,
         to,
@@ -818,10 +817,10 @@ fn cohorts(purchases: &[Purchase], hist: &History, n_buyers: usize) -> Cohorts {
     Cohorts { rows }
 }
 
+/// Takes the purchases paired with the order each came from.
 fn buyer_details(
     orders: &Orders,
-    purchases: &[Purchase],
-    orders_of: &[u32],
+    (purchases, orders_of): (&[Purchase], &[u32]),
     hist: &History,
     from: Date,
     to: Date,
