@@ -4,6 +4,7 @@
 //! CSS-variable colours that follow dark mode.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 const W: f64 = 640.0;
 const H: f64 = 260.0;
@@ -256,7 +257,23 @@ pub fn Heatmap(
 ) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="heatmap" class:pickable=on_pick.is_some()>
+            <table
+                class="heatmap"
+                class:pickable=on_pick.is_some()
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    // One listener for every cell: the cell says what it is.
+                    let Some(cb) = on_pick else { return };
+                    let cell = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|e| e.closest("td.heat").ok().flatten());
+                    let Some(cell) = cell else { return };
+                    let k = cell.get_attribute("data-k").and_then(|k| k.parse().ok());
+                    if let (Some(cohort), Some(k)) = (cell.get_attribute("data-cohort"), k) {
+                        cb.run((cohort, k));
+                    }
+                }
+            >
                 <thead>
                     <tr>
                         <th>{move || row_header.get()}</th>
@@ -267,50 +284,90 @@ pub fn Heatmap(
                         }}
                     </tr>
                 </thead>
-                <tbody>
-                    {move || {
-                        rows.get()
-                            .into_iter()
-                            .map(|(label, size, shares)| {
-                                let cells = shares
-                                    .into_iter()
-                                    .enumerate()
-                                    .map(|(k, s)| {
-                                        let alpha = (0.08 + s * 0.92).clamp(0.0, 1.0);
-                                        let style = format!("background: rgba(37, 99, 235, {alpha:.2}); color: {}", if s > 0.5 { "#fff" } else { "inherit" });
-                                        let cohort = label.clone();
-                                        let pick = move |_| {
-                                            if let Some(cb) = on_pick {
-                                                cb.run((cohort.clone(), k));
-                                            }
-                                        };
-                                        view! {
-                                            <td
-                                                class="heat"
-                                                style=style
-                                                data-metric=metric
-                                                data-value=metric.map(|_| s.to_string())
-                                                data-cohort=metric.map(|_| label.clone())
-                                                data-k=metric.map(|_| k.to_string())
-                                                on:click=pick
-                                            >
-                                                {format!("{:.1}%", s * 100.0)}
-                                            </td>
-                                        }
-                                    })
-                                    .collect_view();
-                                view! {
-                                    <tr>
-                                        <th>{label}</th>
-                                        <td class="num">{size}</td>
-                                        {cells}
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </tbody>
+                // One assignment of the body's HTML: built node by node, with
+                // a listener per cell, a few years of monthly cohorts were
+                // thousands of DOM calls, most of the main-thread task that
+                // drew a million orders' results.
+                <tbody inner_html=move || rows.with(|r| heatmap_body(r, metric, on_pick.is_some()))></tbody>
             </table>
         </div>
+    }
+}
+
+/// The heatmap's body rows as HTML (see [`Heatmap`]): cells carry
+/// `data-metric` and `data-value` with `metric`, and `data-cohort` and
+/// `data-k` with `metric` or when `pickable`.
+fn heatmap_body(rows: &[(String, u64, Vec<f64>)], metric: Option<&str>, pickable: bool) -> String {
+    use std::fmt::Write;
+    let mut html = String::new();
+    for (label, size, shares) in rows {
+        let label = escape_html(label);
+        let _ = write!(html, "<tr><th>{label}</th><td class=\"num\">{size}</td>");
+        for (k, s) in shares.iter().enumerate() {
+            let alpha = (0.08 + s * 0.92).clamp(0.0, 1.0);
+            let color = if *s > 0.5 { "#fff" } else { "inherit" };
+            let _ = write!(
+                html,
+                "<td class=\"heat\" style=\"background: rgba(37, 99, 235, {alpha:.2}); color: {color}\""
+            );
+            if let Some(m) = metric {
+                let _ = write!(
+                    html,
+                    " data-metric=\"{}\" data-value=\"{s}\"",
+                    escape_html(m)
+                );
+            }
+            if metric.is_some() || pickable {
+                let _ = write!(html, " data-cohort=\"{label}\" data-k=\"{k}\"");
+            }
+            let _ = write!(html, ">{:.1}%</td>", s * 100.0);
+        }
+        html.push_str("</tr>");
+    }
+    html
+}
+
+/// `s` safe as HTML text and as a quoted attribute value.
+fn escape_html(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heatmap_body_escapes_labels_and_marks_cells() {
+        let rows = vec![("<a&\"b'>".to_string(), 3, vec![1.0, 1.0 / 3.0])];
+        let html = heatmap_body(&rows, Some("retention_cohort"), true);
+        assert_eq!(
+            html,
+            "<tr><th>&lt;a&amp;&quot;b&#39;&gt;</th><td class=\"num\">3</td>\
+             <td class=\"heat\" style=\"background: rgba(37, 99, 235, 1.00); color: #fff\" \
+             data-metric=\"retention_cohort\" data-value=\"1\" data-cohort=\"&lt;a&amp;&quot;b&#39;&gt;\" data-k=\"0\">100.0%</td>\
+             <td class=\"heat\" style=\"background: rgba(37, 99, 235, 0.39); color: inherit\" \
+             data-metric=\"retention_cohort\" data-value=\"0.3333333333333333\" data-cohort=\"&lt;a&amp;&quot;b&#39;&gt;\" data-k=\"1\">33.3%</td></tr>"
+        );
+        // Without a metric or a pick, cells carry only their look.
+        let plain = heatmap_body(&[("2024-01".to_string(), 1, vec![0.0])], None, false);
+        assert_eq!(
+            plain,
+            "<tr><th>2024-01</th><td class=\"num\">1</td>\
+             <td class=\"heat\" style=\"background: rgba(37, 99, 235, 0.08); color: inherit\">0.0%</td></tr>"
+        );
     }
 }

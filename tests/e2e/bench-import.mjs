@@ -15,6 +15,11 @@ export async function openCalculator(browser, base, route = "/repurchase") {
   await page.goto(base + route);
   await ready(page);
   await page.locator("[data-metric]").first().waitFor();
+  // The page draws its sample's numbers a moment after it is ready: wait
+  // for them and a painted frame, so that their first drawing (page-load
+  // work) is not counted as the import's.
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && document.querySelector("[data-metric]")?.dataset.value !== undefined, null, { timeout: 60000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300)))));
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
   return { context, page, cdp };
