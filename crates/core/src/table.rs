@@ -58,8 +58,16 @@ struct Column {
     codes: Codes,
     /// Plain: every cell back to back. Dictionary: each distinct value.
     text: String,
-    /// Where each cell (plain) or value (dictionary) ends in `text`.
+    /// Where each cell (plain) or value (dictionary) ends in `text`; empty
+    /// while a plain column's cells all have one length (`fixed_width`).
     ends: Vec<u32>,
+    /// A plain column's cell length while every cell has it (order ids,
+    /// times): cell `i` is then `text[i * w..][..w]` and needs no end
+    /// offset, 4 bytes a row. 0 once lengths vary (and in dictionaries).
+    fixed_width: u32,
+    /// Rows the table expects, to size `ends` once when lengths start to
+    /// vary (set when the column turns plain).
+    expect_rows: usize,
     /// Bytes of all the column's cells, as plain text would hold them.
     bytes: usize,
     /// Finds a value's code as rows come (dictionary columns); dropped
@@ -192,6 +200,8 @@ impl Codes {
 pub(crate) enum ColumnParts<'a> {
     /// Every cell back to back, and where each ends.
     Plain { text: &'a str, ends: &'a [u32] },
+    /// Every cell back to back, all `width` bytes long.
+    Fixed { text: &'a str, width: u32 },
     /// Distinct values back to back, where each ends, and each row's code.
     Dict {
         values: &'a str,
@@ -205,6 +215,10 @@ pub(crate) enum ColumnData {
     Plain {
         text: String,
         ends: Vec<u32>,
+    },
+    Fixed {
+        text: String,
+        width: u32,
     },
     Dict {
         values: String,
@@ -320,12 +334,21 @@ impl Column {
         &self.text[start..self.ends[i] as usize]
     }
 
+    /// The text of cell `row` of a plain column.
+    #[inline(always)]
+    fn plain_cell(&self, row: usize) -> &str {
+        match self.fixed_width as usize {
+            0 => self.span(row),
+            w => &self.text[row * w..row * w + w],
+        }
+    }
+
     #[inline(always)]
     fn get(&self, row: usize) -> &str {
         if self.dict {
             self.span(self.codes.get(row) as usize)
         } else {
-            self.span(row)
+            self.plain_cell(row)
         }
     }
 
@@ -335,10 +358,27 @@ impl Column {
         if self.dict {
             let code = self.code_of(s);
             self.codes.push(code);
+        } else if self.fixed_width != 0 && self.fixed_width as usize == s.len() {
+            self.text.push_str(s);
         } else {
+            if self.fixed_width != 0 {
+                self.vary();
+            }
             self.text.push_str(s);
             self.ends.push(self.text.len() as u32);
         }
+    }
+
+    /// A fixed-width plain column gets a cell of another length: its cells
+    /// so far get their end offsets.
+    #[cold]
+    fn vary(&mut self) {
+        let w = self.fixed_width as usize;
+        let n = self.text.len() / w;
+        let mut ends = Vec::with_capacity(self.expect_rows.max(n + 1));
+        ends.extend((1..=n).map(|i| (i * w) as u32));
+        self.ends = ends;
+        self.fixed_width = 0;
     }
 
     /// The code of value `s`, added when new.
@@ -373,16 +413,34 @@ impl Column {
         let per_row = self.bytes as f64 / rows.max(1) as f64;
         let room = (per_row * expect as f64 * 1.05) as usize;
         let mut text = String::with_capacity(room.max(self.bytes));
-        let mut ends = Vec::with_capacity(expect);
+        // Cells of one length (order ids, times) need no end offsets.
+        let first = self
+            .codes
+            .iter()
+            .next()
+            .map_or(0, |c| self.span(c as usize).len());
+        let fixed = first > 0
+            && self
+                .codes
+                .iter()
+                .all(|c| self.span(c as usize).len() == first);
+        let mut ends = Vec::new();
+        if !fixed {
+            ends.reserve_exact(expect);
+        }
         for c in self.codes.iter() {
             text.push_str(self.span(c as usize));
-            ends.push(text.len() as u32);
+            if !fixed {
+                ends.push(text.len() as u32);
+            }
         }
         *self = Column {
             dict: false,
             codes: Codes::default(),
             text,
             ends,
+            fixed_width: if fixed { first as u32 } else { 0 },
+            expect_rows: expect,
             bytes: self.bytes,
             index: None,
         };
@@ -491,7 +549,7 @@ impl Table {
         for c in &mut self.columns {
             if c.dict {
                 c.codes.reserve(rows);
-            } else {
+            } else if c.fixed_width == 0 {
                 c.ends.reserve(rows);
             }
         }
@@ -617,7 +675,7 @@ impl Table {
             if c.dict {
                 c.codes.get(a) == c.codes.get(b)
             } else {
-                c.span(a) == c.span(b)
+                c.plain_cell(a) == c.plain_cell(b)
             }
         })
     }
@@ -629,7 +687,7 @@ impl Table {
             if c.dict {
                 h.write_u32(c.codes.get(row));
             } else {
-                let s = c.span(row);
+                let s = c.plain_cell(row);
                 h.write(s.as_bytes());
                 h.write_u32(s.len() as u32);
             }
@@ -704,6 +762,11 @@ impl Table {
                 ends: &c.ends,
                 codes: &c.codes,
             }
+        } else if c.fixed_width != 0 {
+            ColumnParts::Fixed {
+                text: &c.text,
+                width: c.fixed_width,
+            }
         } else {
             ColumnParts::Plain {
                 text: &c.text,
@@ -744,12 +807,41 @@ impl Table {
                         return Err("a column's cell count does not match the rows".into());
                     }
                     check_ends(&text, &ends)?;
+                    // Kept without offsets when the cells have one length,
+                    // as a read keeps them.
+                    let w = ends.first().copied().unwrap_or(0);
+                    let fixed = w > 0
+                        && ends
+                            .iter()
+                            .enumerate()
+                            .all(|(i, &e)| e as u64 == (i as u64 + 1) * u64::from(w));
                     Column {
                         dict: false,
                         codes: Codes::default(),
                         bytes: ends.last().map_or(0, |&e| e as usize),
                         text,
-                        ends,
+                        ends: if fixed { Vec::new() } else { ends },
+                        fixed_width: if fixed { w } else { 0 },
+                        expect_rows: rows,
+                        index: None,
+                    }
+                }
+                ColumnData::Fixed { text, width } => {
+                    let w = width as usize;
+                    if w == 0 || Some(text.len()) != rows.checked_mul(w) {
+                        return Err("a column's cell count does not match the rows".into());
+                    }
+                    if !(0..rows).all(|i| text.is_char_boundary(i * w)) {
+                        return Err("cell offsets are out of order".into());
+                    }
+                    Column {
+                        dict: false,
+                        codes: Codes::default(),
+                        bytes: text.len(),
+                        text,
+                        ends: Vec::new(),
+                        fixed_width: width,
+                        expect_rows: rows,
                         index: None,
                     }
                 }
@@ -769,6 +861,7 @@ impl Table {
                         ends,
                         bytes: 0,
                         index: None,
+                        ..Column::default()
                     };
                     // Each value once, as a read keeps them: equal codes must
                     // mean equal cells (duplicate rows are found by codes).
@@ -903,6 +996,12 @@ mod tests {
     fn repeated_values_keep_codes_and_distinct_ones_turn_plain() {
         let mut t = big();
         assert!(t.codes(0).is_none(), "ids are all distinct");
+        // All eight bytes long: no end offsets.
+        assert!(matches!(
+            t.column_parts(0),
+            ColumnParts::Fixed { width: 8, .. }
+        ));
+        assert!(t.columns[0].ends.is_empty());
         assert_eq!(t.values(1), 3);
         assert_eq!(t.values(2), 1000);
         assert_eq!(t.values(3), 51, "50 long notes and the empty one");
@@ -939,6 +1038,13 @@ mod tests {
         );
         assert_eq!(t.values(1), before);
         assert_eq!(t.values(3), 51);
+        // An id of another length: the cells so far get their offsets.
+        assert!(matches!(
+            t.column_parts(0),
+            super::ColumnParts::Plain { .. }
+        ));
+        assert_eq!(t.cell(199_999, 0), "A0199999");
+        assert_eq!(t.cell(0, 0), "A0000000");
         let last = t.len() - 1;
         let codes = t.codes(1).unwrap();
         assert_eq!(codes.get(last), codes.get(1));
@@ -953,6 +1059,43 @@ mod tests {
                 "a note far longer than sixteen bytes, number 3"
             ]
         );
+    }
+
+    #[test]
+    fn plain_columns_keep_every_cell_whatever_its_length() {
+        // Distinct values of varying length, a third of them empty: plain
+        // with offsets. One length throughout, then an empty and a longer
+        // cell at the end: plain without offsets, then with them.
+        let varied = |i: usize| {
+            if i % 3 == 0 {
+                String::new()
+            } else {
+                format!("v{i}")
+            }
+        };
+        let fixed = |i: usize| match i {
+            6000 => String::new(),
+            6001 => "a longer cell".to_string(),
+            i => format!("{i:06}"),
+        };
+        let mut t = Table::new("p.csv", vec!["varied".into(), "fixed".into()]);
+        for i in 0..6002 {
+            t.push_row([varied(i).as_str(), fixed(i).as_str()], i as u32 + 2);
+            if i == 5999 {
+                assert!(matches!(
+                    t.column_parts(1),
+                    super::ColumnParts::Fixed { width: 6, .. }
+                ));
+            }
+        }
+        assert!(t.codes(0).is_none() && t.codes(1).is_none());
+        for i in 0..6002 {
+            assert_eq!(
+                (t.cell(i, 0), t.cell(i, 1)),
+                (&*varied(i), &*fixed(i)),
+                "row {i}"
+            );
+        }
     }
 
     #[test]

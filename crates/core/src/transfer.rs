@@ -30,6 +30,8 @@ const PLAIN: u32 = 0;
 const DICT8: u32 = 1;
 const DICT16: u32 = 2;
 const DICT32: u32 = 3;
+/// Plain cells all of one length: the width, then the text (no offsets).
+const FIXED: u32 = 4;
 
 impl ReadResult {
     /// Encodes the result (table, encoding, delimiter, sheets, warnings).
@@ -55,6 +57,7 @@ impl ReadResult {
         let columns: usize = (0..t.headers().len())
             .map(|c| match t.column_parts(c) {
                 ColumnParts::Plain { text, ends } => 4 + 4 + text.len() + 4 + 4 * ends.len(),
+                ColumnParts::Fixed { text, .. } => 4 + 4 + 4 + text.len(),
                 ColumnParts::Dict {
                     values,
                     ends,
@@ -110,6 +113,11 @@ impl ReadResult {
                     out(&PLAIN.to_le_bytes());
                     put_str(out, text);
                     put_u32s(out, ends);
+                }
+                ColumnParts::Fixed { text, width } => {
+                    out(&FIXED.to_le_bytes());
+                    out(&width.to_le_bytes());
+                    put_str(out, text);
                 }
                 ColumnParts::Dict {
                     values,
@@ -452,10 +460,12 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// A column's kind and the bytes each of its codes takes (0 for plain).
+    /// A column's kind and the bytes each of its codes takes (0 for plain,
+    /// [`Reader::FIXED`] for plain cells of one width).
     fn kind(&mut self) -> Result<usize, String> {
         match self.u32()? {
             PLAIN => Ok(0),
+            FIXED => Ok(Self::FIXED),
             DICT8 => Ok(1),
             DICT16 => Ok(2),
             DICT32 => Ok(4),
@@ -463,9 +473,17 @@ impl Reader<'_> {
         }
     }
 
+    /// [`Reader::kind`] of a fixed-width plain column.
+    const FIXED: usize = usize::MAX;
+
     /// One column, whole.
     fn column(&mut self) -> Result<ColumnData, String> {
         let width = self.kind()?;
+        if width == Self::FIXED {
+            let width = self.u32()?;
+            let text = self.string()?;
+            return Ok(ColumnData::Fixed { text, width });
+        }
         if width == 0 {
             let text = self.string()?;
             let ends = self.u32s()?;
@@ -510,6 +528,18 @@ impl Reader<'_> {
     /// The first `n` cells of a column of `total` rows, passing the rest.
     fn column_head(&mut self, n: usize, total: usize) -> Result<Vec<String>, String> {
         let width = self.kind()?;
+        if width == Self::FIXED {
+            let w = self.u32()? as usize;
+            let text_len = self.count(1)?;
+            let text_at = self.at;
+            self.skip(text_len)?;
+            if w == 0 || Some(text_len) != total.checked_mul(w) {
+                return Err("a column's cell count does not match the rows".into());
+            }
+            return (0..n)
+                .map(|i| self.text_at(text_at + i * w, text_at + (i + 1) * w))
+                .collect();
+        }
         let text_len = self.count(1)?;
         let text_at = self.at;
         self.skip(text_len)?;
@@ -728,9 +758,9 @@ mod tests {
         out
     }
 
-    /// 6,000 rows: ids and times all distinct (plain columns), 300 SKUs
-    /// (two-byte codes), statuses of 3 kinds (one byte), and a row with
-    /// an extra cell.
+    /// 6,000 rows: ids and times all distinct (plain columns; the times all
+    /// 19 bytes, so without offsets), 300 SKUs (two-byte codes), statuses
+    /// of 3 kinds (one byte), and a row with an extra cell.
     fn mixed() -> ReadResult {
         let mut csv = String::from("单号,时间,SKU,状态\n");
         for i in 0..6000 {
@@ -743,7 +773,7 @@ mod tests {
                 i % 300
             ));
         }
-        csv.push_str("B,2024-03-01,x,交易成功,extra\n");
+        csv.push_str("B,2024-03-01 00:00:00,x,交易成功,extra\n");
         read_bytes("m.csv", csv.as_bytes(), &ReadOptions::default()).unwrap()
     }
 
@@ -753,6 +783,13 @@ mod tests {
         assert!(r.table.codes(0).is_none() && r.table.codes(1).is_none());
         assert_eq!(r.table.codes(2).unwrap().bytes_per_row(), 2);
         assert_eq!(r.table.codes(3).unwrap().bytes_per_row(), 1);
+        let fixed = |t: &crate::Table| {
+            matches!(
+                t.column_parts(1),
+                crate::table::ColumnParts::Fixed { width: 19, .. }
+            )
+        };
+        assert!(fixed(&r.table) && !fixed_any(&r.table, 0));
         let bytes = r.to_bytes();
         assert_eq!(bytes.len(), r.encoded_len());
         assert_eq!(&bytes[..8], b"OPSCALC2");
@@ -760,6 +797,8 @@ mod tests {
         assert_eq!(back, r);
         assert_eq!(back.table.cell(5999, 2), "SKU-299");
         assert_eq!(back.table.codes(2).unwrap().bytes_per_row(), 2);
+        assert!(fixed(&back.table), "read back without offsets");
+        assert_eq!(back.table.cell(6000, 1), "2024-03-01 00:00:00");
         // Smaller than the row form, which holds an end for every cell.
         let old = rows_form(&r);
         assert!(bytes.len() < old.len(), "{} vs {}", bytes.len(), old.len());
@@ -791,6 +830,10 @@ mod tests {
         let n = bad.len();
         bad[n - 1] = 200; // the last status code: there are three values
         assert!(ReadResult::from_bytes(&bad).is_err());
+    }
+
+    fn fixed_any(t: &crate::Table, col: usize) -> bool {
+        matches!(t.column_parts(col), crate::table::ColumnParts::Fixed { .. })
     }
 
     #[test]
@@ -849,6 +892,37 @@ mod tests {
         b[at + 1] = b'y';
         let r = ReadResult::from_bytes(&b).unwrap();
         assert_eq!((r.table.cell(0, 0), r.table.cell(1, 0)), ("x", "y"));
+        // Fixed-width cells: two rows of width 2 read; a width of 0, text
+        // not rows x width long, or a cut inside a character do not.
+        let fixed = |width: u32, text: &str| {
+            let mut b = b"OPSCALC2".to_vec();
+            b.extend(1u32.to_le_bytes());
+            b.push(b't');
+            strs(&mut b, &["a"]);
+            b.extend(2u32.to_le_bytes());
+            b.extend([2u32, 3].iter().flat_map(|n| n.to_le_bytes()));
+            tail(&mut b);
+            b.extend(4u32.to_le_bytes());
+            b.extend(width.to_le_bytes());
+            b.extend((text.len() as u32).to_le_bytes());
+            b.extend(text.as_bytes());
+            b
+        };
+        let r = ReadResult::from_bytes(&fixed(2, "x1y2")).unwrap();
+        assert_eq!((r.table.cell(0, 0), r.table.cell(1, 0)), ("x1", "y2"));
+        let preview = |b: &[u8]| {
+            ReadResult::preview_from(
+                b.len(),
+                &mut |at, out| out.copy_from_slice(&b[at..at + out.len()]),
+                1,
+            )
+        };
+        assert_eq!(preview(&fixed(2, "x1y2")).unwrap().0.table.cell(0, 0), "x1");
+        for (width, text) in [(0, ""), (2, "x1y"), (3, "x1y2"), (2, "a买")] {
+            let b = fixed(width, text);
+            assert!(ReadResult::from_bytes(&b).is_err(), "{width} {text}");
+            assert!(preview(&b).is_err(), "{width} {text}");
+        }
     }
 
     #[test]
