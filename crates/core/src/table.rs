@@ -1067,7 +1067,7 @@ mod tests {
         // with offsets. One length throughout, then an empty and a longer
         // cell at the end: plain without offsets, then with them.
         let varied = |i: usize| {
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 String::new()
             } else {
                 format!("v{i}")
