@@ -1008,7 +1008,7 @@ impl Orders {
     /// # Example
     /// ```
     /// use opscalc_core::{InputKind, Mapping, OrderOptions, Orders, Table};
-    /// let t = Table::from_rows("o.csv", &["订单号", "买家", "付款时间"], &[
+    /// let t = Table::from_rows("o.csv", &["订单号", "买家ID", "付款时间"], &[
     ///     &["A7", "", "2024-03-01"], &["B2", "amy", "2024-03-02"],
     /// ]);
     /// let o = Orders::build(&t, &Mapping::detect(InputKind::Orders, t.headers()), &OrderOptions::default()).unwrap();
