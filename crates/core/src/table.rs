@@ -807,23 +807,14 @@ impl Table {
                         return Err("a column's cell count does not match the rows".into());
                     }
                     check_ends(&text, &ends)?;
-                    // Kept without offsets when the cells have one length,
-                    // as a read keeps them.
-                    let w = ends.first().copied().unwrap_or(0);
-                    let fixed = w > 0
-                        && ends
-                            .iter()
-                            .enumerate()
-                            .all(|(i, &e)| e as u64 == (i as u64 + 1) * u64::from(w));
                     Column {
                         dict: false,
                         codes: Codes::default(),
                         bytes: ends.last().map_or(0, |&e| e as usize),
                         text,
-                        ends: if fixed { Vec::new() } else { ends },
-                        fixed_width: if fixed { w } else { 0 },
+                        ends,
                         expect_rows: rows,
-                        index: None,
+                        ..Column::default()
                     }
                 }
                 ColumnData::Fixed { text, width } => {
