@@ -123,20 +123,34 @@ def lean_js(text):
     indentation, 1.1 KB of the gzipped first load."""
     out, in_template, in_block = [], False, False
     for line in text.splitlines(keepends=True):
+        bare = line.strip()
         if in_template:
             out.append(line)
+        elif in_block:
+            if "*/" in bare[:-2]:
+                sys.exit(f"post_build: code after a comment's end: {bare[:80]}")
+            in_block = not bare.endswith("*/")
+            continue
+        elif bare.startswith("/*") and "*/" not in bare[2:-2]:
+            # A comment that starts a line and runs to the line ending it
+            # (`/* a */ f();` is code, kept whole).
+            in_block = not (len(bare) >= 4 and bare.endswith("*/"))
+            continue
+        elif bare.startswith("//") or not bare:
+            continue
         else:
-            bare = line.strip()
-            if in_block or bare.startswith("/*"):
-                # A comment that starts a line runs to the line ending it.
-                in_block = not bare.endswith("*/")
-                continue
-            if bare.startswith("//") or not bare:
-                continue
             out.append(line.lstrip())
         if line.count("`") % 2 == 1:
             in_template = not in_template
-    return "".join(out)
+    lean = "".join(out)
+    # A last guard: the glue must still parse (node is there whenever the
+    # tests run; a build without it skips the check).
+    node = shutil.which("node")
+    if node:
+        check = subprocess.run([node, "--input-type=module", "--check"], input=lean, text=True, capture_output=True)
+        if check.returncode != 0:
+            sys.exit(f"post_build: the lean JS does not parse: {check.stderr[:400]}")
+    return lean
 
 
 def strip_snippet_comments():

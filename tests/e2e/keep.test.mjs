@@ -582,7 +582,9 @@ test("saving and reloading a 30 MB table makes no long task on the page's thread
   const chunkPuts = save.puts.filter((p) => p.key.includes("#"));
   const [w] = await stored(page);
   const length = w.tables[0];
-  assert.ok(length > 20e6, `${length} bytes`);
+  // The 30 MB file's table in the transfer form: 19 MB since columns of
+  // one cell length keep no offsets; many 2 MiB chunks either way.
+  assert.ok(length > 15e6, `${length} bytes`);
   // web/persist.js CHUNK_BYTES: 2 MiB.
   const n = Math.ceil(length / (2 * 1024 * 1024));
   assert.equal(chunkPuts.length, n);
