@@ -1087,6 +1087,35 @@ impl Orders {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn permute_in_place_is_a_gather() {
+        let mut x: u64 = 7;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize
+        };
+        // Lengths around the bitset's 64-bit words; shuffled orders (many
+        // cycles), the identity, one long cycle and a reversal.
+        for n in [0, 1, 2, 63, 64, 65, 1000] {
+            let mut shuffled: Vec<u32> = (0..n as u32).collect();
+            for i in (1..n).rev() {
+                shuffled.swap(i, next() % (i + 1));
+            }
+            let identity: Vec<u32> = (0..n as u32).collect();
+            let rotated: Vec<u32> = (0..n as u32).map(|i| (i + 1) % n.max(1) as u32).collect();
+            let reversed: Vec<u32> = (0..n as u32).rev().collect();
+            for order in [shuffled, identity, rotated, reversed] {
+                let v: Vec<(u64, u32)> = (0..n).map(|i| (next() as u64, i as u32)).collect();
+                let want: Vec<(u64, u32)> = order.iter().map(|&k| v[k as usize]).collect();
+                let mut got = v.clone();
+                super::permute(&mut got, &order);
+                assert_eq!(got, want, "n {n}");
+            }
+        }
+    }
+
+    #[test]
     fn sort_by_time_is_sort_unstable() {
         let mut x: u64 = 1;
         let mut next = || {
