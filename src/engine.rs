@@ -267,13 +267,16 @@ pub fn adopt(id: u32, kind: InputKind, bytes: &Arc<TableBytes>) {
 /// Imports `file` in the engine worker as the `kind` table: the worker
 /// reads and parses it, keeps the table, and `on_done` gets the table's id
 /// and bytes (or a message; the page's data is untouched). A running
-/// import is cancelled first.
+/// import is cancelled first: its `on_stopped` runs (another section's
+/// panel would otherwise show its progress bar for good), as it does when
+/// this one is cancelled or replaced.
 pub fn import(
     file: web_sys::File,
     request: crate::import_worker::ImportRequest,
     kind: InputKind,
     on_progress: impl Fn(crate::import_worker::ImportProgress) + 'static,
     on_done: impl FnOnce(Result<(u32, TableBytes), String>) + 'static,
+    on_stopped: impl FnOnce() + 'static,
 ) {
     // A running import stops at once (so does a cancelled one still
     // waiting to hand over an earlier table: this one must not wait).
@@ -286,6 +289,7 @@ pub fn import(
         kind,
         std::rc::Rc::new(on_progress),
         Box::new(move |r: Result<TableBytes, String>| on_done(r.map(|b| (id, b)))),
+        Box::new(on_stopped),
     );
 }
 
@@ -416,6 +420,7 @@ mod imp {
         _kind: InputKind,
         _on_progress: std::rc::Rc<dyn Fn(crate::import_worker::ImportProgress)>,
         on_done: Box<dyn FnOnce(Result<TableBytes, String>)>,
+        _on_stopped: Box<dyn FnOnce()>,
     ) {
         on_done(Err("files are read in a browser worker".into()));
     }
@@ -453,6 +458,9 @@ mod imp {
         started: f64,
         on_progress: std::rc::Rc<dyn Fn(ImportProgress)>,
         on_done: Box<dyn FnOnce(Result<TableBytes, String>)>,
+        /// Runs when the import is stopped without an answer (cancelled,
+        /// or replaced by another import).
+        on_stopped: Box<dyn FnOnce()>,
     }
 
     struct Running {
@@ -587,6 +595,7 @@ mod imp {
         kind: InputKind,
         on_progress: std::rc::Rc<dyn Fn(ImportProgress)>,
         on_done: Box<dyn FnOnce(Result<TableBytes, String>)>,
+        on_stopped: Box<dyn FnOnce()>,
     ) {
         let name = file.name();
         let mut on_done = Some(on_done);
@@ -611,6 +620,7 @@ mod imp {
                 started: js_sys::Date::now(),
                 on_progress,
                 on_done: on_done.take().expect("called once"),
+                on_stopped,
             });
         });
         if let Some(f) = on_done {
@@ -662,6 +672,7 @@ mod imp {
         };
         old.worker.terminate();
         lose_unsent(&old);
+        let stopped = old.importing.map(|job| job.on_stopped);
         let mut waiting: Vec<(u32, Pending)> = old.pending.into_iter().collect();
         waiting.sort_by_key(|(id, _)| *id);
         if !waiting.is_empty() {
@@ -673,6 +684,10 @@ mod imp {
                     r.pending.insert(id, p);
                 }
             });
+        }
+        // Last: the panel it calls back may start another import.
+        if let Some(on_stopped) = stopped {
+            on_stopped();
         }
     }
 

@@ -100,15 +100,17 @@ pub fn kept_file(r: FileRef) -> Option<web_sys::File> {
 /// Starts importing `file` as the `kind` dataset in the engine worker
 /// (cancelling any running import). `on_progress` runs every ~150 ms;
 /// `on_done` runs once, unless the import is cancelled, with the engine's id
-/// for the table and its bytes.
+/// for the table and its bytes; `on_stopped` runs instead when it is
+/// cancelled or replaced by another import (of any section).
 pub fn start(
     file: web_sys::File,
     request: ImportRequest,
     kind: opscalc_core::InputKind,
     on_progress: impl Fn(ImportProgress) + 'static,
     on_done: impl FnOnce(Result<(u32, TableBytes), String>) + 'static,
+    on_stopped: impl FnOnce() + 'static,
 ) {
-    crate::engine::import(file, request, kind, on_progress, on_done);
+    crate::engine::import(file, request, kind, on_progress, on_done, on_stopped);
 }
 
 /// Stops the running import at once; true when one was running. The

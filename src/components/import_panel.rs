@@ -197,7 +197,13 @@ pub fn ImportPanel(
     // when the whole file has been read.
     let progress = RwSignal::new(None::<ImportProgress>);
     let notice = RwSignal::new(None::<&'static str>);
+    // Which of this panel's imports is the latest: a new one here stops the
+    // one before it, whose `on_stopped` must then leave the new one's
+    // progress alone.
+    let latest = StoredValue::new(0u32);
     let import = move |file: web_sys::File, sheet: Option<String>| {
+        let this = latest.get_value().wrapping_add(1);
+        latest.set_value(this);
         let name = file.name();
         let file_ref = crate::import_worker::keep_file(file.clone());
         busy.set(true);
@@ -232,6 +238,15 @@ pub fn ImportPanel(
                         }
                     }
                     Err(m) => error.set(Some(m)),
+                }
+            },
+            // Cancelled here, or replaced by an import in another section:
+            // this panel is no longer busy.
+            move || {
+                if latest.get_value() == this {
+                    busy.set(false);
+                    progress.set(None);
+                    notice.set(Some(t().import_cancelled));
                 }
             },
         );

@@ -73,6 +73,27 @@ test("a big file shows progress; Cancel keeps the previous data; the next import
   await context.close();
 });
 
+test("an import in another section stops this one, and this panel says so instead of showing its progress for good", async () => {
+  // The lifecycle page reads activity and orders: one worker imports one
+  // file at a time, so choosing an activity file stops the orders import.
+  const { page, errors, context } = await openPage(browser, server.url);
+  await page.goto(server.url + "/lifecycle");
+  await ready(page);
+  const orders = page.locator('section[data-kind="Orders"]');
+  const ordersBefore = await orders.locator('[data-testid="data-summary"]').textContent();
+  await orders.locator('[data-testid="file-input"]').setInputFiles(big);
+  await orders.locator('[data-testid="import-progress"]').waitFor();
+  await importFile(page, fixture("activity-small.csv"), { kind: "Activity" });
+  await orders.locator('[data-testid="import-notice"]').waitFor();
+  assert.equal(await orders.locator('[data-testid="import-progress"]').count(), 0);
+  assert.equal(await orders.locator('[data-testid="data-summary"]').textContent(), ordersBefore);
+  // The orders panel imports again as usual.
+  await importFile(page, fixture("orders-small.csv"), { kind: "Orders" });
+  assert.equal(await orders.locator('[data-testid="import-notice"]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("choosing an encoding reads the kept file again", async () => {
   const { page, errors, context } = await openPage(browser, server.url, { locale: "en-US" });
   await page.goto(server.url + "/repurchase");
