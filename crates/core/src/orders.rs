@@ -1086,15 +1086,20 @@ impl Orders {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn permute_in_place_is_a_gather() {
-        let mut x: u64 = 7;
-        let mut next = || {
+    /// A seeded LCG's successive states: the tests' reproducible input.
+    fn lcg(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
             x = x
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            (x >> 33) as usize
-        };
+            x
+        }
+    }
+
+    #[test]
+    fn permute_in_place_is_a_gather() {
+        let mut state = lcg(7);
+        let mut next = || (state() >> 33) as usize;
         // Lengths around the bitset's 64-bit words; shuffled orders (many
         // cycles), the identity, one long cycle and a reversal.
         for n in [0, 1, 2, 63, 64, 65, 1000] {
@@ -1117,13 +1122,8 @@ mod tests {
 
     #[test]
     fn sort_by_time_is_sort_unstable() {
-        let mut x: u64 = 1;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            x >> 16
-        };
+        let mut state = lcg(1);
+        let mut next = || state() >> 16;
         // Spans of one second (all ties), a day, two years, just under
         // and over 2^32 seconds; times before 1970 too.
         for span in [1u64, 86_400, 63_000_000, (1 << 32) - 1, 1 << 40] {

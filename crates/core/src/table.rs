@@ -753,6 +753,16 @@ impl Table {
         Ok(t)
     }
 
+    /// The cell length of column `col` when it keeps its cells without
+    /// offsets (see [`ColumnParts::Fixed`]).
+    #[cfg(test)]
+    pub(crate) fn fixed_width(&self, col: usize) -> Option<u32> {
+        match self.column_parts(col) {
+            ColumnParts::Fixed { width, .. } => Some(width),
+            _ => None,
+        }
+    }
+
     /// How column `col` keeps its cells, for the transfer format.
     pub(crate) fn column_parts(&self, col: usize) -> ColumnParts<'_> {
         let c = &self.columns[col];
@@ -988,10 +998,7 @@ mod tests {
         let mut t = big();
         assert!(t.codes(0).is_none(), "ids are all distinct");
         // All eight bytes long: no end offsets.
-        assert!(matches!(
-            t.column_parts(0),
-            ColumnParts::Fixed { width: 8, .. }
-        ));
+        assert_eq!(t.fixed_width(0), Some(8));
         assert!(t.columns[0].ends.is_empty());
         assert_eq!(t.values(1), 3);
         assert_eq!(t.values(2), 1000);
@@ -1030,10 +1037,7 @@ mod tests {
         assert_eq!(t.values(1), before);
         assert_eq!(t.values(3), 51);
         // An id of another length: the cells so far get their offsets.
-        assert!(matches!(
-            t.column_parts(0),
-            super::ColumnParts::Plain { .. }
-        ));
+        assert_eq!(t.fixed_width(0), None);
         assert_eq!(t.cell(199_999, 0), "A0199999");
         assert_eq!(t.cell(0, 0), "A0000000");
         let last = t.len() - 1;
@@ -1073,10 +1077,7 @@ mod tests {
         for i in 0..6002 {
             t.push_row([varied(i).as_str(), fixed(i).as_str()], i as u32 + 2);
             if i == 5999 {
-                assert!(matches!(
-                    t.column_parts(1),
-                    super::ColumnParts::Fixed { width: 6, .. }
-                ));
+                assert_eq!(t.fixed_width(1), Some(6));
             }
         }
         assert!(t.codes(0).is_none() && t.codes(1).is_none());

@@ -783,13 +783,10 @@ mod tests {
         assert!(r.table.codes(0).is_none() && r.table.codes(1).is_none());
         assert_eq!(r.table.codes(2).unwrap().bytes_per_row(), 2);
         assert_eq!(r.table.codes(3).unwrap().bytes_per_row(), 1);
-        let fixed = |t: &crate::Table| {
-            matches!(
-                t.column_parts(1),
-                crate::table::ColumnParts::Fixed { width: 19, .. }
-            )
-        };
-        assert!(fixed(&r.table) && !fixed_any(&r.table, 0));
+        assert_eq!(
+            (r.table.fixed_width(1), r.table.fixed_width(0)),
+            (Some(19), None)
+        );
         let bytes = r.to_bytes();
         assert_eq!(bytes.len(), r.encoded_len());
         assert_eq!(&bytes[..8], b"OPSCALC2");
@@ -797,7 +794,11 @@ mod tests {
         assert_eq!(back, r);
         assert_eq!(back.table.cell(5999, 2), "SKU-299");
         assert_eq!(back.table.codes(2).unwrap().bytes_per_row(), 2);
-        assert!(fixed(&back.table), "read back without offsets");
+        assert_eq!(
+            back.table.fixed_width(1),
+            Some(19),
+            "read back without offsets"
+        );
         assert_eq!(back.table.cell(6000, 1), "2024-03-01 00:00:00");
         // Smaller than the row form, which holds an end for every cell.
         let old = rows_form(&r);
@@ -830,10 +831,6 @@ mod tests {
         let n = bad.len();
         bad[n - 1] = 200; // the last status code: there are three values
         assert!(ReadResult::from_bytes(&bad).is_err());
-    }
-
-    fn fixed_any(t: &crate::Table, col: usize) -> bool {
-        matches!(t.column_parts(col), crate::table::ColumnParts::Fixed { .. })
     }
 
     #[test]
