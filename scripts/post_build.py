@@ -11,10 +11,10 @@ order, in TRUNK_STAGING_DIR:
 2. scripts/externalize_boot.py: the inline boot script into a file (CSP);
 1b. the main JS and the loader lose their comment lines and indentation
    (`lean_js`) before they are named;
-3. the whole-line comments of the hand-written JS modules (web/*.js, copied
-   by wasm-bindgen as snippets) go, with their subresource integrity in
-   index.html updated: persist.js is half comments, and they were 2 KB of
-   the gzipped first load (issue 11's 250 KB budget);
+3. the hand-written JS modules (web/*.js, copied by wasm-bindgen as
+   snippets) go through `lean_js` too, with their subresource integrity in
+   index.html updated: their comments were 2 KB of the gzipped first load
+   (issue 11's 250 KB budget);
 4. scripts/make_sw.py: the service worker that precaches every file, the
    chunks and the boot file included (run last, so it sees them all).
 
@@ -103,24 +103,12 @@ def copy_split_chunks():
     return written + [loader_name]
 
 
-def without_line_comments(text):
-    """`text` without lines that are only a `//` comment; a line inside a
-    template literal (after an odd number of backticks) is code, kept."""
-    out, in_template = [], False
-    for line in text.splitlines(keepends=True):
-        if not in_template and line.lstrip().startswith("//"):
-            continue
-        if line.count("`") % 2 == 1:
-            in_template = not in_template
-        out.append(line)
-    return "".join(out)
-
-
 def lean_js(text):
     """`text` without its comment lines (`//` lines and `/* ... */` blocks
     that start a line) and without indentation, outside template literals
-    (as `without_line_comments`): wasm-bindgen's glue is a fifth JSDoc and
-    indentation, 1.1 KB of the gzipped first load."""
+    (a line after an odd number of backticks is inside one, kept as it
+    is): wasm-bindgen's glue is a fifth JSDoc and indentation, 1.1 KB of
+    the gzipped first load; persist.js was half comments."""
     out, in_template, in_block = [], False, False
     for line in text.splitlines(keepends=True):
         bare = line.strip()
@@ -162,7 +150,7 @@ def strip_snippet_comments():
     for path in glob.glob(os.path.join(staging, "snippets", "**", "*.js"), recursive=True):
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        lean = without_line_comments(text)
+        lean = lean_js(text)
         if lean == text:
             continue
         with open(path, "w", encoding="utf-8") as f:

@@ -201,6 +201,13 @@ pub fn ImportPanel(
     // one before it, whose `on_stopped` must then leave the new one's
     // progress alone.
     let latest = StoredValue::new(0u32);
+    // The panel after its import was stopped (cancelled here, or replaced
+    // by an import in another section).
+    let stopped = move || {
+        busy.set(false);
+        progress.set(None);
+        notice.set(Some(t().import_cancelled));
+    };
     let import = move |file: web_sys::File, sheet: Option<String>| {
         let this = latest.get_value().wrapping_add(1);
         latest.set_value(this);
@@ -240,13 +247,9 @@ pub fn ImportPanel(
                     Err(m) => error.set(Some(m)),
                 }
             },
-            // Cancelled here, or replaced by an import in another section:
-            // this panel is no longer busy.
             move || {
                 if latest.get_value() == this {
-                    busy.set(false);
-                    progress.set(None);
-                    notice.set(Some(t().import_cancelled));
+                    stopped();
                 }
             },
         );
@@ -268,10 +271,10 @@ pub fn ImportPanel(
     };
 
     let on_cancel = move |_| {
+        // Also when the worker stops later (it still owes an earlier
+        // table): the panel is idle at once.
         if crate::import_worker::cancel() {
-            busy.set(false);
-            progress.set(None);
-            notice.set(Some(t().import_cancelled));
+            stopped();
         }
     };
 

@@ -818,8 +818,6 @@ impl Table {
                     }
                     check_ends(&text, &ends)?;
                     Column {
-                        dict: false,
-                        codes: Codes::default(),
                         bytes: ends.last().map_or(0, |&e| e as usize),
                         text,
                         ends,
@@ -836,14 +834,11 @@ impl Table {
                         return Err("cell offsets are out of order".into());
                     }
                     Column {
-                        dict: false,
-                        codes: Codes::default(),
                         bytes: text.len(),
                         text,
-                        ends: Vec::new(),
                         fixed_width: width,
                         expect_rows: rows,
-                        index: None,
+                        ..Column::default()
                     }
                 }
                 ColumnData::Dict {
