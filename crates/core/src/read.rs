@@ -367,10 +367,9 @@ fn read_text_with_progress(
     let mut rec: Vec<std::borrow::Cow<str>> = Vec::new();
     let mut table: Option<Table> = None;
     let mut warnings = Vec::new();
-    let has_nul = text.as_bytes().contains(&0);
     while let Some(start) = split.next_record(&mut rec) {
         let line = split.line().min(u32::MAX as usize) as u32;
-        check_record(name, line, &rec, table.as_ref(), has_nul)?;
+        check_record(name, line, &rec, table.as_ref(), split.nul_in_record())?;
         match &mut table {
             None => {
                 if rec.iter().all(|f| f.trim().is_empty()) {
@@ -413,7 +412,7 @@ fn read_text_with_progress(
             n,
         ));
     }
-    if text.matches('"').count() % 2 == 1 && !table.is_empty() {
+    if split.open_quote() && !table.is_empty() {
         warnings.push(crate::notice::unbalanced_quote(name));
     }
     Ok(ReadResult {

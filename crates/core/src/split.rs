@@ -41,6 +41,13 @@ pub struct Splitter<'a> {
     line_ends: usize,
     /// `line_ends` where the last record started.
     record_line_ends: usize,
+    /// `\n` bytes passed so far (`line_ends` also counts lone `\r`s).
+    newlines: usize,
+    /// The last record holds a NUL byte.
+    nul: bool,
+    /// A quoted field ran to the end of the text without its closing
+    /// quote.
+    open_quote: bool,
 }
 
 impl<'a> Splitter<'a> {
@@ -57,6 +64,9 @@ impl<'a> Splitter<'a> {
             },
             line_ends: 0,
             record_line_ends: 0,
+            newlines: 0,
+            nul: false,
+            open_quote: false,
         }
     }
 
@@ -85,6 +95,57 @@ impl<'a> Splitter<'a> {
         self.line_ends
     }
 
+    /// The `\n` bytes in the text consumed so far (a lone `\r` ends a
+    /// line, see [`Splitter::line_ends`], but is not one of these).
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::Splitter;
+    /// let mut s = Splitter::new("a\r\n\"x\ny\"\rb\n", b',');
+    /// let mut f = Vec::new();
+    /// while s.next_record(&mut f).is_some() {}
+    /// assert_eq!((s.line_ends(), s.newlines()), (4, 3));
+    /// ```
+    pub fn newlines(&self) -> usize {
+        self.newlines
+    }
+
+    /// True when the last record returned holds a NUL byte (binary junk:
+    /// the readers refuse it): found while splitting, not by another pass
+    /// over the text.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::Splitter;
+    /// let mut s = Splitter::new("a,b\nc\0,d\n\"e\0\"\n", b',');
+    /// let mut f = Vec::new();
+    /// let nul: Vec<bool> = std::iter::from_fn(|| s.next_record(&mut f).map(|_| s.nul_in_record())).collect();
+    /// assert_eq!(nul, [false, true, true]);
+    /// ```
+    pub fn nul_in_record(&self) -> bool {
+        self.nul
+    }
+
+    /// True when a quoted field ran to the end of the text without its
+    /// closing quote: the text ends inside quotes, and everything after
+    /// the opening quote is one cell.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::Splitter;
+    /// let mut f = Vec::new();
+    /// let mut s = Splitter::new("a,\"b\nc", b',');
+    /// while s.next_record(&mut f).is_some() {}
+    /// assert!(s.open_quote());
+    /// // A quote inside an unquoted field is text, and opens nothing.
+    /// let mut s = Splitter::new("a,b\"c\nd,\"e\"\n", b',');
+    /// while s.next_record(&mut f).is_some() {}
+    /// assert!(!s.open_quote());
+    /// ```
+    pub fn open_quote(&self) -> bool {
+        self.open_quote
+    }
+
     /// The line where the last record returned starts, as a text editor
     /// numbers lines (the first is 1).
     pub fn line(&self) -> usize {
@@ -99,11 +160,15 @@ impl<'a> Splitter<'a> {
         let len = bytes.len();
         while self.pos < len && matches!(bytes[self.pos], b'\r' | b'\n') {
             // A `\r` counts unless a `\n` follows (then that one counts).
-            if bytes[self.pos] == b'\n' || bytes.get(self.pos + 1) != Some(&b'\n') {
+            if bytes[self.pos] == b'\n' {
+                self.line_ends += 1;
+                self.newlines += 1;
+            } else if bytes.get(self.pos + 1) != Some(&b'\n') {
                 self.line_ends += 1;
             }
             self.pos += 1;
         }
+        self.nul = false;
         if self.pos == len {
             return None;
         }
@@ -114,8 +179,11 @@ impl<'a> Splitter<'a> {
                 let from = self.pos;
                 let field = self.quoted();
                 // Line ends inside the quotes (the field ends before any
-                // outside them).
-                self.line_ends += line_ends_in(&bytes[from..self.pos], bytes.get(self.pos));
+                // outside them), and NUL bytes.
+                let inside = &bytes[from..self.pos];
+                self.line_ends += line_ends_in(inside, bytes.get(self.pos));
+                self.newlines += inside.iter().filter(|&&b| b == b'\n').count();
+                self.nul |= inside.contains(&0);
                 field
             } else {
                 let from = self.pos;
@@ -130,6 +198,7 @@ impl<'a> Splitter<'a> {
                     self.pos += 1;
                     if bytes.get(self.pos) == Some(&b'\n') {
                         self.pos += 1;
+                        self.newlines += 1;
                     }
                     self.line_ends += 1;
                     return Some(start);
@@ -138,6 +207,7 @@ impl<'a> Splitter<'a> {
                     // A '\n' (field_end and quoted stop only at these).
                     self.pos += 1;
                     self.line_ends += 1;
+                    self.newlines += 1;
                     return Some(start);
                 }
                 None => return Some(start),
@@ -146,9 +216,10 @@ impl<'a> Splitter<'a> {
     }
 
     /// Where an unquoted field starting at `from` ends: at the next
-    /// delimiter or line end, or the end of the text.
+    /// delimiter or line end, or the end of the text. Notes a NUL byte on
+    /// the way.
     #[inline]
-    fn field_end(&self, from: usize) -> usize {
+    fn field_end(&mut self, from: usize) -> usize {
         let bytes = self.text.as_bytes();
         let d = self.delimiter;
         let mut i = from;
@@ -160,11 +231,19 @@ impl<'a> Splitter<'a> {
             let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
             let hit = zero_bytes(w ^ splat(delim))
                 | zero_bytes(w ^ splat(b'\n'))
-                | zero_bytes(w ^ splat(b'\r'));
+                | zero_bytes(w ^ splat(b'\r'))
+                | zero_bytes(w);
             if hit != 0 {
                 // The lowest flagged byte is always a real match (see
                 // `zero_bytes`), and little-endian puts it first.
-                return i + (hit.trailing_zeros() / 8) as usize;
+                let at = i + (hit.trailing_zeros() / 8) as usize;
+                if bytes[at] != 0 {
+                    return at;
+                }
+                // A NUL is text: noted, and the field goes on.
+                self.nul = true;
+                i = at + 1;
+                continue;
             }
             i += 8;
         }
@@ -173,6 +252,7 @@ impl<'a> Splitter<'a> {
             if u16::from(b) == d || b == b'\n' || b == b'\r' {
                 break;
             }
+            self.nul |= b == 0;
             i += 1;
         }
         i
@@ -189,6 +269,7 @@ impl<'a> Splitter<'a> {
             let Some(q) = bytes[self.pos..].iter().position(|&b| b == b'"') else {
                 // Unbalanced: the field runs to the end of the text.
                 self.pos = bytes.len();
+                self.open_quote = true;
                 return join(owned, &self.text[seg..]);
             };
             let q = self.pos + q;

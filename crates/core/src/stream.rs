@@ -100,9 +100,8 @@ enum Mode {
     Sniffing(Vec<u8>),
     /// A spreadsheet: gathered whole.
     Spreadsheet(Vec<u8>),
-    /// Valid UTF-8 so far. `carry` is a character cut by a chunk end;
-    /// `newlines` counts `\n`s so far, for the warning if it goes bad.
-    Utf8 { carry: Vec<u8>, newlines: usize },
+    /// Valid UTF-8 so far. `carry` is a character cut by a chunk end.
+    Utf8 { carry: Vec<u8> },
     /// A known encoding through encoding_rs's streaming decoder.
     Decoding {
         decoder: Decoder,
@@ -283,7 +282,7 @@ impl TextReader {
                             self.parse.push(&s);
                         }
                         Err(e) if e.error_len().is_none() => return Ok(()),
-                        Err(_) => return Err(self.not_utf8()),
+                        Err(_) => return Err(self.not_utf8(&[])),
                     }
                 }
                 let (text, bad) = match std::str::from_utf8(rest) {
@@ -302,11 +301,8 @@ impl TextReader {
                         }
                     }
                 };
-                if let Mode::Utf8 { newlines, .. } = &mut self.mode {
-                    *newlines += count_byte(text.as_bytes(), b'\n');
-                }
                 if bad {
-                    return Err(self.not_utf8());
+                    return Err(self.not_utf8(text.as_bytes()));
                 }
                 self.parse.push(text);
                 self.parse_held(progress, true)
@@ -345,9 +341,14 @@ impl TextReader {
         }
     }
 
-    /// Records that the text is not UTF-8 (at the line reached so far).
-    fn not_utf8(&mut self) -> Stop {
-        if let Mode::Utf8 { newlines, .. } = &self.mode {
+    /// Records that the text is not UTF-8, at the line of the byte after
+    /// the text so far and `before` (valid text not yet added): the
+    /// `\n`s before it are counted only now, not in every chunk.
+    fn not_utf8(&mut self, before: &[u8]) -> Stop {
+        if let Mode::Utf8 { .. } = &self.mode {
+            let newlines = self.parse.newlines_before
+                + count_byte(self.parse.pending.as_bytes(), b'\n')
+                + count_byte(before, b'\n');
             self.not_utf8 = Some(newlines + 1);
         }
         Stop::StartAgain
@@ -387,10 +388,7 @@ impl TextReader {
             return Ok(Some(n));
         }
         self.mode = match (self.not_utf8, utf16_without_bom(head)) {
-            (None, _) => Mode::Utf8 {
-                carry: Vec::new(),
-                newlines: 0,
-            },
+            (None, _) => Mode::Utf8 { carry: Vec::new() },
             (Some(_), Some(e)) => decoding(e, OnError::Warn),
             (Some(_), None) if self.not_gb18030 => decoding(UTF_8, OnError::Replace),
             (Some(_), None) => decoding(GB18030, OnError::StartAgain),
@@ -416,7 +414,7 @@ impl TextReader {
             Mode::Utf8 { carry, .. } => {
                 if !carry.is_empty() {
                     // The file ends inside a character.
-                    return Err(self.not_utf8());
+                    return Err(self.not_utf8(&[]));
                 }
                 ("UTF-8".to_string(), Vec::new())
             }
@@ -481,8 +479,12 @@ struct Parse {
     lines_before: usize,
     /// Bytes of text before `pending`.
     offset: usize,
-    /// `"` characters in all the text, for the unbalanced-quote warning.
-    quotes: usize,
+    /// `\n` bytes in the text before `pending` (the line of a byte that
+    /// is not UTF-8 counts these, as `read_bytes` does).
+    newlines_before: usize,
+    /// The text ended inside a quoted field (the unbalanced-quote
+    /// warning): known once the last record is parsed.
+    open_quote: bool,
     /// `pending` is not parsed again before it is this long.
     parse_at: usize,
     /// An error held back until the encoding is certain.
@@ -501,7 +503,8 @@ impl Parse {
             warnings: Vec::new(),
             lines_before: 0,
             offset: 0,
-            quotes: 0,
+            newlines_before: 0,
+            open_quote: false,
             parse_at: 0,
             failed: None,
             size_hint,
@@ -510,14 +513,12 @@ impl Parse {
 
     /// Adds decoded text.
     fn push(&mut self, text: &str) {
-        let from = self.pending.len();
         self.pending.push_str(text);
-        self.arrived(from);
+        self.arrived();
     }
 
     /// Decodes `bytes` onto the pending text; true when some could not be.
     fn decode(&mut self, decoder: &mut Decoder, mut bytes: &[u8], last: bool) -> bool {
-        let from = self.pending.len();
         let mut errors = false;
         loop {
             let room = decoder
@@ -532,23 +533,22 @@ impl Parse {
                 break;
             }
         }
-        self.arrived(from);
+        self.arrived();
         errors
     }
 
-    /// Bookkeeping for text appended at `from`.
-    fn arrived(&mut self, from: usize) {
+    /// Bookkeeping for text just appended.
+    fn arrived(&mut self) {
         if !self.started && !self.pending.is_empty() {
             self.started = true;
             if self.pending.starts_with('\u{FEFF}') {
                 self.pending.drain(..'\u{FEFF}'.len_utf8());
             }
         }
-        let new = &self.pending.as_bytes()[from.min(self.pending.len())..];
-        self.quotes += count_byte(new, b'"');
         if self.failed.is_some() {
             // Nothing more is parsed: only the encoding is still checked.
             self.offset += self.pending.len();
+            self.newlines_before += count_byte(self.pending.as_bytes(), b'\n');
             self.pending.clear();
         }
     }
@@ -577,11 +577,10 @@ impl Parse {
         };
         let text = self.pending.as_str();
         let mut split = Splitter::new(text, d);
-        let has_nul = text.as_bytes().contains(&0);
         let mut rec: Vec<Cow<str>> = Vec::new();
         let mut cut = 0;
-        // Line ends before `cut`.
-        let mut cut_lines = 0;
+        // Line ends and `\n`s before `cut`.
+        let (mut cut_lines, mut cut_newlines) = (0, 0);
         while let Some(start) = split.next_record(&mut rec) {
             if !last && split.position() >= text.len() {
                 // Its end may be in the next chunk.
@@ -589,9 +588,10 @@ impl Parse {
             }
             cut = split.position();
             cut_lines = split.line_ends();
+            cut_newlines = split.newlines();
             let line = (self.lines_before + split.line()).min(u32::MAX as usize);
             let line = line as u32;
-            check_record(name, line, &rec, self.table.as_ref(), has_nul)?;
+            check_record(name, line, &rec, self.table.as_ref(), split.nul_in_record())?;
             match &mut self.table {
                 None => {
                     if rec.iter().all(|f| f.trim().is_empty()) {
@@ -622,8 +622,11 @@ impl Parse {
                 }
             }
         }
-        if !last {
+        if last {
+            self.open_quote = split.open_quote();
+        } else {
             self.lines_before += cut_lines;
+            self.newlines_before += cut_newlines;
             drop(rec);
             self.pending.drain(..cut);
             self.offset += cut;
@@ -674,7 +677,7 @@ impl Parse {
                 n,
             ));
         }
-        if self.quotes % 2 == 1 && !table.is_empty() {
+        if self.open_quote && !table.is_empty() {
             warnings.push(crate::notice::unbalanced_quote(name));
         }
         Ok(ReadResult {
@@ -821,6 +824,66 @@ mod tests {
         };
         assert_eq!((t.encoding.as_str(), t.table.len()), ("GB18030", 1000));
         assert_eq!(t.table.headers(), ["买家"]);
+    }
+
+    #[test]
+    fn the_first_bad_byte_is_named_by_its_line_wherever_the_chunks_end() {
+        // Neither UTF-8 nor GB18030 (its UTF-8 header is not valid
+        // GB18030): read as UTF-8 with a warning naming the line of the
+        // first bad byte, counted in `\n`s as `read_bytes` counts them,
+        // past CRLFs, a lone CR, a blank line and a quoted line end.
+        let mut file = "订单编号,买家会员名\r\na,\"x\ny\"\rb,2\n\nc,3\r\n"
+            .as_bytes()
+            .to_vec();
+        file.extend_from_slice(b"d,\xC2\xF2\n");
+        let whole = crate::read_bytes("t.csv", &file, &ReadOptions::default()).unwrap();
+        // Five `\n`s before it (the lone CR is not one): row 6.
+        assert!(whole.warnings[0].contains("row 6"), "{:?}", whole.warnings);
+        for cut in 0..=file.len() {
+            let r = read_cut(&file, &[cut], &ReadOptions::default()).unwrap();
+            assert_eq!(r, whole, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn only_a_quote_left_open_at_the_end_is_warned() {
+        let warned = |text: &str| {
+            let whole = crate::read_bytes("t.csv", text.as_bytes(), &ReadOptions::default());
+            let whole = whole.unwrap();
+            for cut in 0..=text.len() {
+                let r = read_cut(text.as_bytes(), &[cut], &ReadOptions::default()).unwrap();
+                assert_eq!(r, whole, "{text:?} cut at {cut}");
+            }
+            whole
+                .warnings
+                .iter()
+                .any(|w| w.contains("unbalanced quote"))
+        };
+        // Quotes in unquoted fields are text (an odd count of them warned
+        // before, though every row reads as meant).
+        assert!(!warned("a,b\n5\" screen,x\n1,\"y\"\n"));
+        assert!(!warned("a,b\n\"q\"\"\",x\n"));
+        // A quote that never closes swallows every row after it.
+        assert!(warned("a,b\n1,\"open\n2,x\n3,y\n"));
+        assert!(warned("a,b\n1,\"x\"\n2,\"open"));
+    }
+
+    #[test]
+    fn a_nul_byte_is_refused_with_its_row_and_column_wherever_the_chunks_end() {
+        for file in [
+            &b"id,note\n1,ok\n2,ab\0cdefghijk\n"[..],
+            b"id,note\n1,ok\n2,\"a\0\"\n",
+        ] {
+            let whole = crate::read_bytes("t.csv", file, &ReadOptions::default()).unwrap_err();
+            assert_eq!(
+                (whole.row, whole.column.as_deref()),
+                (Some(3), Some("note"))
+            );
+            for cut in 0..=file.len() {
+                let e = read_cut(file, &[cut], &ReadOptions::default()).unwrap_err();
+                assert_eq!(e, whole, "cut at {cut}");
+            }
+        }
     }
 
     #[test]

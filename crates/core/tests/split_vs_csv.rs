@@ -1,6 +1,8 @@
 //! The reader's own splitter against the `csv` crate it replaced: on any
-//! text made of delimiters, quotes, line ends, spaces and CJK, both must
-//! give the same records, the same fields and the same record starts.
+//! text made of delimiters, quotes, line ends, spaces, NUL bytes and CJK,
+//! both must give the same records, the same fields and the same record
+//! starts. What the splitter notes on the way (NUL bytes per record, `\n`
+//! bytes passed) is checked against a plain count.
 
 use opscalc_core::Splitter;
 use proptest::prelude::*;
@@ -49,21 +51,42 @@ proptest! {
 
     #[test]
     fn same_records_as_the_csv_crate(
-        text in "[a买,;\t\" \r\n]{0,40}",
+        text in "[a买,;\t\" \r\n\x00]{0,40}",
         d in prop::sample::select(vec![b',', b';', b'\t']),
     ) {
         prop_assert_eq!(with_splitter(&text, d), with_csv(&text, d));
+        notes_match_a_plain_count(&text, d)?;
     }
 
     /// Fields longer than the splitter's 8-byte words, so matches fall at
     /// every place in a word, after multi-byte characters too.
     #[test]
     fn same_records_with_long_fields(
-        text in "([a-z买]{0,19}[,;\t\" \r\n]?){0,24}",
+        text in "([a-z买\x00]{0,19}[,;\t\" \r\n]?){0,24}",
         d in prop::sample::select(vec![b',', b';', b'\t']),
     ) {
         prop_assert_eq!(with_splitter(&text, d), with_csv(&text, d));
+        notes_match_a_plain_count(&text, d)?;
     }
+}
+
+/// `nul_in_record` says whether the record's fields hold a NUL, and
+/// `newlines` counts the `\n`s in the text consumed.
+fn notes_match_a_plain_count(text: &str, d: u8) -> Result<(), TestCaseError> {
+    let mut s = Splitter::new(text, d);
+    let mut fields = Vec::new();
+    while s.next_record(&mut fields).is_some() {
+        let nul = fields.iter().any(|f| f.contains('\0'));
+        prop_assert_eq!(s.nul_in_record(), nul, "{:?}", fields);
+        let newlines = text.as_bytes()[..s.position()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        prop_assert_eq!(s.newlines(), newlines);
+    }
+    let newlines = text.bytes().filter(|&b| b == b'\n').count();
+    prop_assert_eq!(s.newlines(), newlines, "all the text consumed");
+    Ok(())
 }
 
 #[test]
@@ -85,6 +108,10 @@ fn quoting_corners() {
         ("\"a\"\"\"", &[&["a\""]]),
     ];
     for (text, want) in cases {
+        let mut s = Splitter::new(text, b',');
+        let mut f = Vec::new();
+        while s.next_record(&mut f).is_some() {}
+        assert_eq!(s.open_quote(), text.starts_with("\"unbalanced"), "{text:?}");
         let got: Vec<Vec<String>> = with_splitter(text, b',').into_iter().map(|r| r.1).collect();
         assert_eq!(got, *want, "{text:?}");
         assert_eq!(
