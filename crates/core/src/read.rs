@@ -412,7 +412,7 @@ fn read_text_with_progress(
             n,
         ));
     }
-    if split.open_quote() && !table.is_empty() {
+    if (split.open_quote() || split.stray_quote()) && !table.is_empty() {
         warnings.push(crate::notice::unbalanced_quote(name));
     }
     Ok(ReadResult {

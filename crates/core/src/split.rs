@@ -48,6 +48,8 @@ pub struct Splitter<'a> {
     /// A quoted field ran to the end of the text without its closing
     /// quote.
     open_quote: bool,
+    /// A quoted field held a line end and went on after its closing quote.
+    stray_quote: bool,
 }
 
 impl<'a> Splitter<'a> {
@@ -67,6 +69,7 @@ impl<'a> Splitter<'a> {
             newlines: 0,
             nul: false,
             open_quote: false,
+            stray_quote: false,
         }
     }
 
@@ -146,6 +149,27 @@ impl<'a> Splitter<'a> {
         self.open_quote
     }
 
+    /// True when a quoted field held a line end and its closing quote was
+    /// followed by more text: a stray quote (`"x,1` where `x,1` was meant)
+    /// closed at a quote meant as text further on, and the rows between
+    /// became one cell, though no quote is left open at the end.
+    ///
+    /// # Example
+    /// ```
+    /// use opscalc_core::Splitter;
+    /// let mut f = Vec::new();
+    /// let mut s = Splitter::new("a,b\n\"x,1\n2,\"y\"\n3,4\n", b',');
+    /// while s.next_record(&mut f).is_some() {}
+    /// assert!(s.stray_quote() && !s.open_quote());
+    /// // Text after a closing quote on one line merges nothing.
+    /// let mut s = Splitter::new("a,b\n\"x\"y,1\n", b',');
+    /// while s.next_record(&mut f).is_some() {}
+    /// assert!(!s.stray_quote());
+    /// ```
+    pub fn stray_quote(&self) -> bool {
+        self.stray_quote
+    }
+
     /// The line where the last record returned starts, as a text editor
     /// numbers lines (the first is 1).
     pub fn line(&self) -> usize {
@@ -180,10 +204,11 @@ impl<'a> Splitter<'a> {
                 let field = self.quoted();
                 // Line ends inside the quotes (the field ends before any
                 // outside them), and NUL bytes.
-                let inside = &bytes[from..self.pos];
-                self.line_ends += line_ends_in(inside, bytes.get(self.pos));
-                self.newlines += inside.iter().filter(|&&b| b == b'\n').count();
-                self.nul |= inside.contains(&0);
+                let (line_ends, newlines, nul) =
+                    quoted_bytes(&bytes[from..self.pos], bytes.get(self.pos));
+                self.line_ends += line_ends;
+                self.newlines += newlines;
+                self.nul |= nul;
                 field
             } else {
                 let from = self.pos;
@@ -237,7 +262,7 @@ impl<'a> Splitter<'a> {
                 // The lowest flagged byte is always a real match (see
                 // `zero_bytes`), and little-endian puts it first.
                 let at = i + (hit.trailing_zeros() / 8) as usize;
-                if bytes[at] != 0 {
+                if bytes[at] != 0 || d == 0 {
                     return at;
                 }
                 // A NUL is text: noted, and the field goes on.
@@ -263,6 +288,7 @@ impl<'a> Splitter<'a> {
     fn quoted(&mut self) -> Cow<'a, str> {
         let bytes = self.text.as_bytes();
         self.pos += 1;
+        let open = self.pos;
         let mut seg = self.pos;
         let mut owned: Option<String> = None;
         loop {
@@ -289,6 +315,9 @@ impl<'a> Splitter<'a> {
                 Some(_) => {
                     // Text after the closing quote is kept as it is, up to
                     // the end of the field (quotes in it are literal).
+                    if bytes[open..q].iter().any(|&b| b == b'\n' || b == b'\r') {
+                        self.stray_quote = true;
+                    }
                     let mut s = owned.unwrap_or_default();
                     s.push_str(&self.text[seg..q]);
                     let end = self.field_end(self.pos);
@@ -315,17 +344,28 @@ const fn zero_bytes(w: u64) -> u64 {
     w.wrapping_sub(splat(1)) & !w & splat(0x80)
 }
 
-/// Line ends in `b`, followed in the text by `next`: each `\n`, and each
-/// `\r` not followed by a `\n`.
-fn line_ends_in(b: &[u8], next: Option<&u8>) -> usize {
-    let mut n = 0;
+/// What a quoted field's bytes `b` (followed in the text by `next`) hold,
+/// in one pass: line ends (each `\n`, and each `\r` not followed by a
+/// `\n`), `\n`s, and whether a NUL byte.
+fn quoted_bytes(b: &[u8], next: Option<&u8>) -> (usize, usize, bool) {
+    let (mut line_ends, mut newlines, mut nul) = (0, 0, false);
     for (i, &c) in b.iter().enumerate() {
-        let after = b.get(i + 1).or(if i + 1 == b.len() { next } else { None });
-        if c == b'\n' || (c == b'\r' && after != Some(&b'\n')) {
-            n += 1;
+        match c {
+            b'\n' => {
+                line_ends += 1;
+                newlines += 1;
+            }
+            b'\r' => {
+                let after = b.get(i + 1).or(if i + 1 == b.len() { next } else { None });
+                if after != Some(&b'\n') {
+                    line_ends += 1;
+                }
+            }
+            0 => nul = true,
+            _ => {}
         }
     }
-    n
+    (line_ends, newlines, nul)
 }
 
 fn join<'a>(owned: Option<String>, tail: &'a str) -> Cow<'a, str> {

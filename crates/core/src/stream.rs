@@ -482,9 +482,10 @@ struct Parse {
     /// `\n` bytes in the text before `pending` (the line of a byte that
     /// is not UTF-8 counts these, as `read_bytes` does).
     newlines_before: usize,
-    /// The text ended inside a quoted field (the unbalanced-quote
-    /// warning): known once the last record is parsed.
-    open_quote: bool,
+    /// A quote that merges rows (the unbalanced-quote warning): a quoted
+    /// field left open at the end, or one holding a line end that went on
+    /// after its closing quote ([`Splitter::stray_quote`]).
+    unbalanced_quote: bool,
     /// `pending` is not parsed again before it is this long.
     parse_at: usize,
     /// An error held back until the encoding is certain.
@@ -504,7 +505,7 @@ impl Parse {
             lines_before: 0,
             offset: 0,
             newlines_before: 0,
-            open_quote: false,
+            unbalanced_quote: false,
             parse_at: 0,
             failed: None,
             size_hint,
@@ -579,8 +580,8 @@ impl Parse {
         let mut split = Splitter::new(text, d);
         let mut rec: Vec<Cow<str>> = Vec::new();
         let mut cut = 0;
-        // Line ends and `\n`s before `cut`.
-        let (mut cut_lines, mut cut_newlines) = (0, 0);
+        // Line ends and `\n`s before `cut`, and a stray quote there.
+        let (mut cut_lines, mut cut_newlines, mut cut_stray) = (0, 0, false);
         while let Some(start) = split.next_record(&mut rec) {
             if !last && split.position() >= text.len() {
                 // Its end may be in the next chunk.
@@ -589,6 +590,7 @@ impl Parse {
             cut = split.position();
             cut_lines = split.line_ends();
             cut_newlines = split.newlines();
+            cut_stray = split.stray_quote();
             let line = (self.lines_before + split.line()).min(u32::MAX as usize);
             let line = line as u32;
             check_record(name, line, &rec, self.table.as_ref(), split.nul_in_record())?;
@@ -623,8 +625,9 @@ impl Parse {
             }
         }
         if last {
-            self.open_quote = split.open_quote();
+            self.unbalanced_quote |= split.open_quote() || split.stray_quote();
         } else {
+            self.unbalanced_quote |= cut_stray;
             self.lines_before += cut_lines;
             self.newlines_before += cut_newlines;
             drop(rec);
@@ -677,7 +680,7 @@ impl Parse {
                 n,
             ));
         }
-        if self.open_quote && !table.is_empty() {
+        if self.unbalanced_quote && !table.is_empty() {
             warnings.push(crate::notice::unbalanced_quote(name));
         }
         Ok(ReadResult {
@@ -846,7 +849,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_quote_left_open_at_the_end_is_warned() {
+    fn a_quote_that_merges_rows_is_warned() {
         let warned = |text: &str| {
             let whole = crate::read_bytes("t.csv", text.as_bytes(), &ReadOptions::default());
             let whole = whole.unwrap();
@@ -863,9 +866,14 @@ mod tests {
         // before, though every row reads as meant).
         assert!(!warned("a,b\n5\" screen,x\n1,\"y\"\n"));
         assert!(!warned("a,b\n\"q\"\"\",x\n"));
+        assert!(!warned("a,b\n\"x\"y,1\n\"p\nq\",2\n"));
         // A quote that never closes swallows every row after it.
         assert!(warned("a,b\n1,\"open\n2,x\n3,y\n"));
         assert!(warned("a,b\n1,\"x\"\n2,\"open"));
+        // A stray quote closed by a quote meant as text further on: the
+        // rows between are one cell, though nothing is open at the end.
+        assert!(warned("a,b\n\"x,1\n2,\"y\"\n3,4\n"));
+        assert!(warned("a,b\n\"x,1\r2,\"y\"\n3,4\n"));
     }
 
     #[test]

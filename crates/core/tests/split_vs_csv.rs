@@ -52,7 +52,7 @@ proptest! {
     #[test]
     fn same_records_as_the_csv_crate(
         text in "[a买,;\t\" \r\n\x00]{0,40}",
-        d in prop::sample::select(vec![b',', b';', b'\t']),
+        d in prop::sample::select(vec![b',', b';', b'\t', b'\0']),
     ) {
         prop_assert_eq!(with_splitter(&text, d), with_csv(&text, d));
         notes_match_a_plain_count(&text, d)?;
@@ -63,7 +63,7 @@ proptest! {
     #[test]
     fn same_records_with_long_fields(
         text in "([a-z买\x00]{0,19}[,;\t\" \r\n]?){0,24}",
-        d in prop::sample::select(vec![b',', b';', b'\t']),
+        d in prop::sample::select(vec![b',', b';', b'\t', b'\0']),
     ) {
         prop_assert_eq!(with_splitter(&text, d), with_csv(&text, d));
         notes_match_a_plain_count(&text, d)?;
@@ -120,6 +120,20 @@ fn quoting_corners() {
             "{text:?} against the csv crate"
         );
     }
+}
+
+#[test]
+fn a_nul_delimiter_splits_and_is_not_text() {
+    let text = "aaaaaaaaaa\0bbbbbbbbbb\n1111111111\02222222222\n";
+    let mut s = Splitter::new(text, 0);
+    let mut f = Vec::new();
+    while s.next_record(&mut f).is_some() {
+        assert_eq!(f.len(), 2);
+        assert!(!s.nul_in_record());
+    }
+    let r = opscalc_core::read_text("f", text, Some(0)).unwrap();
+    assert_eq!(r.table.headers(), ["aaaaaaaaaa", "bbbbbbbbbb"]);
+    assert_eq!(r.table.cell(0, 1), "2222222222");
 }
 
 #[test]
