@@ -124,7 +124,7 @@ fn quoting_corners() {
 
 #[test]
 fn a_nul_delimiter_splits_and_is_not_text() {
-    let text = "aaaaaaaaaa\0bbbbbbbbbb\n1111111111\02222222222\n";
+    let text = "aaaaaaaaaa\x00bbbbbbbbbb\n1111111111\x002222222222\n";
     let mut s = Splitter::new(text, 0);
     let mut f = Vec::new();
     while s.next_record(&mut f).is_some() {
