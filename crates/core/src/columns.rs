@@ -165,7 +165,7 @@ impl<'t, T: Copy> Memo<'t, T> {
     }
 
     /// `f` of row `row`'s cell.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&mut self, table: &Table, row: usize, f: impl FnOnce(&str) -> T) -> T {
         match self.codes {
             Some(codes) => {

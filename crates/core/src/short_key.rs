@@ -22,7 +22,7 @@
 /// assert!(short_key("3512345678901234567").is_some());
 /// assert!(short_key("a string of twenty b").is_none());
 /// ```
-#[inline]
+#[inline(always)]
 pub fn short_key(s: &str) -> Option<(u64, u64)> {
     let b = s.as_bytes();
     if b.len() <= 15 {

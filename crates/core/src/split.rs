@@ -243,7 +243,9 @@ impl<'a> Splitter<'a> {
     /// Where an unquoted field starting at `from` ends: at the next
     /// delimiter or line end, or the end of the text. Notes a NUL byte on
     /// the way.
-    #[inline]
+    // Always: as a call (11 million of them in a million orders) it cost
+    // the worker's wasm about 5% of reading a file.
+    #[inline(always)]
     fn field_end(&mut self, from: usize) -> usize {
         let bytes = self.text.as_bytes();
         let d = self.delimiter;
