@@ -182,15 +182,17 @@ impl<'a> Splitter<'a> {
         fields.clear();
         let bytes = self.text.as_bytes();
         let len = bytes.len();
-        while self.pos < len && matches!(bytes[self.pos], b'\r' | b'\n') {
-            // A `\r` counts unless a `\n` follows (then that one counts).
-            if bytes[self.pos] == b'\n' {
-                self.line_ends += 1;
-                self.newlines += 1;
-            } else if bytes.get(self.pos + 1) != Some(&b'\n') {
-                self.line_ends += 1;
-            }
-            self.pos += 1;
+        // Blank lines before the record.
+        let blank = bytes[self.pos..]
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        if blank > 0 {
+            let end = self.pos + blank;
+            let (line_ends, newlines, _) = scan(&bytes[self.pos..end], bytes.get(end));
+            self.line_ends += line_ends;
+            self.newlines += newlines;
+            self.pos = end;
         }
         self.nul = false;
         if self.pos == len {
@@ -204,8 +206,7 @@ impl<'a> Splitter<'a> {
                 let field = self.quoted();
                 // Line ends inside the quotes (the field ends before any
                 // outside them), and NUL bytes.
-                let (line_ends, newlines, nul) =
-                    quoted_bytes(&bytes[from..self.pos], bytes.get(self.pos));
+                let (line_ends, newlines, nul) = scan(&bytes[from..self.pos], bytes.get(self.pos));
                 self.line_ends += line_ends;
                 self.newlines += newlines;
                 self.nul |= nul;
@@ -346,10 +347,10 @@ const fn zero_bytes(w: u64) -> u64 {
     w.wrapping_sub(splat(1)) & !w & splat(0x80)
 }
 
-/// What a quoted field's bytes `b` (followed in the text by `next`) hold,
-/// in one pass: line ends (each `\n`, and each `\r` not followed by a
-/// `\n`), `\n`s, and whether a NUL byte.
-fn quoted_bytes(b: &[u8], next: Option<&u8>) -> (usize, usize, bool) {
+/// What bytes `b` (followed in the text by `next`) hold, in one pass: line
+/// ends (each `\n`, and each `\r` not followed by a `\n`), `\n`s, and
+/// whether a NUL byte. For a quoted field's bytes and for blank lines.
+fn scan(b: &[u8], next: Option<&u8>) -> (usize, usize, bool) {
     let (mut line_ends, mut newlines, mut nul) = (0, 0, false);
     for (i, &c) in b.iter().enumerate() {
         match c {
