@@ -47,6 +47,7 @@ mod table;
 mod time;
 mod traffic;
 mod transfer;
+mod warm_up;
 mod xlsx_write;
 
 pub use activity::*;
@@ -78,4 +79,5 @@ pub use table::*;
 pub use time::*;
 pub use traffic::*;
 pub use transfer::PREVIEW_ROWS;
+pub use warm_up::*;
 pub use xlsx_write::*;
