@@ -363,19 +363,21 @@ fn read_text_with_progress(
 ) -> Result<ReadResult, ReadError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let d = delimiter.unwrap_or_else(|| detect_delimiter(text));
-    let mut split = crate::Splitter::new(text, d);
-    let mut rec: Vec<std::borrow::Cow<str>> = Vec::new();
+    let mut split = crate::Splitter::new(text.as_bytes(), d);
+    let mut rec: Vec<std::borrow::Cow<[u8]>> = Vec::new();
     let mut table: Option<Table> = None;
     let mut warnings = Vec::new();
     while let Some(start) = split.next_record(&mut rec) {
         let line = split.line().min(u32::MAX as usize) as u32;
         check_record(name, line, &rec, table.as_ref(), split.nul_in_record())?;
+        // Fields of a `str` split at ASCII bytes are UTF-8: never taken.
+        let not_text = || ReadError::at(name, Some(line), None, "text that is not UTF-8");
         match &mut table {
             None => {
-                if rec.iter().all(|f| f.trim().is_empty()) {
+                let raw = text_cells(&rec).map_err(|_| not_text())?;
+                if raw.iter().all(|f| f.is_empty()) {
                     continue;
                 }
-                let raw: Vec<&str> = rec.iter().map(|f| f.trim()).collect();
                 let headers = header_row(name, line, &raw, &mut warnings)?;
                 let mut t = Table::new(name, headers);
                 // Estimate rows from the header line's share of the text.
@@ -385,7 +387,8 @@ fn read_text_with_progress(
             }
             Some(t) => {
                 check_cells(name, line, t.len() + 1, t.headers().len())?;
-                t.push_row(rec.iter().map(|f| &**f), line);
+                t.push_row_bytes(rec.iter().map(|f| &**f), line)
+                    .map_err(|_| not_text())?;
                 if t.len() % PROGRESS_EVERY == 0 {
                     progress(ReadProgress {
                         bytes: start,
@@ -459,12 +462,12 @@ impl<'a> LineNumbers<'a> {
 pub(crate) fn check_record(
     name: &str,
     line: u32,
-    rec: &[std::borrow::Cow<str>],
+    rec: &[std::borrow::Cow<[u8]>],
     table: Option<&Table>,
     has_nul: bool,
 ) -> Result<(), ReadError> {
     if has_nul {
-        if let Some(col) = rec.iter().position(|f| f.as_bytes().contains(&0)) {
+        if let Some(col) = rec.iter().position(|f| f.contains(&0)) {
             let column = table.and_then(|t| t.headers().get(col));
             return Err(ReadError::at(
                 name,
@@ -483,6 +486,16 @@ pub(crate) fn check_record(
         ));
     }
     Ok(())
+}
+
+/// A record's fields as text, trimmed (the header, and records before
+/// it); `Err` if one is not UTF-8.
+pub(crate) fn text_cells<'r>(
+    rec: &'r [std::borrow::Cow<[u8]>],
+) -> Result<Vec<&'r str>, std::str::Utf8Error> {
+    rec.iter()
+        .map(|f| std::str::from_utf8(f).map(str::trim))
+        .collect()
 }
 
 /// Checks a header row and makes its names unique, with a warning naming
@@ -871,7 +884,7 @@ mod tests {
                 text.push_str(alphabet[(x >> 61) as usize]);
             }
             let mut lines = LineNumbers::new(&text);
-            let mut split = crate::Splitter::new(&text, b',');
+            let mut split = crate::Splitter::new(text.as_bytes(), b',');
             let mut rec = Vec::new();
             while let Some(start) = split.next_record(&mut rec) {
                 assert_eq!(

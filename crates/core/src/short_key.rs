@@ -24,7 +24,13 @@
 /// ```
 #[inline(always)]
 pub fn short_key(s: &str) -> Option<(u64, u64)> {
-    let b = s.as_bytes();
+    short_key_bytes(s.as_bytes())
+}
+
+/// [`short_key`] of any bytes: two byte strings with keys have equal keys
+/// exactly when they are equal.
+#[inline(always)]
+pub(crate) fn short_key_bytes(b: &[u8]) -> Option<(u64, u64)> {
     if b.len() <= 15 {
         let (lo, hi) = b.split_at(b.len().min(8));
         Some((be_prefix(lo), be_prefix(hi) | b.len() as u64))

@@ -1,5 +1,5 @@
-//! Splitting delimited text into records and fields, straight from the
-//! decoded `&str`.
+//! Splitting delimited text into records and fields, straight from its
+//! bytes.
 //!
 //! The rules are RFC 4180 as the `csv` crate (csv-core) applies them with
 //! its defaults, byte for byte: any of `\r`, `\n`, `\r\n` ends a record,
@@ -9,12 +9,13 @@
 //! runs to the end of the text. `tests/split_vs_csv.rs` checks that on
 //! random text.
 //!
-//! Why not the `csv` crate: it copied every record into its own buffer and
-//! handed back bytes, so each cell was validated as UTF-8 again (the whole
-//! file already had been, to detect the encoding) and copied a second time
-//! into the table. Here an unquoted field (nearly all of them) is a slice
-//! of the text: the delimiter and line ends are ASCII, so slicing valid
-//! UTF-8 there yields valid UTF-8 without looking at it again.
+//! Why not the `csv` crate: it copied every record into its own buffer
+//! before handing it back, and the table copied it a second time. Here an
+//! unquoted field (nearly all of them) is a slice of the text. Fields are
+//! bytes: the delimiter, quotes and line ends are ASCII, so no character
+//! spans two fields, and a field is valid UTF-8 exactly when its part of
+//! the text is. The table checks each field only where it must (see
+//! `Table::push_row_bytes`): most are values it has already checked once.
 
 use std::borrow::Cow;
 
@@ -23,16 +24,16 @@ use std::borrow::Cow;
 /// # Example
 /// ```
 /// use opscalc_core::Splitter;
-/// let mut s = Splitter::new("a,\"b \"\"c\"\"\"\r\n\n1,2", b',');
+/// let mut s = Splitter::new(b"a,\"b \"\"c\"\"\"\r\n\n1,2", b',');
 /// let mut fields = Vec::new();
 /// assert_eq!(s.next_record(&mut fields), Some(0));
-/// assert_eq!(fields, ["a", "b \"c\""]);
+/// assert_eq!(fields, [&b"a"[..], b"b \"c\""]);
 /// assert_eq!(s.next_record(&mut fields), Some(14));
-/// assert_eq!(fields, ["1", "2"]);
+/// assert_eq!(fields, [&b"1"[..], b"2"]);
 /// assert_eq!(s.next_record(&mut fields), None);
 /// ```
 pub struct Splitter<'a> {
-    text: &'a str,
+    text: &'a [u8],
     pos: usize,
     /// The delimiter byte, or 256 (matches no byte) for a non-ASCII one.
     delimiter: u16,
@@ -55,7 +56,7 @@ pub struct Splitter<'a> {
 impl<'a> Splitter<'a> {
     /// Splits `text` on `delimiter`. A non-ASCII delimiter byte would cut
     /// characters in half, so it splits nothing: every line is one field.
-    pub fn new(text: &'a str, delimiter: u8) -> Splitter<'a> {
+    pub fn new(text: &'a [u8], delimiter: u8) -> Splitter<'a> {
         Splitter {
             text,
             pos: 0,
@@ -85,7 +86,7 @@ impl<'a> Splitter<'a> {
     /// # Example
     /// ```
     /// use opscalc_core::Splitter;
-    /// let mut s = Splitter::new("a\r\n\n\"x\ry\"\r\nb", b',');
+    /// let mut s = Splitter::new(b"a\r\n\n\"x\ry\"\r\nb", b',');
     /// let mut f = Vec::new();
     /// s.next_record(&mut f);
     /// assert_eq!((s.line(), s.line_ends()), (1, 1));
@@ -104,7 +105,7 @@ impl<'a> Splitter<'a> {
     /// # Example
     /// ```
     /// use opscalc_core::Splitter;
-    /// let mut s = Splitter::new("a\r\n\"x\ny\"\rb\n", b',');
+    /// let mut s = Splitter::new(b"a\r\n\"x\ny\"\rb\n", b',');
     /// let mut f = Vec::new();
     /// while s.next_record(&mut f).is_some() {}
     /// assert_eq!((s.line_ends(), s.newlines()), (4, 3));
@@ -120,7 +121,7 @@ impl<'a> Splitter<'a> {
     /// # Example
     /// ```
     /// use opscalc_core::Splitter;
-    /// let mut s = Splitter::new("a,b\nc\0,d\n\"e\0\"\n", b',');
+    /// let mut s = Splitter::new(b"a,b\nc\0,d\n\"e\0\"\n", b',');
     /// let mut f = Vec::new();
     /// let nul: Vec<bool> = std::iter::from_fn(|| s.next_record(&mut f).map(|_| s.nul_in_record())).collect();
     /// assert_eq!(nul, [false, true, true]);
@@ -137,11 +138,11 @@ impl<'a> Splitter<'a> {
     /// ```
     /// use opscalc_core::Splitter;
     /// let mut f = Vec::new();
-    /// let mut s = Splitter::new("a,\"b\nc", b',');
+    /// let mut s = Splitter::new(b"a,\"b\nc", b',');
     /// while s.next_record(&mut f).is_some() {}
     /// assert!(s.open_quote());
     /// // A quote inside an unquoted field is text, and opens nothing.
-    /// let mut s = Splitter::new("a,b\"c\nd,\"e\"\n", b',');
+    /// let mut s = Splitter::new(b"a,b\"c\nd,\"e\"\n", b',');
     /// while s.next_record(&mut f).is_some() {}
     /// assert!(!s.open_quote());
     /// ```
@@ -158,11 +159,11 @@ impl<'a> Splitter<'a> {
     /// ```
     /// use opscalc_core::Splitter;
     /// let mut f = Vec::new();
-    /// let mut s = Splitter::new("a,b\n\"x,1\n2,\"y\"\n3,4\n", b',');
+    /// let mut s = Splitter::new(b"a,b\n\"x,1\n2,\"y\"\n3,4\n", b',');
     /// while s.next_record(&mut f).is_some() {}
     /// assert!(s.stray_quote() && !s.open_quote());
     /// // Text after a closing quote on one line merges nothing.
-    /// let mut s = Splitter::new("a,b\n\"x\"y,1\n", b',');
+    /// let mut s = Splitter::new(b"a,b\n\"x\"y,1\n", b',');
     /// while s.next_record(&mut f).is_some() {}
     /// assert!(!s.stray_quote());
     /// ```
@@ -178,9 +179,9 @@ impl<'a> Splitter<'a> {
 
     /// Reads the next record into `fields` (cleared first) and returns the
     /// byte offset of its first character, or `None` at the end of the text.
-    pub fn next_record(&mut self, fields: &mut Vec<Cow<'a, str>>) -> Option<usize> {
+    pub fn next_record(&mut self, fields: &mut Vec<Cow<'a, [u8]>>) -> Option<usize> {
         fields.clear();
-        let bytes = self.text.as_bytes();
+        let bytes = self.text;
         let len = bytes.len();
         // Blank lines before the record.
         let blank = bytes[self.pos..]
@@ -248,7 +249,7 @@ impl<'a> Splitter<'a> {
     // the worker's wasm about 5% of reading a file.
     #[inline(always)]
     fn field_end(&mut self, from: usize) -> usize {
-        let bytes = self.text.as_bytes();
+        let bytes = self.text;
         let d = self.delimiter;
         let mut i = from;
         // Eight bytes at a time (SWAR): the worker's wasm has no SIMD, and a
@@ -288,12 +289,12 @@ impl<'a> Splitter<'a> {
 
     /// A field that starts with a quote (at `self.pos`); leaves `self.pos`
     /// at the byte that ends it.
-    fn quoted(&mut self) -> Cow<'a, str> {
-        let bytes = self.text.as_bytes();
+    fn quoted(&mut self) -> Cow<'a, [u8]> {
+        let bytes = self.text;
         self.pos += 1;
         let open = self.pos;
         let mut seg = self.pos;
-        let mut owned: Option<String> = None;
+        let mut owned: Option<Vec<u8>> = None;
         loop {
             let Some(q) = bytes[self.pos..].iter().position(|&b| b == b'"') else {
                 // Unbalanced: the field runs to the end of the text.
@@ -306,8 +307,8 @@ impl<'a> Splitter<'a> {
             match bytes.get(self.pos) {
                 Some(b'"') => {
                     // `""`: one literal quote, still inside the quotes.
-                    let s = owned.get_or_insert_with(String::new);
-                    s.push_str(&self.text[seg..=q]);
+                    let s = owned.get_or_insert_with(Vec::new);
+                    s.extend_from_slice(&self.text[seg..=q]);
                     self.pos += 1;
                     seg = self.pos;
                 }
@@ -322,9 +323,9 @@ impl<'a> Splitter<'a> {
                         self.stray_quote = true;
                     }
                     let mut s = owned.unwrap_or_default();
-                    s.push_str(&self.text[seg..q]);
+                    s.extend_from_slice(&self.text[seg..q]);
                     let end = self.field_end(self.pos);
-                    s.push_str(&self.text[self.pos..end]);
+                    s.extend_from_slice(&self.text[self.pos..end]);
                     self.pos = end;
                     return Cow::Owned(s);
                 }
@@ -371,11 +372,11 @@ fn scan(b: &[u8], next: Option<&u8>) -> (usize, usize, bool) {
     (line_ends, newlines, nul)
 }
 
-fn join<'a>(owned: Option<String>, tail: &'a str) -> Cow<'a, str> {
+fn join<'a>(owned: Option<Vec<u8>>, tail: &'a [u8]) -> Cow<'a, [u8]> {
     match owned {
         None => Cow::Borrowed(tail),
         Some(mut s) => {
-            s.push_str(tail);
+            s.extend_from_slice(tail);
             Cow::Owned(s)
         }
     }

@@ -7,7 +7,9 @@
 //!
 //! - spreadsheet or text, and a BOM: the first 4 bytes;
 //! - UTF-8 or not: the WHOLE file (one bad byte at the end makes it
-//!   GB18030). So text is parsed as UTF-8 while it validates; at the first
+//!   GB18030). So text is parsed as UTF-8 and checked as it is parsed (a
+//!   cell's bytes when the table does not already hold them, see
+//!   `Table::push_row_bytes`); at the first
 //!   invalid byte the reader starts again as GB18030 or UTF-16 (told apart
 //!   by the first 4,096 bytes, as `read_bytes` does), and a file that is
 //!   not even GB18030 starts once more as UTF-8 with replacement
@@ -28,8 +30,8 @@
 //! gathered and read whole.
 
 use crate::read::{
-    check_cells, check_record, header_row, read_spreadsheet, sample_lines, utf16_without_bom,
-    PROGRESS_EVERY,
+    check_cells, check_record, header_row, read_spreadsheet, sample_lines, text_cells,
+    utf16_without_bom, PROGRESS_EVERY,
 };
 use crate::{detect_delimiter, ReadError, ReadOptions, ReadProgress, ReadResult, Splitter, Table};
 use encoding_rs::{CoderResult, Decoder, Encoding, GB18030, UTF_8};
@@ -100,8 +102,8 @@ enum Mode {
     Sniffing(Vec<u8>),
     /// A spreadsheet: gathered whole.
     Spreadsheet(Vec<u8>),
-    /// Valid UTF-8 so far. `carry` is a character cut by a chunk end.
-    Utf8 { carry: Vec<u8> },
+    /// UTF-8, checked as it is parsed.
+    Utf8,
     /// A known encoding through encoding_rs's streaming decoder.
     Decoding {
         decoder: Decoder,
@@ -267,45 +269,10 @@ impl TextReader {
                 bytes.extend_from_slice(chunk);
                 Ok(())
             }
-            Mode::Utf8 { carry, .. } => {
-                let mut rest = chunk;
-                if !carry.is_empty() {
-                    // Finish the character the last chunk cut.
-                    let width = utf8_width(carry[0]);
-                    let take = (width - carry.len()).min(rest.len());
-                    carry.extend_from_slice(&rest[..take]);
-                    rest = &rest[take..];
-                    match std::str::from_utf8(carry) {
-                        Ok(s) => {
-                            let s = s.to_string();
-                            carry.clear();
-                            self.parse.push(&s);
-                        }
-                        Err(e) if e.error_len().is_none() => return Ok(()),
-                        Err(_) => return Err(self.not_utf8(&[])),
-                    }
-                }
-                let (text, bad) = match std::str::from_utf8(rest) {
-                    Ok(s) => (s, false),
-                    Err(e) => {
-                        let valid = e.valid_up_to();
-                        // Checked just above: the prefix is valid.
-                        let s = std::str::from_utf8(&rest[..valid]).unwrap_or_default();
-                        if e.error_len().is_none() {
-                            if let Mode::Utf8 { carry, .. } = &mut self.mode {
-                                carry.extend_from_slice(&rest[valid..]);
-                            }
-                            (s, false)
-                        } else {
-                            (s, true)
-                        }
-                    }
-                };
-                if bad {
-                    return Err(self.not_utf8(text.as_bytes()));
-                }
-                self.parse.push(text);
-                self.parse_held(progress, true)
+            Mode::Utf8 => {
+                self.parse.push(chunk);
+                self.parse_held(progress, true)?;
+                self.checked_utf8()
             }
             Mode::Decoding {
                 decoder,
@@ -341,17 +308,22 @@ impl TextReader {
         }
     }
 
-    /// Records that the text is not UTF-8, at the line of the byte after
-    /// the text so far and `before` (valid text not yet added): the
-    /// `\n`s before it are counted only now, not in every chunk.
-    fn not_utf8(&mut self, before: &[u8]) -> Stop {
-        if let Mode::Utf8 { .. } = &self.mode {
-            let newlines = self.parse.newlines_before
-                + count_byte(self.parse.pending.as_bytes(), b'\n')
-                + count_byte(before, b'\n');
-            self.not_utf8 = Some(newlines + 1);
+    /// Starts again if the parse met a byte that is not UTF-8 (noting its
+    /// line). Decoded text always is UTF-8.
+    fn checked_utf8(&mut self) -> Result<(), Stop> {
+        match (self.parse.not_utf8.take(), &self.mode) {
+            (None, _) => Ok(()),
+            (Some(line), Mode::Utf8) => {
+                self.not_utf8 = Some(line);
+                Err(Stop::StartAgain)
+            }
+            (Some(line), _) => Err(Stop::Fail(ReadError::at(
+                &self.name,
+                Some(line.min(u32::MAX as usize) as u32),
+                None,
+                "decoded text that is not UTF-8",
+            ))),
         }
-        Stop::StartAgain
     }
 
     /// Chooses how to read the file from its first bytes (`complete`: all
@@ -388,7 +360,7 @@ impl TextReader {
             return Ok(Some(n));
         }
         self.mode = match (self.not_utf8, utf16_without_bom(head)) {
-            (None, _) => Mode::Utf8 { carry: Vec::new() },
+            (None, _) => Mode::Utf8,
             (Some(_), Some(e)) => decoding(e, OnError::Warn),
             (Some(_), None) if self.not_gb18030 => decoding(UTF_8, OnError::Replace),
             (Some(_), None) => decoding(GB18030, OnError::StartAgain),
@@ -411,10 +383,11 @@ impl TextReader {
                 let bytes = std::mem::take(bytes);
                 return Ok(read_spreadsheet(&self.name, &bytes, &self.opts)?);
             }
-            Mode::Utf8 { carry, .. } => {
-                if !carry.is_empty() {
-                    // The file ends inside a character.
-                    return Err(self.not_utf8(&[]));
+            Mode::Utf8 => {
+                if self.parse.failed.is_some() {
+                    // Parsing stopped at an error: the rest was only
+                    // checked, up to a character the last chunk cut.
+                    self.parse.check_rest(true);
                 }
                 ("UTF-8".to_string(), Vec::new())
             }
@@ -447,7 +420,9 @@ impl TextReader {
                 }
             }
         };
-        let mut r = self.parse.finish(&self.name, progress)?;
+        let r = self.parse.finish(&self.name, progress);
+        self.checked_utf8()?;
+        let mut r = r?;
         r.encoding = encoding;
         warnings.append(&mut r.warnings);
         r.warnings = warnings;
@@ -455,21 +430,15 @@ impl TextReader {
     }
 }
 
-/// Bytes in the UTF-8 character that starts with `lead` (a valid lead:
-/// the validator kept it as the start of an unfinished character).
-fn utf8_width(lead: u8) -> usize {
-    match lead {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        _ => 2,
-    }
-}
-
-/// Decoded text on its way into the table.
+/// Text on its way into the table.
 struct Parse {
     delimiter: Option<u8>,
     /// Text not yet parsed: at most an unfinished record, after a parse.
-    pending: String,
+    /// Bytes: in a UTF-8 file they are checked as they are parsed.
+    pending: Vec<u8>,
+    /// The line of the first byte found not to be UTF-8 (the parse stops
+    /// there).
+    not_utf8: Option<usize>,
     /// The first character was looked at (a BOM left in the text is
     /// dropped, as `read_text` drops it).
     started: bool,
@@ -498,7 +467,8 @@ impl Parse {
     fn new(delimiter: Option<u8>, size_hint: usize) -> Parse {
         Parse {
             delimiter,
-            pending: String::new(),
+            pending: Vec::new(),
+            not_utf8: None,
             started: false,
             table: None,
             warnings: Vec::new(),
@@ -512,9 +482,9 @@ impl Parse {
         }
     }
 
-    /// Adds decoded text.
-    fn push(&mut self, text: &str) {
-        self.pending.push_str(text);
+    /// Adds text (UTF-8, to be checked as it is parsed).
+    fn push(&mut self, text: &[u8]) {
+        self.pending.extend_from_slice(text);
         self.arrived();
     }
 
@@ -526,8 +496,11 @@ impl Parse {
                 .max_utf8_buffer_length(bytes.len())
                 .unwrap_or(bytes.len().saturating_mul(3))
                 .max(16);
-            self.pending.reserve(room);
-            let (result, read, bad) = decoder.decode_to_string(bytes, &mut self.pending, last);
+            let len = self.pending.len();
+            self.pending.resize(len + room, 0);
+            let (result, read, written, bad) =
+                decoder.decode_to_utf8(bytes, &mut self.pending[len..], last);
+            self.pending.truncate(len + written);
             errors |= bad;
             bytes = &bytes[read..];
             if result == CoderResult::InputEmpty {
@@ -542,16 +515,38 @@ impl Parse {
     fn arrived(&mut self) {
         if !self.started && !self.pending.is_empty() {
             self.started = true;
-            if self.pending.starts_with('\u{FEFF}') {
-                self.pending.drain(..'\u{FEFF}'.len_utf8());
+            const BOM: &[u8] = "\u{FEFF}".as_bytes();
+            if self.pending.starts_with(BOM) {
+                self.pending.drain(..BOM.len());
             }
         }
         if self.failed.is_some() {
             // Nothing more is parsed: only the encoding is still checked.
-            self.offset += self.pending.len();
-            self.newlines_before += count_byte(self.pending.as_bytes(), b'\n');
-            self.pending.clear();
+            self.check_rest(false);
         }
+    }
+
+    /// Checks that `pending` is UTF-8 and drops it, keeping a character
+    /// cut at its end unless `last` (the parse stopped at an error, and
+    /// only the encoding is still in question).
+    fn check_rest(&mut self, last: bool) {
+        let checked = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            Err(e) if e.error_len().is_none() && !last => e.valid_up_to(),
+            Err(e) => {
+                self.not_utf8 = Some(self.line_at(e.valid_up_to()));
+                return;
+            }
+        };
+        self.offset += checked;
+        self.newlines_before += count_byte(&self.pending[..checked], b'\n');
+        self.pending.drain(..checked);
+    }
+
+    /// The line (counted by `\n`s, as `read_bytes` counts it) of byte `at`
+    /// of `pending`.
+    fn line_at(&self, at: usize) -> usize {
+        self.newlines_before + count_byte(&self.pending[..at], b'\n') + 1
     }
 
     /// Parses the complete records in `pending` (all of it when `last`).
@@ -561,24 +556,37 @@ impl Parse {
         last: bool,
         progress: &mut dyn FnMut(ReadProgress),
     ) -> Result<(), ReadError> {
-        if self.failed.is_some() || (!last && self.pending.len() < self.parse_at) {
+        if self.failed.is_some()
+            || self.not_utf8.is_some()
+            || (!last && self.pending.len() < self.parse_at)
+        {
             return Ok(());
         }
         let d = match self.delimiter {
             Some(d) => d,
-            None if last || enough_lines(&self.pending) => {
-                let d = detect_delimiter(&self.pending);
+            None => {
+                // The sample is text: checked here, once.
+                let valid = match std::str::from_utf8(&self.pending) {
+                    Ok(s) => s.len(),
+                    Err(e) if e.error_len().is_none() && !last => e.valid_up_to(),
+                    Err(e) => {
+                        self.not_utf8 = Some(self.line_at(e.valid_up_to()));
+                        return Ok(());
+                    }
+                };
+                let sample = std::str::from_utf8(&self.pending[..valid]).unwrap_or_default();
+                if !last && !enough_lines(sample) {
+                    self.wait_if_long();
+                    return Ok(());
+                }
+                let d = detect_delimiter(sample);
                 self.delimiter = Some(d);
                 d
             }
-            None => {
-                self.wait_if_long();
-                return Ok(());
-            }
         };
-        let text = self.pending.as_str();
+        let text = self.pending.as_slice();
         let mut split = Splitter::new(text, d);
-        let mut rec: Vec<Cow<str>> = Vec::new();
+        let mut rec: Vec<Cow<[u8]>> = Vec::new();
         let mut cut = 0;
         // Line ends and `\n`s before `cut`, and a stray quote there.
         let (mut cut_lines, mut cut_newlines, mut cut_stray) = (0, 0, false);
@@ -594,18 +602,27 @@ impl Parse {
             let line = (self.lines_before + split.line()).min(u32::MAX as usize);
             let line = line as u32;
             check_record(name, line, &rec, self.table.as_ref(), split.nul_in_record())?;
+            // The line of the first byte of this record that is not UTF-8.
+            let bad = |rec_end: usize| {
+                let raw = &text[start..rec_end];
+                let at = std::str::from_utf8(raw).map_or_else(|e| e.valid_up_to(), |_| raw.len());
+                self.newlines_before + count_byte(&text[..start + at], b'\n') + 1
+            };
             match &mut self.table {
                 None => {
-                    if rec.iter().all(|f| f.trim().is_empty()) {
+                    let Ok(raw) = text_cells(&rec) else {
+                        self.not_utf8 = Some(bad(split.position()));
+                        return Ok(());
+                    };
+                    if raw.iter().all(|f| f.is_empty()) {
                         continue;
                     }
-                    let raw: Vec<&str> = rec.iter().map(|f| f.trim()).collect();
                     let headers = header_row(name, line, &raw, &mut self.warnings)?;
                     let mut t = Table::new(name, headers);
                     // Rows from the line length of the text in hand (a
                     // whole first slice), plus 5%: reserving too few
                     // doubles each column's codes or cell offsets.
-                    let lines = count_byte(text.as_bytes(), b'\n').max(1);
+                    let lines = count_byte(text, b'\n').max(1);
                     let per_row = (text.len() / lines).max(8);
                     let size = self.size_hint.max(text.len());
                     let rows = size / per_row;
@@ -614,7 +631,10 @@ impl Parse {
                 }
                 Some(t) => {
                     check_cells(name, line, t.len() + 1, t.headers().len())?;
-                    t.push_row(rec.iter().map(|f| &**f), line);
+                    if t.push_row_bytes(rec.iter().map(|f| &**f), line).is_err() {
+                        self.not_utf8 = Some(bad(split.position()));
+                        return Ok(());
+                    }
                     if t.len() % PROGRESS_EVERY == 0 {
                         progress(ReadProgress {
                             bytes: self.offset + start,

@@ -10,6 +10,7 @@
 //! one text, and the builders can read a value's code instead of hashing
 //! its text again.
 
+use std::convert::Infallible;
 use std::hash::Hasher;
 
 /// How many rows pass between looks at whether a column's values repeat
@@ -276,25 +277,29 @@ impl ShortKeys {
     }
 
     /// The code of `k` (one for which `same` holds, among codes of equal
-    /// keys), or `next` after adding it.
+    /// keys), or the empty slot where it would go.
     #[inline]
-    fn get_or_insert(&mut self, k: (u64, u64), next: u32, same: impl Fn(u32) -> bool) -> u32 {
+    fn find(&self, k: (u64, u64), same: impl Fn(u32) -> bool) -> Result<u32, usize> {
         let mask = self.slots.len() - 1;
         let mut i = Self::slot_of(k, self.slots.len());
         loop {
-            let slot = &mut self.slots[i];
+            let slot = &self.slots[i];
             if slot.0 == k && same(slot.1) {
-                return slot.1;
+                return Ok(slot.1);
             }
             if slot.0 == EMPTY_KEY {
-                *slot = (k, next);
-                self.len += 1;
-                if self.len * 2 > self.slots.len() {
-                    self.grow();
-                }
-                return next;
+                return Err(i);
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /// Puts `k` with `code` in the empty slot [`ShortKeys::find`] gave.
+    fn insert(&mut self, at: usize, k: (u64, u64), code: u32) {
+        self.slots[at] = (k, code);
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            self.grow();
         }
     }
 
@@ -313,11 +318,15 @@ impl ShortKeys {
     }
 }
 
-fn hash_of(s: &str) -> u64 {
+fn hash_of(b: &[u8]) -> u64 {
     let mut h = crate::FxHasher::default();
-    h.write(s.as_bytes());
+    h.write(b);
     h.finish()
 }
+
+/// A cell that is not UTF-8 (see [`Table::push_row_bytes`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NotUtf8;
 
 impl Column {
     fn new() -> Column {
@@ -356,9 +365,40 @@ impl Column {
     fn push(&mut self, s: &str) {
         self.bytes += s.len();
         if self.dict {
-            let code = self.code_of(s);
+            let code = match self.code_of(s.as_bytes(), |_| Ok::<_, Infallible>(s)) {
+                Ok(code) => code,
+                Err(never) => match never {},
+            };
             self.codes.push(code);
-        } else if self.fixed_width != 0 && self.fixed_width as usize == s.len() {
+        } else {
+            self.push_plain(s);
+        }
+    }
+
+    /// Adds a cell given as bytes, checking that they are UTF-8 only where
+    /// the column does not already hold them: a dictionary column finds a
+    /// repeated value by its bytes, checked when the value first came, so
+    /// most cells of a file are never looked at again (checking the whole
+    /// text first was a sixth of reading a file in the worker's wasm). On
+    /// `Err` the column is unchanged.
+    #[inline]
+    fn push_bytes(&mut self, b: &[u8]) -> Result<(), NotUtf8> {
+        if self.dict {
+            let code = self.code_of(b, |b| std::str::from_utf8(b).map_err(|_| NotUtf8))?;
+            self.bytes += b.len();
+            self.codes.push(code);
+        } else {
+            let s = std::str::from_utf8(b).map_err(|_| NotUtf8)?;
+            self.bytes += s.len();
+            self.push_plain(s);
+        }
+        Ok(())
+    }
+
+    /// Adds a cell to a plain column (`bytes` already counted).
+    #[inline]
+    fn push_plain(&mut self, s: &str) {
+        if self.fixed_width != 0 && self.fixed_width as usize == s.len() {
             self.text.push_str(s);
         } else {
             if self.fixed_width != 0 {
@@ -381,25 +421,37 @@ impl Column {
         self.fixed_width = 0;
     }
 
-    /// The code of value `s`, added when new.
-    #[inline]
-    fn code_of(&mut self, s: &str) -> u32 {
+    /// The code of the value with bytes `b`, added when new: `text_of`
+    /// gives its text then (and may refuse it).
+    #[inline(always)]
+    fn code_of<'b, E>(
+        &mut self,
+        b: &'b [u8],
+        text_of: impl FnOnce(&'b [u8]) -> Result<&'b str, E>,
+    ) -> Result<u32, E> {
         let (text, ends) = (&mut self.text, &mut self.ends);
         let index = self
             .index
             .get_or_insert_with(|| Box::new(Index::of(text, ends)));
-        let next = ends.len() as u32;
-        let code = match crate::short_key(s) {
-            Some(k) => index.slots.get_or_insert(k, next, |_| true),
-            None => index.slots.get_or_insert((hash_of(s), LONG), next, |c| {
-                span_of(text, ends, c as usize) == s
-            }),
+        let short = crate::short_key::short_key_bytes(b);
+        let key = short.unwrap_or_else(|| (hash_of(b), LONG));
+        let found = match short {
+            Some(_) => index.slots.find(key, |_| true),
+            None => index
+                .slots
+                .find(key, |c| span_of(text, ends, c as usize).as_bytes() == b),
         };
-        if code == next {
-            text.push_str(s);
-            ends.push(text.len() as u32);
+        match found {
+            Ok(code) => Ok(code),
+            Err(at) => {
+                let s = text_of(b)?;
+                let next = ends.len() as u32;
+                index.slots.insert(at, key, next);
+                text.push_str(s);
+                ends.push(text.len() as u32);
+                Ok(next)
+            }
         }
-        code
     }
 
     /// Turns a dictionary column whose values are mostly distinct into
@@ -474,8 +526,10 @@ impl Index {
         for i in 0..ends.len() {
             let s = span_of(text, ends, i);
             // Values are distinct: each is added, never found.
-            let key = crate::short_key(s).unwrap_or((hash_of(s), LONG));
-            index.slots.get_or_insert(key, i as u32, |_| false);
+            let key = crate::short_key(s).unwrap_or((hash_of(s.as_bytes()), LONG));
+            if let Err(at) = index.slots.find(key, |_| false) {
+                index.slots.insert(at, key, i as u32);
+            }
         }
         index
     }
@@ -579,6 +633,43 @@ impl Table {
             }
             n += 1;
         }
+        self.end_row(n, extra, number);
+    }
+
+    /// Appends a row given as the bytes of its cells, as
+    /// [`Table::push_row`] does, checking that they are UTF-8 where the
+    /// table does not already hold them (see `Column::push_bytes`). A cell
+    /// that is not fails the row with part of it added: the caller drops
+    /// the table (the file is read again in another encoding).
+    pub(crate) fn push_row_bytes<'a>(
+        &mut self,
+        cells: impl IntoIterator<Item = &'a [u8]>,
+        number: u32,
+    ) -> Result<(), NotUtf8> {
+        let width = self.headers.len();
+        let mut n = 0;
+        let mut extra = 0;
+        for c in cells {
+            if n < width {
+                self.columns[n].push_bytes(c)?;
+            } else if !std::str::from_utf8(c)
+                .map_err(|_| NotUtf8)?
+                .trim()
+                .is_empty()
+            {
+                extra += 1;
+            }
+            n += 1;
+        }
+        self.end_row(n, extra, number);
+        Ok(())
+    }
+
+    /// Ends a row of `n` cells, `extra` of them beyond the header width
+    /// and not blank.
+    #[inline]
+    fn end_row(&mut self, n: usize, extra: usize, number: u32) {
+        let width = self.headers.len();
         for col in &mut self.columns[n.min(width)..] {
             col.push("");
         }
@@ -864,11 +955,12 @@ impl Table {
                     let mut seen = ShortKeys::default();
                     for i in 0..c.ends.len() {
                         let v = c.span(i);
-                        let key = crate::short_key(v).unwrap_or((hash_of(v), LONG));
+                        let key = crate::short_key(v).unwrap_or((hash_of(v.as_bytes()), LONG));
                         let (text, ends) = (&c.text, &c.ends);
                         let same = |k: u32| span_of(text, ends, k as usize) == v;
-                        if seen.get_or_insert(key, i as u32, same) != i as u32 {
-                            return Err("a column holds a value twice".into());
+                        match seen.find(key, same) {
+                            Ok(_) => return Err("a column holds a value twice".into()),
+                            Err(at) => seen.insert(at, key, i as u32),
                         }
                     }
                     drop(seen);

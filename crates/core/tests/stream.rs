@@ -189,8 +189,45 @@ fn tricky_inputs_at_every_split() {
         ("tiny", b"a".to_vec()),
         ("zip magic", b"PK\x03\x04not really a zip".to_vec()),
         ("pipes", b"a|b|c\n1|2|3\n".to_vec()),
+        ("gbk in the header", b"\xC2\xF2,b\n1,2\n".to_vec()),
+        (
+            "gbk blank before the header",
+            b" \xA1\xA1 \na,b\n1,2\n".to_vec(),
+        ),
+        ("header cut inside a char", b"a,\xE4\xB9".to_vec()),
     ];
-    for (label, bytes) in &inputs {
+    // The table checks a cell's bytes only when they are new to its
+    // column: the first byte that is not UTF-8 must be found wherever it
+    // is, and its line counted as `read_bytes` counts it. After 31 rows,
+    // so the delimiter is chosen (and its sample checked) before a cut
+    // brings the bad byte.
+    let after_rows = |tail: &[u8]| {
+        let mut b = b"a,b\n".to_vec();
+        for i in 0..31 {
+            b.extend_from_slice(format!("{i},x\n").as_bytes());
+        }
+        b.extend_from_slice(tail);
+        b
+    };
+    let late: Vec<(&str, Vec<u8>)> = vec![
+        ("gbk in an extra cell", after_rows(b"1,2,\xC2\xF2\n3,4\n")),
+        (
+            "gbk in a long value",
+            after_rows(b"1,a long value of a cell\n2,a long value of a cell\xC2\xF2\n"),
+        ),
+        ("gbk after repeats", after_rows(b"3,x\xC2\xF2\n4,x\n")),
+        (
+            "neither, in quotes after a line end",
+            after_rows(b"1,\"x\ny\xFF\xFF\"\n2,z\n"),
+        ),
+        (
+            "neither, in a long value",
+            after_rows(b"3,a long value of a cell\xFF\n"),
+        ),
+        ("neither, cut at the end", after_rows(b"3,\xE4\xB9")),
+        ("nul then gbk extra", after_rows(b"1,x\x00\n2,3,\xC2\xF2\n")),
+    ];
+    for (label, bytes) in late.iter().chain(&inputs) {
         check_all_splits(label, bytes, &ReadOptions::default());
     }
 }
@@ -319,4 +356,54 @@ fn one_long_record_is_linear() {
     assert_eq!(t.cell(0, 1).len(), 8 << 20);
     // 8,192 chunks re-parsing up to 8 MB each would take minutes.
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}
+
+/// A column of distinct values is kept as plain text, whose every cell is
+/// checked; one of repeated values is kept as codes, and only its new
+/// values are. A byte that is not UTF-8 late in either is found, at
+/// chunk cuts around it, and its line counted.
+#[test]
+fn late_bad_bytes_in_plain_and_coded_columns() {
+    for (col, bad) in [
+        (0, &b"\xC2\xF2"[..]),
+        (1, b"\xC2\xF2"),
+        (0, b"\xFF"),
+        (1, b"\xFF"),
+    ] {
+        let mut b = b"id,status\n".to_vec();
+        for i in 0..5000 {
+            b.extend_from_slice(format!("order-{i:05},{}\n", ["paid", "closed"][i % 2]).as_bytes());
+        }
+        let at = b.len();
+        let mut row = [b"order-x".to_vec(), b"paid".to_vec()];
+        row[col].extend_from_slice(bad);
+        b.extend_from_slice(&[&row[0][..], b",", &row[1], b"\n"].concat());
+        b.extend_from_slice(b"order-last,paid\n");
+        let want = read_bytes("f.csv", &b, &ReadOptions::default()).unwrap();
+        assert!(want.table.codes(0).is_none() && want.table.codes(1).is_some());
+        // Not vacuous: GB18030 reads the bad word, or the file is neither
+        // and the warning names its line.
+        match bad {
+            b"\xFF" => assert_eq!(want.warnings.len(), 1, "{:?}", want.warnings),
+            _ => assert_eq!(want.encoding, "GB18030"),
+        }
+        if bad == b"\xFF" {
+            assert!(want.warnings[0].contains("row 5002"), "{:?}", want.warnings);
+        }
+        for cut in [0, 1, at - 1, at, at + 3, at + 8, b.len() - 1] {
+            check("late bad byte", &b, &[cut], &ReadOptions::default(), 0);
+            check(
+                "late bad byte",
+                &b,
+                &[cut],
+                &ReadOptions::default(),
+                1 << 20,
+            );
+        }
+        let mut rng = Rng(col as u64 + 3);
+        for _ in 0..20 {
+            let cuts = rng.cuts(b.len());
+            check("late bad byte", &b, &cuts, &ReadOptions::default(), 0);
+        }
+    }
 }
