@@ -530,17 +530,25 @@ impl Parse {
     /// cut at its end unless `last` (the parse stopped at an error, and
     /// only the encoding is still in question).
     fn check_rest(&mut self, last: bool) {
-        let checked = match std::str::from_utf8(&self.pending) {
-            Ok(_) => self.pending.len(),
-            Err(e) if e.error_len().is_none() && !last => e.valid_up_to(),
-            Err(e) => {
-                self.not_utf8 = Some(self.line_at(e.valid_up_to()));
-                return;
-            }
+        let Some(checked) = self.valid_prefix(last) else {
+            return;
         };
         self.offset += checked;
         self.newlines_before += count_byte(&self.pending[..checked], b'\n');
         self.pending.drain(..checked);
+    }
+
+    /// How much of `pending` is UTF-8, up to a character cut at its end
+    /// unless `last`; `None` (noting the line) when a byte is not.
+    fn valid_prefix(&mut self, last: bool) -> Option<usize> {
+        match std::str::from_utf8(&self.pending) {
+            Ok(s) => Some(s.len()),
+            Err(e) if e.error_len().is_none() && !last => Some(e.valid_up_to()),
+            Err(e) => {
+                self.not_utf8 = Some(self.line_at(e.valid_up_to()));
+                None
+            }
+        }
     }
 
     /// The line (counted by `\n`s, as `read_bytes` counts it) of byte `at`
@@ -566,13 +574,8 @@ impl Parse {
             Some(d) => d,
             None => {
                 // The sample is text: checked here, once.
-                let valid = match std::str::from_utf8(&self.pending) {
-                    Ok(s) => s.len(),
-                    Err(e) if e.error_len().is_none() && !last => e.valid_up_to(),
-                    Err(e) => {
-                        self.not_utf8 = Some(self.line_at(e.valid_up_to()));
-                        return Ok(());
-                    }
+                let Some(valid) = self.valid_prefix(last) else {
+                    return Ok(());
                 };
                 let sample = std::str::from_utf8(&self.pending[..valid]).unwrap_or_default();
                 if !last && !enough_lines(sample) {
