@@ -159,7 +159,7 @@ fn call(out: &DedicatedWorkerGlobalScope, id: f64, data: &JsValue) {
 /// Once, a moment after the engine's first answer (a page with numbers is
 /// open, so a file may follow): reads made-up orders and answers the
 /// repurchase page for them, so the browser has optimised that code
-/// before a real file comes (`opscalc_core::warm_up`: 40-60 ms here,
+/// before a real file comes (`opscalc_core::warm_up`: about 85 ms here,
 /// saving about 30 ms on the first million-row file). Skipped when an
 /// import is already under way.
 fn warm_up_soon(out: &DedicatedWorkerGlobalScope) {
