@@ -611,18 +611,9 @@ impl Table {
 
     /// Appends a row; cells beyond the header width are counted, not stored.
     pub(crate) fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>, number: u32) {
-        let width = self.headers.len();
-        let mut n = 0;
-        let mut extra = 0;
-        for c in cells {
-            if n < width {
-                self.columns[n].push(c);
-            } else if !c.trim().is_empty() {
-                extra += 1;
-            }
-            n += 1;
-        }
-        self.end_row(n, extra, number);
+        // Text is UTF-8: the check on the way never fails.
+        let pushed = self.push_row_bytes(cells.into_iter().map(str::as_bytes), number);
+        debug_assert!(pushed.is_ok());
     }
 
     /// Appends a row given as the bytes of its cells, as
@@ -650,15 +641,6 @@ impl Table {
             }
             n += 1;
         }
-        self.end_row(n, extra, number);
-        Ok(())
-    }
-
-    /// Ends a row of `n` cells, `extra` of them beyond the header width
-    /// and not blank.
-    #[inline]
-    fn end_row(&mut self, n: usize, extra: usize, number: u32) {
-        let width = self.headers.len();
         for col in &mut self.columns[n.min(width)..] {
             col.push("");
         }
@@ -672,6 +654,7 @@ impl Table {
                 col.review(rows, self.expect_rows);
             }
         }
+        Ok(())
     }
 
     /// The file name, used in every message about this table.
