@@ -554,7 +554,7 @@ impl Parse {
     /// The line (counted by `\n`s, as `read_bytes` counts it) of byte `at`
     /// of `pending`.
     fn line_at(&self, at: usize) -> usize {
-        self.newlines_before + count_byte(&self.pending[..at], b'\n') + 1
+        line_of(self.newlines_before, &self.pending, at)
     }
 
     /// Parses the complete records in `pending` (all of it when `last`).
@@ -609,7 +609,7 @@ impl Parse {
             let bad = |rec_end: usize| {
                 let raw = &text[start..rec_end];
                 let at = std::str::from_utf8(raw).map_or_else(|e| e.valid_up_to(), |_| raw.len());
-                self.newlines_before + count_byte(&text[..start + at], b'\n') + 1
+                line_of(self.newlines_before, text, start + at)
             };
             match &mut self.table {
                 None => {
@@ -714,6 +714,12 @@ impl Parse {
             warnings,
         })
     }
+}
+
+/// The line of byte `at` of `text`, after `newlines_before` `\n`s, counted
+/// by `\n`s as `read_bytes` counts it.
+fn line_of(newlines_before: usize, text: &[u8], at: usize) -> usize {
+    newlines_before + count_byte(&text[..at], b'\n') + 1
 }
 
 /// True when `text` holds the delimiter sample `detect_delimiter` takes

@@ -131,20 +131,23 @@ pub fn warm_up(rows: usize) -> Option<WarmUp> {
     let mapping = Mapping::detect(InputKind::Orders, read.table.headers());
     let mut engine = Engine::new(|| 0.0);
     engine.put(0, InputKind::Orders, *read);
-    // The repurchase page's first request: by category, weeks.
-    let request = Request::Repurchase {
+    let reply = engine.handle_wire(&to_wire(&page_request(mapping)));
+    Some(WarmUp {
+        rows,
+        reply_bytes: reply.len(),
+    })
+}
+
+/// The repurchase page's first request (by category) for table 0.
+fn page_request(mapping: Mapping) -> Request {
+    Request::Repurchase {
         orders: TableRef { id: 0, mapping },
         order_options: OrderOptions::default(),
         options: RepurchaseOptions {
             by: Some(Dimension::Category),
             ..RepurchaseOptions::default()
         },
-    };
-    let reply = engine.handle_wire(&to_wire(&request));
-    Some(WarmUp {
-        rows,
-        reply_bytes: reply.len(),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -184,15 +187,7 @@ mod tests {
         assert_eq!(done.rows, 2000);
         let mut engine = Engine::new(|| 0.0);
         engine.put(0, InputKind::Orders, read);
-        let request = Request::Repurchase {
-            orders: TableRef { id: 0, mapping: m },
-            order_options: OrderOptions::default(),
-            options: RepurchaseOptions {
-                by: Some(Dimension::Category),
-                ..RepurchaseOptions::default()
-            },
-        };
-        let reply: Reply = from_wire(&engine.handle_wire(&to_wire(&request))).unwrap();
+        let reply: Reply = from_wire(&engine.handle_wire(&to_wire(&page_request(m)))).unwrap();
         let Ok(Response::Repurchase(rep)) = reply.result else {
             panic!("no repurchase answer")
         };
